@@ -10,14 +10,29 @@ fn main() {
     let mappings = Path::new("mappings");
     println!("cargo::rerun-if-changed=mappings");
     let out = PathBuf::from(std::env::var_os("OUT_DIR").expect("cargo sets OUT_DIR"));
-    if let Err(diags) = psp_status_build::generate_into(mappings, &out) {
-        for d in &diags {
-            eprintln!("{d}");
+    let tables = match psp_status_build::generate_into(mappings, &out) {
+        Ok(tables) => tables,
+        Err(diags) => {
+            for d in &diags {
+                eprintln!("{d}");
+            }
+            eprintln!(
+                "error: {} problem(s) in mappings/; fix them (`cargo run -- validate mappings` lists them too)",
+                diags.len()
+            );
+            std::process::exit(1);
         }
-        eprintln!(
-            "error: {} problem(s) in mappings/; fix them (`cargo run -- validate mappings` lists them too)",
-            diags.len()
-        );
-        std::process::exit(1);
+    };
+    // The `match` baseline of the hot-path benchmarks, generated from the same tables; only
+    // the benches (feature `bench-baselines`) include it.
+    if std::env::var_os("CARGO_FEATURE_BENCH_BASELINES").is_some() {
+        let code = psp_status_build::baseline::generate_match(&tables);
+        if let Err(e) = std::fs::write(out.join("baseline_match.rs"), code) {
+            eprintln!(
+                "error: cannot write {}: {e}",
+                out.join("baseline_match.rs").display()
+            );
+            std::process::exit(1);
+        }
     }
 }

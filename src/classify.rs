@@ -93,7 +93,7 @@ impl<'a> Classification<'a> {
     ///
     /// ```
     /// use psp_status::{Classification, Code, Provider, State, Surface};
-    /// let c = Classification::unmapped(Provider::Stripe, Surface::PaymentState, b"x");
+    /// let c = Classification::unmapped(Provider::Alma, Surface::PaymentState, b"x");
     /// assert_eq!((c.state, c.code), (State::Uncertain, Code::Unmapped));
     /// ```
     pub fn unmapped(provider: Provider, surface: Surface, raw: &'a [u8]) -> Self {

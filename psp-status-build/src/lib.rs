@@ -11,6 +11,7 @@
 //! assert!(!tables.version.is_empty());
 //! ```
 
+pub mod baseline;
 pub mod codegen;
 mod diag;
 pub mod hash;

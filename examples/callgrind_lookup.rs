@@ -1,0 +1,97 @@
+//! Runs N lookups over a key mix, for counting instructions under callgrind:
+//!
+//! ```text
+//! cargo build --release --features bench-baselines --example callgrind_lookup
+//! valgrind --tool=callgrind --callgrind-out-file=/dev/null \
+//!     target/release/examples/callgrind_lookup psp_status hit 100000
+//! ```
+//!
+//! Instructions per lookup = (Ir with N lookups − Ir with 0) / N: the key mixes and the
+//! baselines are built the same way whatever N, so the difference is the lookups alone.
+//! Arguments: `psp_status|std_hashmap|match`, `hit|miss|prefix|range|ci|resolve3`, N.
+
+use psp_status::{classify_bytes, resolve_bytes};
+use std::hint::black_box;
+
+#[path = "../benches/support/baselines.rs"]
+mod baselines;
+use baselines::{HashBaseline, Key, MatchBaseline, Ranks};
+
+fn main() {
+    let args: Vec<String> = std::env::args().collect();
+    let usage =
+        "usage: callgrind_lookup psp_status|std_hashmap|match hit|miss|prefix|range|ci|resolve3 N";
+    let (Some(engine), Some(mix), Some(n)) = (args.get(1), args.get(2), args.get(3)) else {
+        eprintln!("{usage}");
+        std::process::exit(2);
+    };
+    let n: usize = n.parse().unwrap_or_else(|_| fail(usage));
+    let hash = HashBaseline::build();
+    let matcher = MatchBaseline::build();
+    let ranks = Ranks::build();
+    let found = if mix == "resolve3" {
+        let triples = baselines::triples(1000);
+        match engine.as_str() {
+            "psp_status" => run(n, &triples, |(p, s)| {
+                resolve_bytes(*p, black_box(s)).entry().is_some()
+            }),
+            "std_hashmap" => run(n, &triples, |(p, s)| {
+                ranks
+                    .resolve(*p, black_box(s), |p, s, r| hash.classify(p, s, r))
+                    .is_some()
+            }),
+            "match" => run(n, &triples, |(p, s)| {
+                ranks
+                    .resolve(*p, black_box(s), |p, s, r| matcher.classify(p, s, r))
+                    .is_some()
+            }),
+            _ => fail(usage),
+        }
+    } else {
+        let keys: Vec<Key> = match mix.as_str() {
+            "hit" => baselines::hits(),
+            "miss" => baselines::misses(),
+            "prefix" => baselines::rule_hits(true),
+            "range" => baselines::rule_hits(false),
+            "ci" => baselines::case_variants(),
+            _ => fail(usage),
+        };
+        if keys.is_empty() {
+            eprintln!("no {mix} values in the tables");
+            std::process::exit(1);
+        }
+        match engine.as_str() {
+            "psp_status" => run(n, &keys, |&(p, s, raw)| {
+                classify_bytes(p, s, black_box(raw)).entry().is_some()
+            }),
+            "std_hashmap" => run(n, &keys, |&(p, s, raw)| {
+                hash.classify(p, s, black_box(raw)).is_some()
+            }),
+            "match" => run(n, &keys, |&(p, s, raw)| {
+                matcher.classify(p, s, black_box(raw)).is_some()
+            }),
+            _ => fail(usage),
+        }
+    };
+    println!("{engine} {mix}: {n} lookups, {found} matched an entry");
+}
+
+/// N lookups cycling over `items`; counts the answers that matched an entry.
+#[inline(never)]
+fn run<T>(n: usize, items: &[T], lookup: impl Fn(&T) -> bool) -> usize {
+    let mut found = 0;
+    let mut i = 0;
+    for _ in 0..n {
+        found += usize::from(lookup(&items[i]));
+        i += 1;
+        if i == items.len() {
+            i = 0;
+        }
+    }
+    found
+}
+
+fn fail(usage: &str) -> ! {
+    eprintln!("{usage}");
+    std::process::exit(2)
+}

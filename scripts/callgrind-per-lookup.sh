@@ -1,0 +1,23 @@
+#!/bin/sh
+# Instructions per lookup under callgrind: (Ir with N lookups - Ir with 0) / N, for each engine
+# and key mix. Usage: scripts/callgrind-per-lookup.sh [N]   (default N = 200000)
+# Prints: engine mix instructions-per-lookup.
+set -eu
+N=${1:-200000}
+cargo build --quiet --release --features bench-baselines --example callgrind_lookup
+BIN=target/release/examples/callgrind_lookup
+ir() {
+    valgrind --tool=callgrind --callgrind-out-file=/dev/null "$BIN" "$@" 2>&1 \
+        | sed -n 's/.*Collected : *\([0-9]*\).*/\1/p'
+}
+for mix in hit miss prefix range ci resolve3; do
+    for engine in psp_status std_hashmap match; do
+        if ! "$BIN" "$engine" "$mix" 1 >/dev/null 2>&1; then
+            echo "$engine $mix (no such values)"
+            continue
+        fi
+        zero=$(ir "$engine" "$mix" 0)
+        full=$(ir "$engine" "$mix" "$N")
+        echo "$engine $mix $(echo "scale=1; ($full - $zero) / $N" | bc)"
+    done
+done

@@ -1,0 +1,279 @@
+//! The perfect-hash hot path against a plain reference: a `HashMap` built from the same
+//! entries (`psp_status::entries()`) and a straightforward implementation of the rules.
+//! `classify_bytes` and `resolve_bytes` must give the same answer for every key, every case
+//! variant, and random byte strings (misses, near misses, rule families, numbers, junk).
+
+use proptest::prelude::*;
+use psp_status::{
+    classify_bytes, resolve_bytes, Classification, Entry, Matched, Matcher, Provider, Surface,
+};
+use std::collections::HashMap;
+use std::sync::LazyLock;
+use strum::IntoEnumIterator;
+
+/// Exact entries by (provider, surface, raw), raw folded to lowercase on insensitive surfaces.
+type ExactMap = HashMap<(Provider, Surface, Vec<u8>), &'static Entry>;
+
+static EXACT: LazyLock<ExactMap> = LazyLock::new(|| {
+    let mut m = HashMap::new();
+    for e in psp_status::entries() {
+        if let Matcher::Exact(k) = e.matcher {
+            let key = fold(e.provider, e.surface, k.as_bytes());
+            assert!(m.insert((e.provider, e.surface, key), e).is_none());
+        }
+    }
+    m
+});
+
+/// Every exact key as (provider, surface, raw as written).
+static KEYS: LazyLock<Vec<(Provider, Surface, &'static [u8])>> = LazyLock::new(|| {
+    psp_status::entries()
+        .filter_map(|e| match e.matcher {
+            Matcher::Exact(k) => Some((e.provider, e.surface, k.as_bytes())),
+            _ => None,
+        })
+        .collect()
+});
+
+/// Every prefix of a rule, by provider and surface.
+static PREFIXES: LazyLock<Vec<(Provider, Surface, &'static str)>> = LazyLock::new(|| {
+    psp_status::entries()
+        .filter_map(|e| match e.matcher {
+            Matcher::Prefix(p) => Some((e.provider, e.surface, p)),
+            _ => None,
+        })
+        .collect()
+});
+
+fn fold(p: Provider, s: Surface, raw: &[u8]) -> Vec<u8> {
+    if p.is_case_insensitive(s) {
+        raw.to_ascii_lowercase()
+    } else {
+        raw.to_vec()
+    }
+}
+
+/// The reference: exact map, then rules in file order, then the default; `None` = unmapped.
+fn reference(p: Provider, s: Surface, raw: &[u8]) -> Option<(&'static Entry, Matched)> {
+    if let Some(&e) = EXACT.get(&(p, s, fold(p, s, raw))) {
+        return Some((e, Matched::Exact));
+    }
+    let number = std::str::from_utf8(raw)
+        .ok()
+        .filter(|t| !t.is_empty() && t.bytes().all(|b| b.is_ascii_digit()))
+        .and_then(|t| t.parse::<u64>().ok());
+    let folded = fold(p, s, raw);
+    for e in p.entries(s) {
+        let hit = match e.matcher {
+            Matcher::Prefix(pre) => folded.starts_with(&fold(p, s, pre.as_bytes())),
+            Matcher::Range(a, b) => number.is_some_and(|n| a <= n && n <= b),
+            Matcher::Exact(_) | Matcher::Default => false,
+        };
+        if hit {
+            return Some((e, Matched::Rule));
+        }
+    }
+    p.entries(s)
+        .find(|e| e.matcher == Matcher::Default)
+        .map(|e| (e, Matched::Default))
+}
+
+/// Asserts that `c` is the reference's answer for (p, s, raw).
+fn check(c: &Classification<'_>, p: Provider, s: Surface, raw: &[u8]) {
+    let what = format!("{p} {s} {:?}", String::from_utf8_lossy(raw));
+    assert_eq!((c.provider, c.surface), (p, s), "{what}");
+    assert!(std::ptr::eq(c.raw, raw), "{what}: raw not kept");
+    match reference(p, s, raw) {
+        Some((e, m)) => {
+            assert_eq!(c.matched, m, "{what}");
+            assert!(
+                c.entry().is_some_and(|got| std::ptr::eq(got, e)),
+                "{what}: got {:?}, want {:?}",
+                c.entry().map(Entry::anchor),
+                e.anchor()
+            );
+            assert_eq!(
+                (c.state, c.code, c.operation),
+                (e.state, e.code, Some(e.operation)),
+                "{what}"
+            );
+        }
+        None => {
+            assert_eq!(c.matched, Matched::Unmapped, "{what}");
+            assert!(c.entry().is_none(), "{what}");
+            assert_eq!(*c, Classification::unmapped(p, s, raw), "{what}");
+        }
+    }
+}
+
+/// Case variants of a key: as written, lower, UPPER, Title, and every other letter flipped.
+fn variants(raw: &[u8]) -> Vec<Vec<u8>> {
+    let mut title = raw.to_ascii_lowercase();
+    if let Some(b) = title.first_mut() {
+        b.make_ascii_uppercase();
+    }
+    let flipped = raw
+        .iter()
+        .enumerate()
+        .map(|(i, b)| match i % 2 {
+            0 if b.is_ascii_lowercase() => b.to_ascii_uppercase(),
+            0 => b.to_ascii_lowercase(),
+            _ => *b,
+        })
+        .collect();
+    vec![
+        raw.to_vec(),
+        raw.to_ascii_lowercase(),
+        raw.to_ascii_uppercase(),
+        title,
+        flipped,
+    ]
+}
+
+#[test]
+fn every_key_and_its_case_variants() {
+    assert!(!KEYS.is_empty());
+    for &(p, s, raw) in KEYS.iter() {
+        let c = classify_bytes(p, s, raw);
+        assert_eq!(c.matched, Matched::Exact, "{p} {s} {raw:?}");
+        check(&c, p, s, raw);
+        for v in variants(raw) {
+            check(&classify_bytes(p, s, &v), p, s, &v);
+        }
+        // Every strict prefix and one-byte extension: the near misses a probe must reject.
+        for cut in 0..raw.len() {
+            check(&classify_bytes(p, s, &raw[..cut]), p, s, &raw[..cut]);
+        }
+        let longer = [raw, b"_"].concat();
+        check(&classify_bytes(p, s, &longer), p, s, &longer);
+    }
+}
+
+#[test]
+fn every_pair_without_the_surface_is_unmapped() {
+    for p in Provider::iter() {
+        for s in Surface::iter().filter(|s| !p.has_surface(*s)) {
+            let c = classify_bytes(p, s, b"anything");
+            assert_eq!(c.matched, Matched::Unmapped, "{p} {s}");
+            assert!(reference(p, s, b"anything").is_none());
+        }
+    }
+}
+
+/// A provider and one of its surfaces, or any surface at all (one time in eight).
+fn pair() -> impl Strategy<Value = (Provider, Surface)> {
+    let providers: Vec<Provider> = Provider::iter().collect();
+    let surfaces: Vec<Surface> = Surface::iter().collect();
+    (
+        prop::sample::select(providers),
+        any::<prop::sample::Index>(),
+        prop::bool::weighted(0.125),
+    )
+        .prop_map(move |(p, i, any_surface)| {
+            let own = p.surfaces();
+            let s = if any_surface || own.is_empty() {
+                *i.get(&surfaces)
+            } else {
+                *i.get(&own)
+            };
+            (p, s)
+        })
+}
+
+/// Values near the tables: a key with one byte changed, inserted or removed, a rule prefix
+/// with a suffix, a number, or plain random bytes.
+fn value() -> impl Strategy<Value = (Option<(Provider, Surface)>, Vec<u8>)> {
+    let near_key = (
+        any::<prop::sample::Index>(),
+        any::<prop::sample::Index>(),
+        any::<u8>(),
+        0..3u8,
+    )
+        .prop_map(|(k, at, b, edit)| {
+            let &(p, s, raw) = k.get(&KEYS);
+            let mut v = raw.to_vec();
+            let i = if v.is_empty() { 0 } else { at.index(v.len()) };
+            match edit {
+                0 if !v.is_empty() => v[i] = b,
+                1 => v.insert(i, b),
+                _ if !v.is_empty() => {
+                    v.remove(i);
+                }
+                _ => v.push(b),
+            }
+            (Some((p, s)), v)
+        });
+    let prefixed = (
+        any::<prop::sample::Index>(),
+        prop::collection::vec(any::<u8>(), 0..6),
+    )
+        .prop_map(|(k, tail)| {
+            if PREFIXES.is_empty() {
+                return (None, tail);
+            }
+            let &(p, s, pre) = k.get(&PREFIXES);
+            let mut v = pre.as_bytes().to_vec();
+            v.extend(tail);
+            (Some((p, s)), v)
+        });
+    let number = prop_oneof![0u64..1000, 0u64..100_000, any::<u64>()]
+        .prop_map(|n| (None, n.to_string().into_bytes()));
+    let junk = prop::collection::vec(any::<u8>(), 0..40).prop_map(|v| (None, v));
+    prop_oneof![near_key, prefixed, number, junk]
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(2000))]
+
+    #[test]
+    fn random_values_agree_with_the_reference((p, s) in pair(), (at, raw) in value()) {
+        let (p, s) = at.unwrap_or((p, s));
+        check(&classify_bytes(p, s, &raw), p, s, &raw);
+        for v in variants(&raw) {
+            check(&classify_bytes(p, s, &v), p, s, &v);
+        }
+    }
+
+    #[test]
+    fn resolve_picks_what_the_reference_picks(
+        p in prop::sample::select(Provider::iter().collect::<Vec<_>>()),
+        picks in prop::collection::vec((any::<prop::sample::Index>(), any::<prop::sample::Index>(), any::<bool>()), 0..4),
+    ) {
+        let own = p.surfaces();
+        let keys: Vec<&(Provider, Surface, &[u8])> = KEYS.iter().filter(|k| k.0 == p).collect();
+        let signals: Vec<(Surface, Vec<u8>)> = picks
+            .iter()
+            .map(|(si, ki, known)| {
+                if *known && !keys.is_empty() {
+                    let k = ki.get(&keys);
+                    (k.1, k.2.to_vec())
+                } else {
+                    (*si.get(&own), b"zz_unknown".to_vec())
+                }
+            })
+            .collect();
+        let borrowed: Vec<(Surface, &[u8])> =
+            signals.iter().map(|(s, v)| (*s, v.as_slice())).collect();
+        let got = resolve_bytes(p, &borrowed);
+        // The reference: class (exact/rule, default, unmapped), then precedence rank, then
+        // the earlier signal.
+        let rank = |s: Surface| p.precedence().iter().position(|x| *x == s).unwrap();
+        let class = |m: Option<Matched>| match m {
+            Some(Matched::Exact | Matched::Rule) => 0,
+            Some(Matched::Default) => 1,
+            _ => 2,
+        };
+        let want = borrowed
+            .iter()
+            .enumerate()
+            .min_by_key(|(i, (s, raw))| (class(reference(p, *s, raw).map(|a| a.1)), rank(*s), *i));
+        match want {
+            Some((_, &(s, raw))) => check(&got, p, s, raw),
+            None => {
+                prop_assert_eq!(got.matched, Matched::Unmapped);
+                prop_assert_eq!(got.surface, p.precedence()[0]);
+                prop_assert!(got.raw.is_empty());
+            }
+        }
+    }
+}
