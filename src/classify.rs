@@ -5,7 +5,7 @@
 //! the raw value.
 
 use crate::entry::Entry;
-use crate::generated::{PROVIDER_INFO, SURFACE_INDEX, SURFACE_TABLES};
+use crate::generated::{NO_TABLE, PROVIDER_INFO, SURFACE_INDEX};
 use crate::table::SurfaceTable;
 use crate::{Code, Operation, Provider, Retry, State, Surface, TABLE_VERSION};
 use serde::ser::{Serialize, SerializeStruct, Serializer};
@@ -192,10 +192,63 @@ impl Serialize for Classification<'_> {
     }
 }
 
+/// The table of (provider, surface), `NO_TABLE` (empty, no rules, no default) when the
+/// provider has no such surface: one load, no branch.
+#[inline(always)]
+fn table_of(provider: Provider, surface: Surface) -> &'static SurfaceTable {
+    SURFACE_INDEX[provider as usize][surface as usize]
+}
+
+/// The table of (provider, surface), if the provider has that surface.
 #[inline]
 pub(crate) fn surface_table(provider: Provider, surface: Surface) -> Option<&'static SurfaceTable> {
-    let i = SURFACE_INDEX[provider as usize][surface as usize];
-    SURFACE_TABLES.get(i as usize)
+    let t = table_of(provider, surface);
+    (!std::ptr::eq(t, &NO_TABLE)).then_some(t)
+}
+
+/// What a table gives for a value: the entry and how it matched, `None` when unmapped.
+type Found = Option<(&'static Entry, Matched)>;
+
+/// The entry of `raw` in `table` and how it matched: exact, then rules, then the default.
+#[inline(always)]
+fn find(table: &'static SurfaceTable, raw: &[u8]) -> Found {
+    if let Some(e) = table.exact(raw) {
+        return Some((e, Matched::Exact));
+    }
+    find_fallback(table, raw)
+}
+
+/// Rules then default: out of line, so the exact-hit path stays small.
+#[inline(never)]
+fn find_fallback(table: &'static SurfaceTable, raw: &[u8]) -> Found {
+    if let Some(e) = table.rule(raw) {
+        return Some((e, Matched::Rule));
+    }
+    table.default.map(|e| (e, Matched::Default))
+}
+
+/// The answer for `raw` on `surface`, given what [`find`] found.
+#[inline(always)]
+fn answer<'a>(
+    provider: Provider,
+    surface: Surface,
+    table: &'static SurfaceTable,
+    raw: &'a [u8],
+    found: Found,
+) -> Classification<'a> {
+    match found {
+        Some((e, matched)) => Classification::from_entry(raw, e, matched),
+        None => Classification {
+            provider,
+            surface,
+            raw,
+            state: State::Uncertain,
+            code: Code::Unmapped,
+            operation: table.operation,
+            matched: Matched::Unmapped,
+            entry: None,
+        },
+    }
 }
 
 /// Classifies one value.
@@ -218,19 +271,8 @@ pub fn classify(provider: Provider, surface: Surface, raw: &str) -> Classificati
 /// ```
 #[inline]
 pub fn classify_bytes(provider: Provider, surface: Surface, raw: &[u8]) -> Classification<'_> {
-    let Some(table) = surface_table(provider, surface) else {
-        return Classification::unmapped(provider, surface, raw);
-    };
-    if let Some(e) = table.exact(raw) {
-        return Classification::from_entry(raw, e, Matched::Exact);
-    }
-    if let Some(e) = table.rule(raw) {
-        return Classification::from_entry(raw, e, Matched::Rule);
-    }
-    match table.default {
-        Some(e) => Classification::from_entry(raw, e, Matched::Default),
-        None => Classification::unmapped(provider, surface, raw),
-    }
+    let table = table_of(provider, surface);
+    answer(provider, surface, table, raw, find(table, raw))
 }
 
 /// Resolves several signals of one response (e.g. a status and a decline code) into one answer.
@@ -245,12 +287,11 @@ pub fn classify_bytes(provider: Provider, surface: Surface, raw: &[u8]) -> Class
 /// let c = resolve(Provider::Alma, &[(Surface::PaymentState, "paid")]);
 /// assert_eq!(c.state, State::Success);
 /// ```
+#[inline]
 pub fn resolve<'a>(provider: Provider, signals: &[(Surface, &'a str)]) -> Classification<'a> {
-    let mut best: Option<(u32, Classification<'a>)> = None;
-    for &(surface, raw) in signals {
-        consider(&mut best, provider, classify(provider, surface, raw));
-    }
-    finish(provider, best)
+    pick(provider, signals.len(), |i| {
+        (signals[i].0, signals[i].1.as_bytes())
+    })
 }
 
 /// [`resolve`] over byte values.
@@ -260,44 +301,45 @@ pub fn resolve<'a>(provider: Provider, signals: &[(Surface, &'a str)]) -> Classi
 /// let c = resolve_bytes(Provider::Alma, &[(Surface::PaymentState, b"paid".as_slice())]);
 /// assert_eq!(c.state, State::Success);
 /// ```
+#[inline]
 pub fn resolve_bytes<'a>(
     provider: Provider,
     signals: &[(Surface, &'a [u8])],
 ) -> Classification<'a> {
-    let mut best: Option<(u32, Classification<'a>)> = None;
-    for &(surface, raw) in signals {
-        consider(&mut best, provider, classify_bytes(provider, surface, raw));
-    }
-    finish(provider, best)
+    pick(provider, signals.len(), |i| signals[i])
 }
 
-/// Keeps the better of `best` and `c`: lower (match class, precedence rank) wins; ties keep
-/// the earlier signal.
-#[inline]
-fn consider<'a>(
-    best: &mut Option<(u32, Classification<'a>)>,
+/// The best of `n` signals: lower (match class, precedence rank) wins, ties keep the earlier
+/// signal. Only the winner becomes a [`Classification`].
+#[inline(always)]
+fn pick<'a>(
     provider: Provider,
-    c: Classification<'a>,
-) {
-    let class = match c.matched {
-        Matched::Exact | Matched::Rule => 0,
-        Matched::Default => 1,
-        Matched::Unmapped => 2,
-    };
-    let precedence = PROVIDER_INFO[provider as usize].precedence;
-    let rank = precedence
-        .iter()
-        .position(|s| *s == c.surface)
-        .unwrap_or(precedence.len()) as u32;
-    let key = (class << 16) | rank;
-    if best.as_ref().is_none_or(|(k, _)| key < *k) {
-        *best = Some((key, c));
+    n: usize,
+    signal: impl Fn(usize) -> (Surface, &'a [u8]),
+) -> Classification<'a> {
+    // (key, signal index, what it found); key = class << 8 | rank, class 0 exact or rule,
+    // 1 default, 2 unmapped; a surface the provider does not have ranks after all of its own.
+    let mut best: Option<(u32, usize, Found)> = None;
+    for i in 0..n {
+        let (surface, raw) = signal(i);
+        let table = table_of(provider, surface);
+        let found = find(table, raw);
+        let class = match found {
+            Some((_, Matched::Default)) => 1,
+            Some(_) => 0,
+            None => 2,
+        };
+        let rank = u32::from(table.rank);
+        let key = (class << 8) | rank;
+        if best.as_ref().is_none_or(|(k, _, _)| key < *k) {
+            best = Some((key, i, found));
+        }
     }
-}
-
-fn finish(provider: Provider, best: Option<(u32, Classification<'_>)>) -> Classification<'_> {
     match best {
-        Some((_, c)) => c,
+        Some((_, i, found)) => {
+            let (surface, raw) = signal(i);
+            answer(provider, surface, table_of(provider, surface), raw, found)
+        }
         None => {
             let surface = PROVIDER_INFO[provider as usize].first;
             Classification::unmapped(provider, surface, b"")

@@ -2,10 +2,10 @@
 //! Provider, Surface), the per-surface perfect-hash tables, the taxonomy data and the anchor map.
 //!
 //! The output refers to types defined in psp-status (`Entry`, `Matcher`, `SurfaceTable`, `Slot`,
-//! `CodeInfo`, `ProviderInfo`, `Retry`), so the generated file is only meaningful there.
+//! `RuleMatcher`, `CodeInfo`, `ProviderInfo`, `Retry`), so the generated file is only meaningful there.
 
-use crate::phash;
 use crate::tables::{EntrySpec, MatcherSpec, Tables};
+use crate::{hash, phash};
 use std::fmt::Write;
 
 /// The Rust identifier a surface name becomes: `payment_intent.status` → `PaymentIntentStatus`.
@@ -269,6 +269,7 @@ pub fn generate(t: &Tables, command: &str) -> String {
     let mut anchor_keys = Vec::new();
     let mut table_no = 0usize;
     let mut tables_src = String::new();
+    let mut statics_src = String::new();
     let mut provider_src = String::new();
     for (pi, p) in t.providers.iter().enumerate() {
         let mut own = Vec::new();
@@ -308,6 +309,77 @@ pub fn generate(t: &Tables, command: &str) -> String {
             } else {
                 Some(phash::build(&keys, s.case_insensitive))
             };
+            let n = table_no;
+            // The entries live in statics of their own so that slots can point at them.
+            writeln!(statics_src, "// {} {}", p.id, s.name).unwrap();
+            writeln!(
+                statics_src,
+                "static T{n}_EXACT: [Entry; {}] = [",
+                s.entries.len()
+            )
+            .unwrap();
+            for e in &s.entries {
+                writeln!(statics_src, "    {},", entry(e)).unwrap();
+            }
+            writeln!(statics_src, "];").unwrap();
+            writeln!(
+                statics_src,
+                "static T{n}_RULES: [Entry; {}] = [",
+                s.rules.len()
+            )
+            .unwrap();
+            for e in &s.rules {
+                writeln!(statics_src, "    {},", entry(e)).unwrap();
+            }
+            writeln!(statics_src, "];").unwrap();
+            let (seed, buckets, mask, pilots) = match &ph {
+                Some(ph) => {
+                    // Stored multiplied, as `hash::slot` uses them.
+                    let pilots: Vec<u32> = ph.pilots.iter().map(|&p| hash::pilot_mix(p)).collect();
+                    (ph.seed, ph.buckets, ph.mask, format!("{pilots:?}"))
+                }
+                None => (0, 1, 0, "[0]".to_string()),
+            };
+            let slots: Vec<Option<u32>> = ph.as_ref().map_or(vec![None], |ph| ph.slots.clone());
+            writeln!(
+                statics_src,
+                "static T{n}_SLOTS: [Slot; {}] = [",
+                slots.len()
+            )
+            .unwrap();
+            for slot in &slots {
+                match slot {
+                    Some(i) => {
+                        let i = *i as usize;
+                        // The key as the probe sees it: ASCII-folded on insensitive surfaces.
+                        let key = if s.case_insensitive {
+                            keys[i].to_ascii_lowercase()
+                        } else {
+                            keys[i].to_vec()
+                        };
+                        let (_, [a, b, c, d]) = hash::hash_words::<false>(seed, &key);
+                        writeln!(
+                            statics_src,
+                            "    Slot {{ words: [{a:#x}, {b:#x}, {c:#x}, {d:#x}], len: {}, key: {}.as_bytes(), entry: &T{n}_EXACT[{i}] }},",
+                            key.len(),
+                            lit(std::str::from_utf8(&key).unwrap())
+                        )
+                        .unwrap();
+                    }
+                    // An empty slot has a length no value can have: nothing matches it.
+                    None => writeln!(statics_src, "    EMPTY_SLOT,").unwrap(),
+                }
+            }
+            writeln!(statics_src, "];\n").unwrap();
+
+            let rank = p
+                .precedence
+                .iter()
+                .position(|&i| p.surfaces[i].name == s.name)
+                .map_or(u8::MAX, |r| r.min(254) as u8);
+            if !s.rules.is_empty() {
+                rules_fn(&mut statics_src, n, s);
+            }
             writeln!(tables_src, "    // {} {}", p.id, s.name).unwrap();
             writeln!(tables_src, "    SurfaceTable {{").unwrap();
             writeln!(
@@ -328,43 +400,15 @@ pub fn generate(t: &Tables, command: &str) -> String {
             .unwrap();
             writeln!(
                 tables_src,
-                "        case_insensitive: {},",
-                s.case_insensitive
+                "        case_insensitive: {},\n        rank: {rank},\n        seed: {seed:#x},\n        \
+                 bucket_mask: {},\n        mask: {mask},\n        pilots: &{pilots},\n        \
+                 slots: &T{n}_SLOTS,\n        exact: &T{n}_EXACT,\n        rules: &T{n}_RULES,\n        \
+                 rule: {},",
+                s.case_insensitive,
+                buckets - 1,
+                if s.rules.is_empty() { "None".to_string() } else { format!("Some(t{n}_rule)") }
             )
             .unwrap();
-            match &ph {
-                Some(ph) => {
-                    writeln!(tables_src, "        seed: {:#x},", ph.seed).unwrap();
-                    writeln!(tables_src, "        buckets: {},", ph.buckets).unwrap();
-                    writeln!(tables_src, "        mask: {},", ph.mask).unwrap();
-                    writeln!(tables_src, "        pilots: &{:?},", ph.pilots).unwrap();
-                    writeln!(tables_src, "        slots: &[").unwrap();
-                    for slot in &ph.slots {
-                        // An empty slot repeats entry 0: only that key hashes to entry 0's own
-                        // slot, so the compare on an empty slot always fails.
-                        let i = slot.unwrap_or(0) as usize;
-                        writeln!(
-                            tables_src,
-                            "            Slot {{ key: {}.as_bytes(), entry: {i} }},",
-                            lit(std::str::from_utf8(keys[i]).unwrap())
-                        )
-                        .unwrap();
-                    }
-                    writeln!(tables_src, "        ],").unwrap();
-                }
-                None => {
-                    writeln!(tables_src, "        seed: 0,\n        buckets: 1,\n        mask: 0,\n        pilots: &[0],\n        slots: &[],").unwrap();
-                }
-            }
-            writeln!(tables_src, "        exact: &[").unwrap();
-            for e in &s.entries {
-                writeln!(tables_src, "            {},", entry(e)).unwrap();
-            }
-            writeln!(tables_src, "        ],\n        rules: &[").unwrap();
-            for e in &s.rules {
-                writeln!(tables_src, "            {},", entry(e)).unwrap();
-            }
-            writeln!(tables_src, "        ],").unwrap();
             match &s.default {
                 Some(e) => writeln!(tables_src, "        default: Some(&{}),", entry(e)),
                 None => writeln!(tables_src, "        default: None,"),
@@ -398,6 +442,21 @@ pub fn generate(t: &Tables, command: &str) -> String {
         )
         .unwrap();
     }
+    // What empty slots and absent (provider, surface) pairs point to; never returned.
+    writeln!(
+        o,
+        "static NO_ENTRY: Entry = Entry {{ provider: Provider::{p}, surface: Surface::{s}, matcher: Matcher::Default, \
+         state: State::Uncertain, code: Code::Unmapped, operation: Operation::{op}, description: \"\", source: \"\", line: 0 }};\n\
+         const EMPTY_SLOT: Slot = Slot {{ words: [0; 4], len: usize::MAX, key: b\"\", entry: &NO_ENTRY }};\n\
+         pub(crate) static NO_TABLE: SurfaceTable = SurfaceTable {{ surface: Surface::{s}, description: \"\", operation: None, \
+         case_insensitive: false, rank: u8::MAX, seed: 0, bucket_mask: 0, mask: 0, pilots: &[0], slots: &[EMPTY_SLOT], \
+         exact: &[], rules: &[], rule: None, default: None }};\n",
+        p = camel(&t.providers[0].id),
+        s = surfaces[0].0,
+        op = camel(&t.operations[0].name),
+    )
+    .unwrap();
+    writeln!(o, "{statics_src}").unwrap();
     writeln!(
         o,
         "pub(crate) static SURFACE_TABLES: [SurfaceTable; {table_no}] = [\n{tables_src}];\n"
@@ -409,12 +468,26 @@ pub fn generate(t: &Tables, command: &str) -> String {
         t.providers.len()
     )
     .unwrap();
+    // The table of each (provider, surface), or NO_TABLE: one load on the hot path.
+    let index: Vec<String> = index
+        .iter()
+        .map(|row| {
+            let cells: Vec<String> = row
+                .iter()
+                .map(|&i| match i {
+                    u16::MAX => "&NO_TABLE".to_string(),
+                    i => format!("&SURFACE_TABLES[{i}]"),
+                })
+                .collect();
+            format!("    [{}],", cells.join(", "))
+        })
+        .collect();
     writeln!(
         o,
-        "pub(crate) static SURFACE_INDEX: [[u16; {}]; {}] = {:?};\n",
+        "pub(crate) static SURFACE_INDEX: [[&SurfaceTable; {}]; {}] = [\n{}\n];\n",
         surfaces.len(),
         t.providers.len(),
-        index
+        index.join("\n")
     )
     .unwrap();
     let mut anchors = phf_codegen::Map::new();
@@ -434,4 +507,69 @@ pub fn generate(t: &Tables, command: &str) -> String {
     )
     .unwrap();
     o
+}
+
+/// The rules of one surface as a function: a slice pattern per prefix, a range pattern per
+/// range, in file order, so that rustc compiles them (one length check and a few word compares
+/// per prefix, the number parsed once).
+fn rules_fn(o: &mut String, n: usize, s: &crate::tables::SurfaceSpec) {
+    let fold = |k: &str| {
+        if s.case_insensitive {
+            k.to_ascii_lowercase()
+        } else {
+            k.to_string()
+        }
+    };
+    writeln!(
+        o,
+        "#[allow(clippy::all)]\nfn t{n}_rule(raw: &[u8]) -> Option<&'static Entry> {{"
+    )
+    .unwrap();
+    let longest = s
+        .rules
+        .iter()
+        .map(|e| match &e.matcher {
+            MatcherSpec::Prefix(p) => p.len(),
+            _ => 0,
+        })
+        .max()
+        .unwrap_or(0);
+    if s.case_insensitive && longest > 0 {
+        // The first bytes folded on the stack: as many as the longest prefix.
+        writeln!(o, "    let mut buf = [0u8; {longest}];").unwrap();
+        writeln!(o, "    let n = raw.len().min({longest});").unwrap();
+        writeln!(
+            o,
+            "    for (d, s) in buf.iter_mut().zip(&raw[..n]) {{ *d = s.to_ascii_lowercase(); }}"
+        )
+        .unwrap();
+        writeln!(o, "    let key: &[u8] = &buf[..n];").unwrap();
+    } else {
+        writeln!(o, "    let key: &[u8] = raw;").unwrap();
+    }
+    if s.rules
+        .iter()
+        .any(|r| matches!(r.matcher, MatcherSpec::Range(..)))
+    {
+        writeln!(o, "    let number = crate::table::parse_digits(raw);").unwrap();
+    }
+    for (i, r) in s.rules.iter().enumerate() {
+        match &r.matcher {
+            MatcherSpec::Prefix(p) => {
+                let pattern: Vec<String> = fold(p).bytes().map(|b| format!("{b}u8")).collect();
+                writeln!(
+                    o,
+                    "    if let [{}, ..] = key {{ return Some(&T{n}_RULES[{i}]); }}",
+                    pattern.join(", ")
+                )
+            }
+            MatcherSpec::Range(a, b) => writeln!(
+                o,
+                "    if let Some({a}..={b}) = number {{ return Some(&T{n}_RULES[{i}]); }}"
+            ),
+            _ => Ok(()),
+        }
+        .unwrap();
+    }
+    writeln!(o, "    let _ = key;\n    None\n}}").unwrap();
 }

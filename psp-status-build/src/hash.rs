@@ -2,14 +2,15 @@
 // the perfect-hash tables) and copied verbatim into the generated code of psp-status (which
 // probes them), so both sides hash with the very same function.
 //
-// A multiplicative hash over 8-byte little-endian words with a folded 64x64->128 multiply
-// (as in wyhash/foldhash): a handful of instructions for the short ASCII keys PSPs send.
-// `FOLD` lowercases ASCII letters on the fly, for ascii_insensitive surfaces.
+// One folded 64x64->128 multiply (as in wyhash/rapidhash) over two 8-byte words for keys of up
+// to 16 bytes; one more for up to 32 bytes (together nearly every value PSPs send), and one
+// per 16 bytes beyond. The words also serve as the key compare: for up to 32 bytes, equal
+// length and equal words mean equal bytes, so a probe never reads the stored key. `FOLD` lowercases ASCII
+// letters on the fly, for ascii_insensitive surfaces.
 
 /// Odd 64-bit constants (from wyhash's secrets).
 const P0: u64 = 0xa076_1d64_78bd_642f;
 const P1: u64 = 0xe703_7ed1_a0b4_28db;
-const P2: u64 = 0x8ebc_6af0_9c88_c6e3;
 
 /// Multiplies and folds the 128-bit product into 64 bits.
 #[inline(always)]
@@ -33,8 +34,9 @@ pub fn fold_ascii_word(w: u64) -> u64 {
     w | (upper >> 2)
 }
 
+/// `w`, lowercased when `FOLD`.
 #[inline(always)]
-fn word<const FOLD: bool>(w: u64) -> u64 {
+pub fn word<const FOLD: bool>(w: u64) -> u64 {
     if FOLD {
         fold_ascii_word(w)
     } else {
@@ -42,8 +44,9 @@ fn word<const FOLD: bool>(w: u64) -> u64 {
     }
 }
 
+/// The eight bytes at `at`, little-endian.
 #[inline(always)]
-fn read8(b: &[u8], at: usize) -> u64 {
+pub fn read8(b: &[u8], at: usize) -> u64 {
     let mut buf = [0u8; 8];
     buf.copy_from_slice(&b[at..at + 8]);
     u64::from_le_bytes(buf)
@@ -56,39 +59,115 @@ fn read4(b: &[u8], at: usize) -> u64 {
     u32::from_le_bytes(buf) as u64
 }
 
-/// Hashes `bytes` with `seed`. Every byte takes part, and the length too, so two different
-/// keys never hash alike for every seed.
+/// The hash of `bytes` with `seed`, and the four words that, with the length, stand for its
+/// first and last 16 bytes: `[last 8 of the last 16, last 8, first 8, second 8]`, the last two
+/// zero for 16 bytes or fewer (then the first two alone cover every byte).
+///
+/// Every byte and the length take part, so two different keys hash apart for almost every
+/// seed; the table builder checks that they do for the seed it keeps. The probe calls the
+/// parts ([`short_words`] or [`long_words`], then [`finish`]) to keep the two paths apart.
+#[inline(always)]
+pub fn hash_words<const FOLD: bool>(seed: u64, bytes: &[u8]) -> (u64, [u64; 4]) {
+    let mut s = start(seed, bytes.len());
+    if bytes.len() <= 16 {
+        let (a, b) = short_words::<FOLD>(bytes);
+        (finish(s, a, b), [a, b, 0, 0])
+    } else {
+        let w = long_words::<FOLD>(&mut s, bytes);
+        (finish(s, w[0], w[1]), w)
+    }
+}
+
+/// The hash state before the words: the seed and the length.
+#[inline(always)]
+pub fn start(seed: u64, len: usize) -> u64 {
+    seed ^ (len as u64).wrapping_mul(P0)
+}
+
+/// The two words of a value of at most 16 bytes: with the length, they determine its bytes.
+#[inline(always)]
+pub fn short_words<const FOLD: bool>(bytes: &[u8]) -> (u64, u64) {
+    let len = bytes.len();
+    let (a, b) = if len >= 8 {
+        (read8(bytes, 0), read8(bytes, len - 8))
+    } else if len >= 4 {
+        (read4(bytes, 0), read4(bytes, len - 4))
+    } else if len > 0 {
+        let packed =
+            (bytes[0] as u64) | ((bytes[len / 2] as u64) << 8) | ((bytes[len - 1] as u64) << 16);
+        (packed, 0)
+    } else {
+        (0, 0)
+    };
+    (word::<FOLD>(a), word::<FOLD>(b))
+}
+
+/// The four words of a value longer than 16 bytes (last 16, first 16), mixing the first 16
+/// and any bytes in between into `s`.
+#[inline(always)]
+pub fn long_words<const FOLD: bool>(s: &mut u64, bytes: &[u8]) -> [u64; 4] {
+    let len = bytes.len();
+    let (c, d) = (word::<FOLD>(read8(bytes, 0)), word::<FOLD>(read8(bytes, 8)));
+    *s = folded_multiply(c ^ P1, d ^ *s);
+    // Beyond 32 bytes, the middle, 16 bytes at a time (the last chunk may overlap the last 16).
+    let mut i = 16;
+    while i + 16 < len {
+        let x = word::<FOLD>(read8(bytes, i));
+        let y = word::<FOLD>(read8(bytes, i + 8));
+        *s = folded_multiply(x ^ P1, y ^ *s);
+        i += 16;
+    }
+    let (a, b) = (read8(bytes, len - 16), read8(bytes, len - 8));
+    [word::<FOLD>(a), word::<FOLD>(b), c, d]
+}
+
+/// The hash from the state and the last two words.
+#[inline(always)]
+pub fn finish(s: u64, a: u64, b: u64) -> u64 {
+    folded_multiply(a ^ P1, b ^ s)
+}
+
+/// The hash of `bytes` with `seed` (the first part of [`hash_words`]).
 #[inline(always)]
 pub fn hash_bytes<const FOLD: bool>(seed: u64, bytes: &[u8]) -> u64 {
-    let len = bytes.len();
-    let mut h = seed ^ (len as u64).wrapping_mul(P0);
-    if len > 8 {
-        let mut i = 0;
-        while i + 8 < len {
-            h = folded_multiply(h ^ word::<FOLD>(read8(bytes, i)), P1);
-            i += 8;
-        }
-        // The last eight bytes, overlapping the previous word when len is not a multiple of 8.
-        h = folded_multiply(h ^ word::<FOLD>(read8(bytes, len - 8)), P2);
-    } else if len >= 4 {
-        let w = read4(bytes, 0) | (read4(bytes, len - 4) << 32);
-        h = folded_multiply(h ^ word::<FOLD>(w), P1);
-    } else if len > 0 {
-        let w =
-            (bytes[0] as u64) | ((bytes[len / 2] as u64) << 8) | ((bytes[len - 1] as u64) << 16);
-        h = folded_multiply(h ^ word::<FOLD>(w), P1);
+    hash_words::<FOLD>(seed, bytes).0
+}
+
+/// Whether the bytes of `raw` between its first 16 and its last 16 equal `key`'s (`key`
+/// already folded when `FOLD`; same length). Only values longer than 32 bytes have any: the
+/// words of [`hash_words`] cover the rest.
+#[inline(always)]
+pub fn middle_eq<const FOLD: bool>(key: &[u8], raw: &[u8]) -> bool {
+    let len = raw.len();
+    if key.len() != len {
+        return false;
     }
-    folded_multiply(h, P0 ^ seed)
+    let mut i = 16;
+    while i + 16 < len {
+        if word::<FOLD>(read8(raw, i)) != read8(key, i) {
+            return false;
+        }
+        i += 8;
+    }
+    true
 }
 
-/// The slot of a key in a table of `mask + 1` slots, given its hash and its bucket's pilot.
+/// A pilot as the tables store it: spread over 32 bits.
 #[inline(always)]
-pub fn slot(hash: u64, pilot: u16, mask: u32) -> usize {
-    ((hash as u32 ^ (pilot as u32).wrapping_mul(0x9e37_79b9)) & mask) as usize
+pub fn pilot_mix(pilot: u16) -> u32 {
+    (pilot as u32).wrapping_mul(0x9e37_79b9)
 }
 
-/// The bucket of a key among `buckets` buckets (multiply-shift range reduction).
+/// The slot of a key in a table of `mask + 1` slots, given its hash and its bucket's pilot
+/// (as [`pilot_mix`] stores it). Always `<= mask`.
 #[inline(always)]
-pub fn bucket(hash: u64, buckets: u32) -> usize {
-    (((hash >> 32) * buckets as u64) >> 32) as usize
+pub fn slot(hash: u64, mixed_pilot: u32, mask: u32) -> usize {
+    ((hash as u32 ^ mixed_pilot) & mask) as usize
+}
+
+/// The bucket of a key among `bucket_mask + 1` buckets (a power of two): the high half of the
+/// hash, masked (the slot takes the low half). Always `<= bucket_mask`.
+#[inline(always)]
+pub fn bucket(hash: u64, bucket_mask: u32) -> usize {
+    ((hash >> 32) as u32 & bucket_mask) as usize
 }

@@ -3,14 +3,14 @@
 //! sends all its keys to free slots. A lookup is then one hash, one pilot read, one slot read
 //! and one key compare.
 
-use crate::hash::{bucket, hash_bytes, slot};
+use crate::hash::{bucket, hash_bytes, pilot_mix, slot};
 
 /// The table of one surface: `slots[i]` is the index of the key stored in slot `i`, or `None`.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct PerfectHash {
     /// Seed of [`hash_bytes`].
     pub seed: u64,
-    /// Number of buckets (the length of `pilots`).
+    /// Number of buckets (the length of `pilots`), a power of two.
     pub buckets: u32,
     /// Slot count minus one (the slot count is a power of two).
     pub mask: u32,
@@ -24,12 +24,12 @@ pub struct PerfectHash {
 ///
 /// ```
 /// use psp_status_build::phash::build;
-/// use psp_status_build::hash::{bucket, hash_bytes, slot};
+/// use psp_status_build::hash::{bucket, hash_bytes, pilot_mix, slot};
 /// let keys: Vec<&[u8]> = vec![b"paid", b"scored_no", b"scored_yes"];
 /// let t = build(&keys, false);
 /// for (i, k) in keys.iter().enumerate() {
 ///     let h = hash_bytes::<false>(t.seed, k);
-///     let s = slot(h, t.pilots[bucket(h, t.buckets)], t.mask);
+///     let s = slot(h, pilot_mix(t.pilots[bucket(h, t.buckets - 1)]), t.mask);
 ///     assert_eq!(t.slots[s], Some(i as u32));
 /// }
 /// ```
@@ -38,16 +38,30 @@ pub fn build(keys: &[&[u8]], fold: bool) -> PerfectHash {
     // Load factor at most 0.8; at least 8 slots so that tiny tables stay trivial.
     let size = ((n * 5).div_ceil(4)).max(8).next_power_of_two();
     let mask = (size - 1) as u32;
-    // About four keys per bucket on average.
-    let buckets = n.div_ceil(4).max(1) as u32;
+    // Three to six keys per bucket on average; a power of two, so that the probe finds the
+    // bucket with a mask.
+    let buckets = n.div_ceil(6).max(1).next_power_of_two() as u32;
     let mut seed: u64 = 0x5eed_0000_0000_0001;
-    loop {
+    for _ in 0..SEEDS {
         if let Some(t) = try_seed(keys, fold, seed, buckets, mask) {
             return t;
         }
         seed = seed.wrapping_mul(0x9e37_79b9_7f4a_7c15).wrapping_add(1);
     }
+    // Unreachable with distinct keys short of a 64-bit coincidence in the hash's input words.
+    panic!(
+        "no perfect hash over {n} keys after {SEEDS} seeds: two keys hash alike for every seed \
+         (are they distinct{}?)",
+        if fold {
+            " after ASCII case folding"
+        } else {
+            ""
+        }
+    );
 }
+
+/// Seeds tried before giving up (one or two suffice in practice).
+const SEEDS: usize = 1000;
 
 fn try_seed(keys: &[&[u8]], fold: bool, seed: u64, buckets: u32, mask: u32) -> Option<PerfectHash> {
     let hashes: Vec<u64> = keys
@@ -60,9 +74,15 @@ fn try_seed(keys: &[&[u8]], fold: bool, seed: u64, buckets: u32, mask: u32) -> O
             }
         })
         .collect();
+    // Two keys with the same hash share a bucket and a slot whatever the pilot: next seed.
+    let mut sorted = hashes.clone();
+    sorted.sort_unstable();
+    if sorted.windows(2).any(|w| w[0] == w[1]) {
+        return None;
+    }
     let mut members: Vec<Vec<usize>> = vec![Vec::new(); buckets as usize];
     for (i, &h) in hashes.iter().enumerate() {
-        members[bucket(h, buckets)].push(i);
+        members[bucket(h, buckets - 1)].push(i);
     }
     // Largest buckets first: they are the hardest to place.
     let mut order: Vec<usize> = (0..buckets as usize).collect();
@@ -79,7 +99,7 @@ fn try_seed(keys: &[&[u8]], fold: bool, seed: u64, buckets: u32, mask: u32) -> O
         'pilot: for pilot in 0..=u16::MAX {
             taken.clear();
             for &k in &members[b] {
-                let s = slot(hashes[k], pilot, mask);
+                let s = slot(hashes[k], pilot_mix(pilot), mask);
                 if slots[s].is_some() || taken.contains(&s) {
                     continue 'pilot;
                 }
