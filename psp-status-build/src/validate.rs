@@ -1,0 +1,752 @@
+//! Every check on the tables, all errors collected before giving up.
+//!
+//! Checks: missing keys, unknown state/code/operation/retry names, a code not allowed with its
+//! state, missing or non-URL source, missing description, duplicate names and raw values (with
+//! the line of the first), rules shadowed by earlier rules, a precedence that does not list
+//! every surface exactly once, and a provider id that differs from its file name.
+
+use crate::diag::Diagnostic;
+use crate::load::Parsed;
+use crate::model::{OutcomeDef, ProviderFile, Sp, SurfaceDef, TaxonomyFile};
+use crate::tables::*;
+use std::collections::HashMap;
+
+/// Collects diagnostics for one file.
+struct Ctx<'a> {
+    path: &'a str,
+    diags: &'a mut Vec<Diagnostic>,
+}
+
+impl Ctx<'_> {
+    fn at<T>(&mut self, sp: &Sp<T>, msg: impl Into<String>) {
+        self.diags.push(Diagnostic::new(
+            self.path,
+            sp.referenced.line(),
+            sp.referenced.column(),
+            msg,
+        ));
+    }
+
+    /// The text of a required key, or a "missing" diagnostic at its parent.
+    fn required<'v, P>(
+        &mut self,
+        parent: &Sp<P>,
+        value: &'v Option<Sp<String>>,
+        key: &str,
+    ) -> Option<&'v Sp<String>> {
+        match value {
+            Some(v) if !v.value.trim().is_empty() => Some(v),
+            Some(v) => {
+                self.at(v, format!("`{key}` is empty"));
+                None
+            }
+            None => {
+                self.at(parent, format!("missing `{key}`"));
+                None
+            }
+        }
+    }
+}
+
+fn is_screaming_snake(s: &str) -> bool {
+    !s.is_empty()
+        && s.bytes().next().is_some_and(|b| b.is_ascii_uppercase())
+        && s.bytes()
+            .all(|b| b.is_ascii_uppercase() || b.is_ascii_digit() || b == b'_')
+}
+
+/// Names of the taxonomy, for lookups and "expected one of" messages.
+struct Names {
+    states: HashMap<String, usize>,
+    codes: HashMap<String, usize>,
+    operations: HashMap<String, usize>,
+    state_list: String,
+    operation_list: String,
+}
+
+/// Validates the parsed files. `digest` is carried into the result.
+pub(crate) fn validate(
+    taxonomy: Parsed<TaxonomyFile>,
+    providers: Vec<Parsed<ProviderFile>>,
+    digest: String,
+) -> Result<Tables, Vec<Diagnostic>> {
+    let mut diags = Vec::new();
+    let (mut tables, names) = validate_taxonomy(&taxonomy, digest, &mut diags);
+    let mut seen_ids: HashMap<String, String> = HashMap::new();
+    for file in &providers {
+        if let Some(p) = validate_provider(file, &tables, &names, &mut diags) {
+            if let Some(first) = seen_ids.insert(p.id.clone(), p.path.clone()) {
+                diags.push(Diagnostic::new(
+                    &p.path,
+                    1,
+                    1,
+                    format!("provider `{}` is already defined in {first}", p.id),
+                ));
+            }
+            tables.providers.push(p);
+        }
+    }
+    check_surface_identifiers(&tables, &mut diags);
+    if diags.is_empty() {
+        Ok(tables)
+    } else {
+        diags.sort();
+        Err(diags)
+    }
+}
+
+fn validate_taxonomy(
+    file: &Parsed<TaxonomyFile>,
+    digest: String,
+    diags: &mut Vec<Diagnostic>,
+) -> (Tables, Names) {
+    let mut cx = Ctx {
+        path: &file.path,
+        diags,
+    };
+    let doc = &file.doc;
+    let version = match &doc.version {
+        Some(v) if !v.value.trim().is_empty() => v.value.trim().to_string(),
+        _ => {
+            cx.diags.push(Diagnostic::new(
+                cx.path,
+                1,
+                1,
+                "missing `version` (year.month.day of the last change to mappings/)",
+            ));
+            String::new()
+        }
+    };
+    let states = named_list(&mut cx, &doc.states, "state");
+    let operations = named_list(&mut cx, &doc.operations, "operation");
+    let state_idx: HashMap<String, usize> = states
+        .iter()
+        .enumerate()
+        .map(|(i, s)| (s.name.clone(), i))
+        .collect();
+    let state_list = states
+        .iter()
+        .map(|s| s.name.as_str())
+        .collect::<Vec<_>>()
+        .join(", ");
+
+    let mut codes = Vec::new();
+    let mut first_line: HashMap<String, u64> = HashMap::new();
+    for c in &doc.codes {
+        let name = cx.required(c, &c.value.name, "name");
+        let description = cx.required(c, &c.value.description, "description");
+        let agent = cx.required(c, &c.value.agent, "agent");
+        let Some(name) = name else { continue };
+        if !is_screaming_snake(&name.value) {
+            cx.at(
+                name,
+                format!("code name `{}` is not SCREAMING_SNAKE_CASE", name.value),
+            );
+        }
+        if let Some(line) = first_line.insert(name.value.clone(), name.referenced.line()) {
+            cx.at(
+                name,
+                format!("duplicate code `{}` (first at line {line})", name.value),
+            );
+            continue;
+        }
+        let mut allowed = Vec::new();
+        match &c.value.states {
+            None => cx.at(
+                c,
+                "missing `states` (a map of allowed state to retry advice)",
+            ),
+            Some(m) if m.value.is_empty() => {
+                cx.at(m, "`states` is empty: a code needs at least one state")
+            }
+            Some(m) => {
+                for (state, retry) in &m.value {
+                    let Some(&si) = state_idx.get(state) else {
+                        cx.at(
+                            retry,
+                            format!("unknown state `{state}` (expected one of {state_list})"),
+                        );
+                        continue;
+                    };
+                    match Retry::from_name(&retry.value) {
+                        Some(r) => allowed.push((si, r)),
+                        None => cx.at(
+                            retry,
+                            format!(
+                                "unknown retry advice `{}` (expected one of {})",
+                                retry.value,
+                                Retry::NAMES.join(", ")
+                            ),
+                        ),
+                    }
+                }
+                allowed.sort_by_key(|(s, _)| *s);
+            }
+        }
+        if c.value.shopper.is_none() {
+            cx.at(c, "missing `shopper` (messages `en` and `fr`)");
+        }
+        let shopper_en = shopper_message(&mut cx, c.value.shopper.as_ref(), "en");
+        let shopper_fr = shopper_message(&mut cx, c.value.shopper.as_ref(), "fr");
+        if let Some(m) = &c.value.shopper {
+            for (lang, v) in &m.value {
+                if lang != "en" && lang != "fr" {
+                    cx.at(v, format!("unknown language `{lang}` (expected en, fr)"));
+                }
+            }
+        }
+        codes.push(CodeSpec {
+            name: name.value.clone(),
+            description: description.map(|d| d.value.clone()).unwrap_or_default(),
+            states: allowed,
+            shopper_en,
+            shopper_fr,
+            agent: agent.map(|a| a.value.clone()).unwrap_or_default(),
+        });
+    }
+    let names = Names {
+        codes: codes
+            .iter()
+            .enumerate()
+            .map(|(i, c)| (c.name.clone(), i))
+            .collect(),
+        operations: operations
+            .iter()
+            .enumerate()
+            .map(|(i, o)| (o.name.clone(), i))
+            .collect(),
+        operation_list: operations
+            .iter()
+            .map(|o| o.name.as_str())
+            .collect::<Vec<_>>()
+            .join(", "),
+        states: state_idx,
+        state_list,
+    };
+    let tables = Tables {
+        version,
+        digest,
+        states,
+        operations,
+        codes,
+        providers: Vec::new(),
+    };
+    (tables, names)
+}
+
+fn shopper_message(
+    cx: &mut Ctx<'_>,
+    shopper: Option<&Sp<std::collections::BTreeMap<String, Sp<String>>>>,
+    lang: &str,
+) -> String {
+    let Some(m) = shopper else {
+        return String::new();
+    };
+    match m.value.get(lang) {
+        Some(v) if !v.value.trim().is_empty() => v.value.clone(),
+        _ => {
+            cx.at(m, format!("missing shopper message in `{lang}`"));
+            String::new()
+        }
+    }
+}
+
+fn named_list(cx: &mut Ctx<'_>, list: &[Sp<crate::model::NamedDef>], what: &str) -> Vec<Named> {
+    let mut out = Vec::new();
+    let mut first_line: HashMap<String, u64> = HashMap::new();
+    for item in list {
+        let name = cx.required(item, &item.value.name, "name");
+        let description = cx.required(item, &item.value.description, "description");
+        let Some(name) = name else { continue };
+        if !is_screaming_snake(&name.value) {
+            cx.at(
+                name,
+                format!("{what} name `{}` is not SCREAMING_SNAKE_CASE", name.value),
+            );
+        }
+        if let Some(line) = first_line.insert(name.value.clone(), name.referenced.line()) {
+            cx.at(
+                name,
+                format!("duplicate {what} `{}` (first at line {line})", name.value),
+            );
+            continue;
+        }
+        out.push(Named {
+            name: name.value.clone(),
+            description: description.map(|d| d.value.clone()).unwrap_or_default(),
+        });
+    }
+    if out.is_empty() {
+        cx.diags
+            .push(Diagnostic::new(cx.path, 1, 1, format!("no {what} defined")));
+    }
+    out
+}
+
+fn validate_provider(
+    file: &Parsed<ProviderFile>,
+    tables: &Tables,
+    names: &Names,
+    diags: &mut Vec<Diagnostic>,
+) -> Option<ProviderSpec> {
+    let mut cx = Ctx {
+        path: &file.path,
+        diags,
+    };
+    let doc = &file.doc;
+    let id = match &doc.provider {
+        Some(p) if p.value == file.stem => p.value.clone(),
+        Some(p) => {
+            cx.at(
+                p,
+                format!(
+                    "provider `{}` must equal the file name `{}`",
+                    p.value, file.stem
+                ),
+            );
+            p.value.clone()
+        }
+        None => {
+            cx.diags
+                .push(Diagnostic::new(cx.path, 1, 1, "missing `provider`"));
+            file.stem.clone()
+        }
+    };
+    if !id
+        .bytes()
+        .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'_')
+        || id.is_empty()
+    {
+        cx.diags.push(Diagnostic::new(
+            cx.path,
+            1,
+            1,
+            format!("provider id `{id}` must be lowercase ASCII letters, digits or `_`"),
+        ));
+    }
+    let name = match &doc.name {
+        Some(n) if !n.value.trim().is_empty() => n.value.clone(),
+        _ => {
+            cx.diags.push(Diagnostic::new(
+                cx.path,
+                1,
+                1,
+                "missing `name` (display name)",
+            ));
+            id.clone()
+        }
+    };
+
+    let mut surfaces = Vec::new();
+    let mut surface_line: HashMap<String, u64> = HashMap::new();
+    for s in &doc.surfaces {
+        let Some(sname) = cx.required(s, &s.value.name, "name") else {
+            continue;
+        };
+        if let Some(line) = surface_line.insert(sname.value.clone(), sname.referenced.line()) {
+            cx.at(
+                sname,
+                format!("duplicate surface `{}` (first at line {line})", sname.value),
+            );
+            continue;
+        }
+        if !sname
+            .value
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b == b'_' || b == b'.')
+        {
+            cx.at(
+                sname,
+                format!(
+                    "surface name `{}` may hold only ASCII letters, digits, `_` and `.`",
+                    sname.value
+                ),
+            );
+        }
+        surfaces.push(validate_surface(&mut cx, s, sname, tables, names));
+    }
+
+    if doc.surfaces.is_empty() {
+        cx.diags.push(Diagnostic::new(
+            cx.path,
+            1,
+            1,
+            "no surfaces: a provider file needs at least one",
+        ));
+    }
+    let mut precedence = Vec::new();
+    let mut prec_line: HashMap<&str, u64> = HashMap::new();
+    for p in &doc.precedence {
+        match surfaces
+            .iter()
+            .position(|s: &SurfaceSpec| s.name == p.value)
+        {
+            None => cx.at(p, format!("precedence names unknown surface `{}`", p.value)),
+            Some(i) => {
+                if let Some(line) = prec_line.insert(&p.value, p.referenced.line()) {
+                    cx.at(
+                        p,
+                        format!(
+                            "surface `{}` is listed twice in precedence (first at line {line})",
+                            p.value
+                        ),
+                    );
+                } else {
+                    precedence.push(i);
+                }
+            }
+        }
+    }
+    for s in &doc.surfaces {
+        if let Some(n) = &s.value.name {
+            if !prec_line.contains_key(n.value.as_str()) {
+                cx.at(
+                    n,
+                    format!("surface `{}` is missing from precedence", n.value),
+                );
+            }
+        }
+    }
+    Some(ProviderSpec {
+        id,
+        name,
+        path: file.path.clone(),
+        surfaces,
+        precedence,
+    })
+}
+
+fn validate_surface(
+    cx: &mut Ctx<'_>,
+    s: &Sp<SurfaceDef>,
+    sname: &Sp<String>,
+    tables: &Tables,
+    names: &Names,
+) -> SurfaceSpec {
+    let def = &s.value;
+    let description = cx
+        .required(s, &def.description, "description")
+        .map(|d| d.value.clone());
+    let operation = def
+        .operation
+        .as_ref()
+        .and_then(|o| lookup_operation(cx, o, names));
+    let case_insensitive = match &def.case {
+        None => false,
+        Some(c) if c.value == "exact" => false,
+        Some(c) if c.value == "ascii_insensitive" => true,
+        Some(c) => {
+            cx.at(
+                c,
+                format!(
+                    "unknown case policy `{}` (expected exact, ascii_insensitive)",
+                    c.value
+                ),
+            );
+            false
+        }
+    };
+    let fold = |raw: &str| -> String {
+        if case_insensitive {
+            raw.to_ascii_lowercase()
+        } else {
+            raw.to_string()
+        }
+    };
+
+    let mut entries = Vec::new();
+    let mut raw_line: HashMap<String, u64> = HashMap::new();
+    for e in &def.entries {
+        if let Some(p) = &e.value.prefix {
+            cx.at(p, "`prefix` belongs in `rules`, not in `entries`");
+        }
+        if let Some(r) = &e.value.range {
+            cx.at(r, "`range` belongs in `rules`, not in `entries`");
+        }
+        let raw = match &e.value.raw {
+            Some(r) if r.value.is_empty() => {
+                cx.at(r, "`raw` is empty");
+                None
+            }
+            Some(r) => Some(r),
+            None => {
+                cx.at(e, "missing `raw`");
+                None
+            }
+        };
+        let outcome = validate_outcome(cx, e, operation, tables, names);
+        let Some(raw) = raw else { continue };
+        if let Some(line) = raw_line.insert(fold(&raw.value), raw.referenced.line()) {
+            let how = if case_insensitive {
+                " (ignoring ASCII case)"
+            } else {
+                ""
+            };
+            cx.at(
+                raw,
+                format!(
+                    "duplicate raw value \"{}\" in surface {}{how} (first at line {line})",
+                    raw.value, sname.value
+                ),
+            );
+            continue;
+        }
+        if let Some(mut o) = outcome {
+            o.matcher = MatcherSpec::Exact(raw.value.clone());
+            entries.push(o);
+        }
+    }
+
+    let mut rules: Vec<EntrySpec> = Vec::new();
+    for r in &def.rules {
+        if let Some(raw) = &r.value.raw {
+            cx.at(
+                raw,
+                "`raw` belongs in `entries`; a rule has `prefix` or `range`",
+            );
+        }
+        let matcher = match (&r.value.prefix, &r.value.range) {
+            (Some(p), None) if p.value.is_empty() => {
+                cx.at(
+                    p,
+                    "empty `prefix` would match everything: declare a `default` instead",
+                );
+                None
+            }
+            (Some(p), None) => Some(MatcherSpec::Prefix(p.value.clone())),
+            (None, Some(rg)) if rg.value.from > rg.value.to => {
+                cx.at(
+                    rg,
+                    format!("range from {} is above to {}", rg.value.from, rg.value.to),
+                );
+                None
+            }
+            (None, Some(rg)) => Some(MatcherSpec::Range(rg.value.from, rg.value.to)),
+            (Some(p), Some(_)) => {
+                cx.at(p, "a rule has either `prefix` or `range`, not both");
+                None
+            }
+            (None, None) => {
+                cx.at(r, "a rule needs `prefix` or `range`");
+                None
+            }
+        };
+        let outcome = validate_outcome(cx, r, operation, tables, names);
+        let (Some(matcher), Some(mut o)) = (matcher, outcome) else {
+            continue;
+        };
+        o.matcher = matcher;
+        for earlier in &rules {
+            if let Some(why) = shadows(&earlier.matcher, &o.matcher, case_insensitive) {
+                cx.at(
+                    r,
+                    format!(
+                        "rule {} is {why} the rule at line {} ({})",
+                        describe(&o.matcher),
+                        earlier.line,
+                        describe(&earlier.matcher)
+                    ),
+                );
+            }
+        }
+        rules.push(o);
+    }
+    let default = def.default.as_ref().and_then(|d| {
+        if let Some(raw) = &d.value.raw {
+            cx.at(
+                raw,
+                "a `default` has no `raw`: it applies to every value nothing else matched",
+            );
+        }
+        if let Some(p) = &d.value.prefix {
+            cx.at(p, "a `default` has no `prefix`");
+        }
+        if let Some(p) = &d.value.range {
+            cx.at(p, "a `default` has no `range`");
+        }
+        validate_outcome(cx, d, operation, tables, names)
+    });
+    if entries.is_empty() && rules.is_empty() && default.is_none() {
+        cx.at(
+            sname,
+            format!("surface `{}` has no entries, rules or default", sname.value),
+        );
+    }
+    SurfaceSpec {
+        name: sname.value.clone(),
+        description: description.unwrap_or_default(),
+        operation,
+        case_insensitive,
+        entries,
+        rules,
+        default,
+    }
+}
+
+fn describe(m: &MatcherSpec) -> String {
+    match m {
+        MatcherSpec::Exact(r) => format!("\"{r}\""),
+        MatcherSpec::Prefix(p) => format!("prefix \"{p}\""),
+        MatcherSpec::Range(a, b) => format!("range {a}..={b}"),
+        MatcherSpec::Default => "default".into(),
+    }
+}
+
+/// Whether `earlier` takes values from `later`: "shadowed by" (always wins) or "overlapping".
+fn shadows(earlier: &MatcherSpec, later: &MatcherSpec, fold: bool) -> Option<&'static str> {
+    match (earlier, later) {
+        (MatcherSpec::Prefix(a), MatcherSpec::Prefix(b)) => {
+            let (a, b) = if fold {
+                (a.to_ascii_lowercase(), b.to_ascii_lowercase())
+            } else {
+                (a.clone(), b.clone())
+            };
+            b.starts_with(&a).then_some("shadowed by")
+        }
+        (MatcherSpec::Range(a1, a2), MatcherSpec::Range(b1, b2)) => {
+            if a1 <= b1 && b2 <= a2 {
+                Some("shadowed by")
+            } else if b1 <= a2 && a1 <= b2 {
+                Some("overlapping")
+            } else {
+                None
+            }
+        }
+        // A digit prefix before a range: shadowed when every number of the range starts with
+        // the prefix (same number of digits, same leading digits).
+        (MatcherSpec::Prefix(p), MatcherSpec::Range(b1, b2)) => {
+            let (s1, s2) = (b1.to_string(), b2.to_string());
+            (s1.len() == s2.len() && s1.starts_with(p.as_str()) && s2.starts_with(p.as_str()))
+                .then_some("shadowed by")
+        }
+        _ => None,
+    }
+}
+
+fn lookup_operation(cx: &mut Ctx<'_>, o: &Sp<String>, names: &Names) -> Option<usize> {
+    let found = names.operations.get(&o.value).copied();
+    if found.is_none() {
+        cx.at(
+            o,
+            format!(
+                "unknown operation `{}` (expected one of {})",
+                o.value, names.operation_list
+            ),
+        );
+    }
+    found
+}
+
+/// State, code, operation, description and source of an entry, rule or default.
+fn validate_outcome(
+    cx: &mut Ctx<'_>,
+    e: &Sp<OutcomeDef>,
+    surface_operation: Option<usize>,
+    tables: &Tables,
+    names: &Names,
+) -> Option<EntrySpec> {
+    let v = &e.value;
+    let state = cx.required(e, &v.state, "state").and_then(|s| {
+        let found = names.states.get(&s.value).copied();
+        if found.is_none() {
+            cx.at(
+                s,
+                format!(
+                    "unknown state `{}` (expected one of {})",
+                    s.value, names.state_list
+                ),
+            );
+        }
+        found
+    });
+    let code_sp = cx.required(e, &v.code, "code");
+    let code = code_sp.and_then(|c| {
+        let found = names.codes.get(&c.value).copied();
+        if found.is_none() {
+            cx.at(
+                c,
+                format!("unknown code `{}` (see mappings/taxonomy.yaml)", c.value),
+            );
+        }
+        found
+    });
+    if let (Some(s), Some(c), Some(csp)) = (state, code, code_sp) {
+        let spec = &tables.codes[c];
+        if !spec.states.iter().any(|(st, _)| *st == s) {
+            let allowed: Vec<&str> = spec
+                .states
+                .iter()
+                .map(|(st, _)| tables.states[*st].name.as_str())
+                .collect();
+            cx.at(
+                csp,
+                format!(
+                    "code {} is not allowed with state {} (allowed: {})",
+                    spec.name,
+                    tables.states[s].name,
+                    allowed.join(", ")
+                ),
+            );
+        }
+    }
+    let operation = match &v.operation {
+        Some(o) => lookup_operation(cx, o, names),
+        None if surface_operation.is_some() => surface_operation,
+        None => {
+            cx.at(e, "missing `operation` (the surface declares none)");
+            None
+        }
+    };
+    let description = cx.required(e, &v.description, "description");
+    let source = match &v.source {
+        None => {
+            cx.at(
+                e,
+                "missing source: every entry needs the public URL it rests on",
+            );
+            None
+        }
+        Some(s) if !(s.value.starts_with("https://") || s.value.starts_with("http://")) => {
+            cx.at(s, format!("source `{}` is not an http(s) URL", s.value));
+            None
+        }
+        Some(s) if s.value.contains(char::is_whitespace) => {
+            cx.at(s, "source URL contains white space");
+            None
+        }
+        Some(s) => Some(s.value.clone()),
+    };
+    Some(EntrySpec {
+        matcher: MatcherSpec::Default,
+        state: state?,
+        code: code?,
+        operation: operation?,
+        description: description?.value.clone(),
+        source: source?,
+        line: e.referenced.line(),
+    })
+}
+
+/// Surface names become Rust identifiers: two names must not collide.
+fn check_surface_identifiers(tables: &Tables, diags: &mut Vec<Diagnostic>) {
+    let mut seen: HashMap<String, &str> = HashMap::new();
+    for p in &tables.providers {
+        for s in &p.surfaces {
+            let ident = crate::codegen::surface_ident(&s.name);
+            match seen.get(&ident) {
+                Some(other) if *other != s.name => diags.push(Diagnostic::new(
+                    &p.path,
+                    0,
+                    0,
+                    format!(
+                        "surface `{}` and surface `{other}` both become the identifier {ident}: rename one",
+                        s.name
+                    ),
+                )),
+                _ => {
+                    seen.insert(ident, &s.name);
+                }
+            }
+        }
+    }
+}

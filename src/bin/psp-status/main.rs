@@ -1,0 +1,107 @@
+//! `psp-status`: the command line over the psp-status tables.
+//!
+//! Subcommands: `classify` and `resolve` (one answer), `validate` (check a mappings directory).
+//! Exit codes: 0 success, 1 failure (data errors, I/O), 2 usage error.
+
+mod lookup;
+mod names;
+mod validate;
+
+use clap::{Parser, Subcommand};
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+/// Translate PSP statuses, error and decline codes into one state/code taxonomy.
+#[derive(Debug, Parser)]
+#[command(name = "psp-status", version, about, long_about = None)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// Classify one value: PROVIDER SURFACE RAW (e.g. `alma payment.state scored_maybe`).
+    Classify {
+        /// alma, checkout, purse, stripe.
+        provider: String,
+        /// The field the value arrived in, as the provider names it (e.g. payment.state).
+        surface: String,
+        /// The value, exactly as received.
+        raw: String,
+        /// Print one JSON object instead of text.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Resolve several signals of one response: PROVIDER SURFACE=RAW [SURFACE=RAW ...].
+    Resolve {
+        /// alma, checkout, purse, stripe.
+        provider: String,
+        /// Signals as SURFACE=RAW (split at the first `=`).
+        #[arg(required = true)]
+        signals: Vec<String>,
+        /// Print one JSON object instead of text.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Check a mappings directory and print every error as path:line:column: message.
+    Validate {
+        /// The directory holding taxonomy.yaml and the provider files.
+        #[arg(default_value = "mappings")]
+        dir: PathBuf,
+        /// Print the counts per provider and surface as JSON.
+        #[arg(long)]
+        json: bool,
+    },
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let result = match cli.command {
+        Command::Classify {
+            provider,
+            surface,
+            raw,
+            json,
+        } => lookup::classify(&provider, &surface, &raw, json),
+        Command::Resolve {
+            provider,
+            signals,
+            json,
+        } => lookup::resolve(&provider, &signals, json),
+        Command::Validate { dir, json } => validate::run(&dir, json),
+    };
+    match result {
+        Ok(code) => code,
+        Err(e) => {
+            eprintln!("psp-status: {e}");
+            e.exit_code()
+        }
+    }
+}
+
+/// An error a subcommand ends with.
+#[derive(Debug)]
+pub enum CliError {
+    /// Wrong arguments (exit 2).
+    Usage(String),
+    /// Anything else (exit 1).
+    Failed(String),
+}
+
+impl CliError {
+    fn exit_code(&self) -> ExitCode {
+        match self {
+            CliError::Usage(_) => ExitCode::from(2),
+            CliError::Failed(_) => ExitCode::from(1),
+        }
+    }
+}
+
+impl std::fmt::Display for CliError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            CliError::Usage(m) | CliError::Failed(m) => f.write_str(m),
+        }
+    }
+}

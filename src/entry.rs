@@ -1,0 +1,103 @@
+//! One row of the tables: how it matches, what it means and where it comes from.
+
+use crate::generated::{ANCHORS, SURFACE_TABLES};
+use crate::{Code, Operation, Provider, State, Surface};
+
+/// How an [`Entry`] matches a raw value.
+///
+/// ```
+/// use psp_status::{classify, Matcher, Provider, Surface};
+/// let c = classify(Provider::Alma, Surface::PaymentState, "scored_maybe");
+/// assert_eq!(c.entry().unwrap().matcher, Matcher::Exact("scored_maybe"));
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Matcher {
+    /// This exact value (ASCII case folded on `ascii_insensitive` surfaces).
+    Exact(&'static str),
+    /// Any value starting with this prefix.
+    Prefix(&'static str),
+    /// Any value made only of ASCII digits whose number is in `from..=to`.
+    Range(u64, u64),
+    /// Anything else on the surface.
+    Default,
+}
+
+/// A row of mappings/: an exact value, a rule or a surface default, with its outcome.
+///
+/// Entries are `'static` data compiled into the crate; [`crate::entries`] walks them all.
+///
+/// ```
+/// let e = psp_status::entries().next().unwrap();
+/// assert!(e.source.starts_with("http"));
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub struct Entry {
+    /// The provider whose file holds it.
+    pub provider: Provider,
+    /// The field the value arrives in.
+    pub surface: Surface,
+    /// How it matches.
+    pub matcher: Matcher,
+    /// The state it puts the payment in.
+    pub state: State,
+    /// Why.
+    pub code: Code,
+    /// The operation it reports on.
+    pub operation: Operation,
+    /// What it means, in our own words.
+    pub description: &'static str,
+    /// The public page it rests on.
+    pub source: &'static str,
+    /// Its line in `mappings/<provider>.yaml`.
+    pub line: u32,
+}
+
+impl Entry {
+    /// The stable anchor of the entry in the reference: `provider/surface/raw`
+    /// (`provider/surface/prefix:P`, `range:A-B` or `default` for rules).
+    ///
+    /// ```
+    /// use psp_status::{classify, Provider, Surface};
+    /// let e = classify(Provider::Alma, Surface::PaymentState, "paid").entry().unwrap();
+    /// assert_eq!(e.anchor(), "alma/payment.state/paid");
+    /// ```
+    pub fn anchor(&self) -> String {
+        let (p, s): (&str, &str) = (self.provider.into(), self.surface.into());
+        match self.matcher {
+            Matcher::Exact(r) => format!("{p}/{s}/{r}"),
+            Matcher::Prefix(r) => format!("{p}/{s}/prefix:{r}"),
+            Matcher::Range(a, b) => format!("{p}/{s}/range:{a}-{b}"),
+            Matcher::Default => format!("{p}/{s}/default"),
+        }
+    }
+
+    /// Finds an entry by its anchor (a phf map built at compile time).
+    ///
+    /// ```
+    /// let e = psp_status::Entry::by_anchor("alma/payment.state/scored_no").unwrap();
+    /// assert_eq!(e.state, psp_status::State::Error);
+    /// assert!(psp_status::Entry::by_anchor("alma/payment.state/nope").is_none());
+    /// ```
+    pub fn by_anchor(anchor: &str) -> Option<&'static Entry> {
+        let packed = *ANCHORS.get(anchor)?;
+        let table = SURFACE_TABLES.get((packed >> 16) as usize)?;
+        table.all().nth((packed & 0xffff) as usize)
+    }
+
+    /// The raw value for exact entries, a readable pattern for rules.
+    ///
+    /// ```
+    /// use psp_status::{classify, Provider, Surface};
+    /// let e = classify(Provider::Alma, Surface::PaymentState, "paid").entry().unwrap();
+    /// assert_eq!(e.pattern(), "paid");
+    /// ```
+    pub fn pattern(&self) -> String {
+        match self.matcher {
+            Matcher::Exact(r) => r.to_string(),
+            Matcher::Prefix(p) => format!("{p}*"),
+            Matcher::Range(a, b) => format!("{a}..={b}"),
+            Matcher::Default => "(any other value)".to_string(),
+        }
+    }
+}
