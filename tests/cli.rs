@@ -11,18 +11,37 @@ fn run(args: &[&str]) -> Output {
 
 fn json(args: &[&str]) -> serde_json::Value {
     let out = run(args);
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     serde_json::from_slice(&out.stdout).expect("one JSON object")
 }
 
 #[test]
 fn classify_alma_scored_maybe_json() {
-    let v = json(&["classify", "alma", "payment.state", "scored_maybe", "--json"]);
+    let v = json(&[
+        "classify",
+        "alma",
+        "payment.state",
+        "scored_maybe",
+        "--json",
+    ]);
     assert_eq!(v["state"], "WAITING");
     assert_eq!(v["code"], "WAITING_PARTNER_RESPONSE");
     for key in [
-        "provider", "surface", "raw", "state", "code", "operation", "matched", "retry",
-        "description", "source", "table_version",
+        "provider",
+        "surface",
+        "raw",
+        "state",
+        "code",
+        "operation",
+        "matched",
+        "retry",
+        "description",
+        "source",
+        "table_version",
     ] {
         assert!(v.get(key).is_some(), "missing key {key} in {v}");
     }
@@ -34,10 +53,22 @@ fn classify_alma_scored_maybe_json() {
 
 #[test]
 fn classify_checkout_pending_is_waiting() {
-    let v = json(&["classify", "checkout", "payment.status", "Pending", "--json"]);
+    let v = json(&[
+        "classify",
+        "checkout",
+        "payment.status",
+        "Pending",
+        "--json",
+    ]);
     assert_eq!(v["state"], "WAITING");
     // The surface is ASCII case-insensitive: exports that write `pending` agree.
-    let lower = json(&["classify", "checkout", "payment.status", "pending", "--json"]);
+    let lower = json(&[
+        "classify",
+        "checkout",
+        "payment.status",
+        "pending",
+        "--json",
+    ]);
     assert_eq!(lower["state"], "WAITING");
     assert_eq!(lower["raw"], "pending", "the raw value is kept as received");
 }
@@ -54,7 +85,13 @@ fn classify_text_names_state_code_and_source() {
 
 #[test]
 fn unknown_value_is_uncertain_not_an_error() {
-    let v = json(&["classify", "stripe", "payment_intent.status", "brand_new_status", "--json"]);
+    let v = json(&[
+        "classify",
+        "stripe",
+        "payment_intent.status",
+        "brand_new_status",
+        "--json",
+    ]);
     assert_eq!(v["state"], "UNCERTAIN");
     assert_eq!(v["code"], "UNMAPPED");
     assert_eq!(v["matched"], "unmapped");
@@ -77,7 +114,12 @@ fn resolve_requires_payment_method_both_ways() {
     assert_eq!(with_decline["surface"], "decline_code");
     assert_eq!(with_decline["signals"].as_array().unwrap().len(), 2);
 
-    let alone = json(&["resolve", "stripe", "payment_intent.status=requires_payment_method", "--json"]);
+    let alone = json(&[
+        "resolve",
+        "stripe",
+        "payment_intent.status=requires_payment_method",
+        "--json",
+    ]);
     assert_eq!(alone["state"], "WAITING");
     assert_eq!(alone["surface"], "payment_intent.status");
 }
@@ -98,7 +140,10 @@ fn unknown_surface_is_a_usage_error_listing_surfaces() {
     let out = run(&["classify", "alma", "payment.status", "paid"]);
     assert_eq!(out.status.code(), Some(2));
     let err = String::from_utf8(out.stderr).unwrap();
-    assert!(err.contains("unknown surface `payment.status` for provider alma"), "{err}");
+    assert!(
+        err.contains("unknown surface `payment.status` for provider alma"),
+        "{err}"
+    );
     assert!(err.contains("payment.state"), "{err}");
 }
 
@@ -111,7 +156,13 @@ fn malformed_signal_is_a_usage_error() {
 
 #[test]
 fn provider_names_are_case_insensitive() {
-    let v = json(&["classify", "Stripe", "decline_code", "expired_card", "--json"]);
+    let v = json(&[
+        "classify",
+        "Stripe",
+        "decline_code",
+        "expired_card",
+        "--json",
+    ]);
     assert_eq!(v["provider"], "stripe");
     assert_eq!(v["code"], "CARD_EXPIRED");
 }

@@ -7,7 +7,9 @@ use psp_status::{
 use strum::IntoEnumIterator;
 
 fn exact_entries() -> Vec<&'static Entry> {
-    entries().filter(|e| matches!(e.matcher, Matcher::Exact(_))).collect()
+    entries()
+        .filter(|e| matches!(e.matcher, Matcher::Exact(_)))
+        .collect()
 }
 
 fn all_pairs() -> Vec<(Provider, Surface)> {
@@ -37,13 +39,22 @@ fn flip_case(raw: &str, mask: &[bool]) -> String {
 #[test]
 fn every_exact_entry_classifies_to_itself() {
     let all = exact_entries();
-    assert!(all.len() > 1000, "the tables hold {} exact entries", all.len());
+    assert!(
+        all.len() > 1000,
+        "the tables hold {} exact entries",
+        all.len()
+    );
     for e in all {
-        let Matcher::Exact(raw) = e.matcher else { unreachable!() };
+        let Matcher::Exact(raw) = e.matcher else {
+            unreachable!()
+        };
         let c = classify_bytes(e.provider, e.surface, raw.as_bytes());
         assert_eq!(c.matched, Matched::Exact, "{}", e.anchor());
         assert_eq!(c.entry(), Some(e), "{}", e.anchor());
-        assert_eq!((c.state, c.code, c.operation), (e.state, e.code, Some(e.operation)));
+        assert_eq!(
+            (c.state, c.code, c.operation),
+            (e.state, e.code, Some(e.operation))
+        );
         assert_eq!(c.raw, raw.as_bytes());
     }
 }
@@ -51,10 +62,25 @@ fn every_exact_entry_classifies_to_itself() {
 #[test]
 fn every_entry_is_allowed_by_the_taxonomy_and_sourced() {
     for e in entries() {
-        assert!(e.code.allows(e.state), "{}: {} with {}", e.anchor(), e.code, e.state);
-        assert!(e.source.starts_with("https://") || e.source.starts_with("http://"), "{}", e.anchor());
+        assert!(
+            e.code.allows(e.state),
+            "{}: {} with {}",
+            e.anchor(),
+            e.code,
+            e.state
+        );
+        assert!(
+            e.source.starts_with("https://") || e.source.starts_with("http://"),
+            "{}",
+            e.anchor()
+        );
         assert!(!e.description.trim().is_empty(), "{}", e.anchor());
-        assert_eq!(Entry::by_anchor(&e.anchor()), Some(e), "anchor {} finds its entry", e.anchor());
+        assert_eq!(
+            Entry::by_anchor(&e.anchor()),
+            Some(e),
+            "anchor {} finds its entry",
+            e.anchor()
+        );
     }
 }
 
@@ -88,7 +114,10 @@ fn unmapped_pairs_and_values_keep_the_raw_value() {
     for (p, s) in all_pairs() {
         if !p.has_surface(s) {
             let c = classify_bytes(p, s, b"anything");
-            assert_eq!((c.state, c.code, c.matched), (State::Uncertain, Code::Unmapped, Matched::Unmapped));
+            assert_eq!(
+                (c.state, c.code, c.matched),
+                (State::Uncertain, Code::Unmapped, Matched::Unmapped)
+            );
             assert_eq!(c.raw, b"anything");
         }
     }
