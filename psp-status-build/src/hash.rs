@@ -12,6 +12,10 @@ const P1: u64 = 0xe703_7ed1_a0b4_28db;
 const P2: u64 = 0x8ebc_6af0_9c88_c6e3;
 
 /// Multiplies and folds the 128-bit product into 64 bits.
+///
+/// ```
+/// assert_eq!(psp_status_build::hash::folded_multiply(1, 2), 2);
+/// ```
 #[inline(always)]
 pub fn folded_multiply(a: u64, b: u64) -> u64 {
     let full = (a as u128).wrapping_mul(b as u128);
@@ -19,6 +23,12 @@ pub fn folded_multiply(a: u64, b: u64) -> u64 {
 }
 
 /// Lowercases the ASCII capitals of eight bytes at once, leaving every other byte alone.
+///
+/// ```
+/// use psp_status_build::hash::fold_ascii_word;
+/// let w = u64::from_le_bytes(*b"PenDing@");
+/// assert_eq!(fold_ascii_word(w).to_le_bytes(), *b"pending@");
+/// ```
 #[inline(always)]
 pub fn fold_ascii_word(w: u64) -> u64 {
     const LOW7: u64 = 0x7f7f_7f7f_7f7f_7f7f;
@@ -58,6 +68,12 @@ fn read4(b: &[u8], at: usize) -> u64 {
 
 /// Hashes `bytes` with `seed`. Every byte takes part, and the length too, so two different
 /// keys never hash alike for every seed.
+///
+/// ```
+/// use psp_status_build::hash::hash_bytes;
+/// assert_eq!(hash_bytes::<true>(7, b"Pending"), hash_bytes::<true>(7, b"pending"));
+/// assert_ne!(hash_bytes::<false>(7, b"Pending"), hash_bytes::<false>(7, b"pending"));
+/// ```
 #[inline(always)]
 pub fn hash_bytes<const FOLD: bool>(seed: u64, bytes: &[u8]) -> u64 {
     let len = bytes.len();
@@ -82,12 +98,20 @@ pub fn hash_bytes<const FOLD: bool>(seed: u64, bytes: &[u8]) -> u64 {
 }
 
 /// The slot of a key in a table of `mask + 1` slots, given its hash and its bucket's pilot.
+///
+/// ```
+/// assert!(psp_status_build::hash::slot(0xdead_beef, 3, 15) < 16);
+/// ```
 #[inline(always)]
 pub fn slot(hash: u64, pilot: u16, mask: u32) -> usize {
     ((hash as u32 ^ (pilot as u32).wrapping_mul(0x9e37_79b9)) & mask) as usize
 }
 
 /// The bucket of a key among `buckets` buckets (multiply-shift range reduction).
+///
+/// ```
+/// assert!(psp_status_build::hash::bucket(u64::MAX, 10) < 10);
+/// ```
 #[inline(always)]
 pub fn bucket(hash: u64, buckets: u32) -> usize {
     (((hash >> 32) * buckets as u64) >> 32) as usize
