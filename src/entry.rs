@@ -7,7 +7,7 @@ use crate::{Code, Operation, Provider, State, Surface};
 ///
 /// ```
 /// use psp_status::{classify, Matcher, Provider, Surface};
-/// let c = classify(Provider::Alma, Surface::PaymentState, "scored_maybe");
+/// let c = classify(Provider::Alma, Surface::Payment_State, "scored_maybe");
 /// assert_eq!(c.entry().unwrap().matcher, Matcher::Exact("scored_maybe"));
 /// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -59,7 +59,7 @@ impl Entry {
     ///
     /// ```
     /// use psp_status::{classify, Provider, Surface};
-    /// let e = classify(Provider::Alma, Surface::PaymentState, "paid").entry().unwrap();
+    /// let e = classify(Provider::Alma, Surface::Payment_State, "paid").entry().unwrap();
     /// assert_eq!(e.anchor(), "alma/payment.state/paid");
     /// ```
     pub fn anchor(&self) -> String {
@@ -89,7 +89,7 @@ impl Entry {
     ///
     /// ```
     /// use psp_status::{classify, Provider, Surface};
-    /// let e = classify(Provider::Alma, Surface::PaymentState, "paid").entry().unwrap();
+    /// let e = classify(Provider::Alma, Surface::Payment_State, "paid").entry().unwrap();
     /// assert_eq!(e.pattern(), "paid");
     /// ```
     pub fn pattern(&self) -> String {

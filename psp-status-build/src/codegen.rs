@@ -8,16 +8,23 @@ use crate::phash;
 use crate::tables::{EntrySpec, MatcherSpec, Tables};
 use std::fmt::Write;
 
-/// The Rust identifier a surface name becomes: `payment_intent.status` → `PaymentIntentStatus`.
+/// The Rust identifier a surface name becomes: each dot-separated segment in CamelCase, the
+/// segments joined by `_`, so that `error.code` (`Error_Code`) and `error_code` (`ErrorCode`)
+/// stay apart.
 ///
 /// ```
 /// use psp_status_build::codegen::surface_ident;
-/// assert_eq!(surface_ident("payment_intent.status"), "PaymentIntentStatus");
-/// assert_eq!(surface_ident("alma.psp_status"), "AlmaPspStatus");
-/// assert_eq!(surface_ident("3ds.status"), "S3dsStatus");
+/// assert_eq!(surface_ident("payment_intent.status"), "PaymentIntent_Status");
+/// assert_eq!(surface_ident("error_code"), "ErrorCode");
+/// assert_eq!(surface_ident("error.code"), "Error_Code");
+/// assert_eq!(surface_ident("3ds.status"), "S3ds_Status");
 /// ```
 pub fn surface_ident(name: &str) -> String {
-    camel(name)
+    let mut out: String = name.split('.').map(camel).collect::<Vec<_>>().join("_");
+    if out.starts_with(|c: char| c.is_ascii_digit()) {
+        out.insert(0, 'S');
+    }
+    out
 }
 
 /// `SCREAMING_SNAKE` or `snake.case` → `CamelCase`.
@@ -207,8 +214,10 @@ pub fn generate(t: &Tables, command: &str) -> String {
     write_enum(
         &mut o,
         "Surface",
-        "The field a value arrives in, named as the provider's API names it.",
-        "",
+        "The field a value arrives in, named as the provider's API names it. Variants are the \
+         dot-separated segments in CamelCase joined by `_` (`payment.state` is `Payment_State`); \
+         parse the wire name with `str::parse` to avoid spelling them.",
+        "#[allow(non_camel_case_types)]",
         &surfaces,
     );
 
@@ -393,7 +402,7 @@ pub fn generate(t: &Tables, command: &str) -> String {
             lit(&p.name),
             lit(&format!("mappings/{}.yaml", p.id)),
             precedence.join(", "),
-            precedence.first().map_or("Surface::PaymentState", |s| s.as_str()),
+            precedence.first().map_or("Surface::Payment_State", |s| s.as_str()),
             own.join(", ")
         )
         .unwrap();

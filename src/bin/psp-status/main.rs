@@ -88,6 +88,20 @@ fn main() -> ExitCode {
     }
 }
 
+/// Writes `text` to stdout. A reader that went away (`| head`) is a normal end, not a panic.
+pub fn emit(text: &str) {
+    use std::io::Write;
+    let mut out = std::io::stdout().lock();
+    match out.write_all(text.as_bytes()).and_then(|()| out.flush()) {
+        Ok(()) => {}
+        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => {}
+        Err(e) => {
+            eprintln!("psp-status: cannot write to stdout: {e}");
+            std::process::exit(1);
+        }
+    }
+}
+
 /// An error a subcommand ends with.
 #[derive(Debug)]
 pub enum CliError {
