@@ -13,12 +13,12 @@ use std::fmt;
 /// ```
 /// use psp_status::{reference::Explanation, Lang, Provider, State, Surface};
 ///
-/// let x = Explanation::of(Provider::Alma, Surface::PaymentState, "scored_maybe", Lang::En);
+/// let x = Explanation::of(Provider::Alma, Surface::Payment_State, "scored_maybe", Lang::En);
 /// assert!(x.in_tables());
 /// assert_eq!(x.classification().state, State::Waiting);
 /// assert!(x.to_string().contains("WAITING_PARTNER_RESPONSE"));
 ///
-/// let u = Explanation::of(Provider::Alma, Surface::PaymentState, "brand_new", Lang::Fr);
+/// let u = Explanation::of(Provider::Alma, Surface::Payment_State, "brand_new", Lang::Fr);
 /// assert!(!u.in_tables());
 /// assert!(u.to_string().contains("not in the tables"));
 /// ```
@@ -33,7 +33,7 @@ impl<'a> Explanation<'a> {
     ///
     /// ```
     /// use psp_status::{reference::Explanation, Lang, Provider, Surface};
-    /// let x = Explanation::of(Provider::Alma, Surface::PaymentState, "paid", Lang::En);
+    /// let x = Explanation::of(Provider::Alma, Surface::Payment_State, "paid", Lang::En);
     /// assert_eq!(x.shopper_message(), psp_status::Code::Succeeded.shopper_message(Lang::En));
     /// ```
     pub fn of(provider: Provider, surface: Surface, raw: &'a str, lang: Lang) -> Self {
@@ -44,7 +44,7 @@ impl<'a> Explanation<'a> {
     ///
     /// ```
     /// use psp_status::{reference::Explanation, resolve, Lang, Provider, Surface};
-    /// let c = resolve(Provider::Alma, &[(Surface::PaymentState, "paid")]);
+    /// let c = resolve(Provider::Alma, &[(Surface::Payment_State, "paid")]);
     /// assert!(Explanation::new(c, Lang::En).in_tables());
     /// ```
     pub fn new(classification: Classification<'a>, lang: Lang) -> Self {
@@ -58,7 +58,7 @@ impl<'a> Explanation<'a> {
     ///
     /// ```
     /// use psp_status::{reference::Explanation, Lang, Provider, Surface};
-    /// let x = Explanation::of(Provider::Alma, Surface::PaymentState, "paid", Lang::En);
+    /// let x = Explanation::of(Provider::Alma, Surface::Payment_State, "paid", Lang::En);
     /// assert_eq!(x.classification().raw, b"paid");
     /// ```
     pub fn classification(&self) -> &Classification<'a> {
@@ -69,7 +69,7 @@ impl<'a> Explanation<'a> {
     ///
     /// ```
     /// use psp_status::{reference::Explanation, Lang, Provider, Surface};
-    /// assert!(!Explanation::of(Provider::Alma, Surface::PaymentState, "??", Lang::En).in_tables());
+    /// assert!(!Explanation::of(Provider::Alma, Surface::Payment_State, "??", Lang::En).in_tables());
     /// ```
     pub fn in_tables(&self) -> bool {
         self.classification.matched != Matched::Unmapped
@@ -79,7 +79,7 @@ impl<'a> Explanation<'a> {
     ///
     /// ```
     /// use psp_status::{reference::Explanation, Code, Lang, Provider, Surface};
-    /// let x = Explanation::of(Provider::Alma, Surface::PaymentState, "??", Lang::Fr);
+    /// let x = Explanation::of(Provider::Alma, Surface::Payment_State, "??", Lang::Fr);
     /// assert_eq!(x.shopper_message(), Code::Unmapped.shopper_message(Lang::Fr));
     /// ```
     pub fn shopper_message(&self) -> &'static str {
@@ -90,7 +90,7 @@ impl<'a> Explanation<'a> {
     ///
     /// ```
     /// use psp_status::{reference::Explanation, Code, Lang, Provider, Surface};
-    /// let x = Explanation::of(Provider::Alma, Surface::PaymentState, "??", Lang::En);
+    /// let x = Explanation::of(Provider::Alma, Surface::Payment_State, "??", Lang::En);
     /// assert_eq!(x.agent_action(), Code::Unmapped.agent_action());
     /// ```
     pub fn agent_action(&self) -> &'static str {

@@ -387,6 +387,7 @@ nav ul{list-style:none;padding:0;margin:.25rem 0 .5rem;display:flex;gap:1rem;fle
 .lede{display:none}article{scroll-margin-top:12rem}section{scroll-margin-top:12rem}}
 @media (max-width:50rem){.controls{grid-template-columns:1fr 1fr}.controls input{grid-column:1/-1}}
 article{background:var(--card);border:1px solid var(--line);border-radius:.5rem;padding:.6rem .8rem;margin:.6rem 0;scroll-margin-top:1rem}
+article.entry{content-visibility:auto;contain-intrinsic-size:auto 11rem}
 article:target,article.hl{outline:3px solid var(--hl);background:var(--hlbg)}
 .anchor{text-decoration:none;color:var(--muted)}
 .kind{font-size:.8rem;text-transform:uppercase;color:var(--muted)}

@@ -123,7 +123,6 @@ try {
     diff(afterSearch, spec.expectSearch));
   const countText = await page.textContent('#count');
   check('the count says how many match', countText.startsWith(`${spec.expectSearch.length} of ${all.length}`), countText);
-  await page.screenshot({ path: join(spec.screenshots, 'search.png') });
 
   step = 'provider filter';
   await page.selectOption('#f-provider', spec.provider);
@@ -163,7 +162,6 @@ try {
   await page.setViewportSize({ width: 390, height: 844 });
   const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
   check('no horizontal scrolling on a phone-sized screen', overflow <= 0, `${overflow}px too wide`);
-  await page.screenshot({ path: join(spec.screenshots, 'phone.png') });
 
   step = 'network';
   check('the page made no request', report.requests.length === 0, report.requests);

@@ -1,7 +1,7 @@
 //! `explain` (one value for a support agent) and `reference` (the whole support reference as
 //! Markdown, HTML or JSON). The content is built by the library's `reference` module.
 
-use crate::{names, CliError};
+use crate::{emit, names, CliError};
 use psp_status::reference::{html, json, markdown, Explanation, Reference};
 use psp_status::Lang;
 use std::path::{Path, PathBuf};
@@ -73,12 +73,11 @@ pub fn explain(a: &ExplainArgs) -> Result<ExitCode, CliError> {
     let surface = names::surface(provider, &a.surface)?;
     let x = Explanation::of(provider, surface, &a.raw, a.lang.into());
     if a.json {
-        println!(
-            "{}",
-            serde_json::to_string_pretty(&x).expect("an explanation serializes")
-        );
+        let mut text = serde_json::to_string_pretty(&x).expect("an explanation serializes");
+        text.push('\n');
+        emit(&text);
     } else {
-        print!("{x}");
+        emit(&x.to_string());
     }
     Ok(ExitCode::SUCCESS)
 }
@@ -92,7 +91,7 @@ pub fn reference(a: &ReferenceArgs) -> Result<ExitCode, CliError> {
         Format::Json => json::render(&r),
     };
     match out {
-        None => print!("{text}"),
+        None => emit(&text),
         Some(path) => write_atomically(path, &text)?,
     }
     Ok(ExitCode::SUCCESS)
