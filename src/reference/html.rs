@@ -372,7 +372,7 @@ h4{font-size:1rem;margin:0 0 .25rem;word-break:break-all}
 a{color:var(--link)}
 code{font:.9em/1.3 ui-monospace,SFMono-Regular,Menlo,Consolas,monospace}
 .lede{color:var(--muted);margin:.25rem 0}
-.lang-radio{position:absolute;opacity:0;pointer-events:none}
+.lang-radio{position:fixed;top:0;left:0;opacity:0;pointer-events:none}
 .lang-switch{display:flex;gap:.5rem;align-items:center;flex-wrap:wrap;margin:.5rem 0}
 .lang-switch label{border:1px solid var(--line);border-radius:1rem;padding:.1rem .7rem;cursor:pointer}
 #lang-en:checked~header label[data-lang=en],#lang-fr:checked~header label[data-lang=fr]{background:var(--link);color:var(--bg);border-color:var(--link)}
@@ -384,10 +384,10 @@ body:has(#lang-en:checked) .msg:not([lang=en]),body:has(#lang-fr:checked) .msg:n
 #count{grid-column:1/-1;color:var(--muted);font-size:.9rem}
 nav ul{list-style:none;padding:0;margin:.25rem 0 .5rem;display:flex;gap:1rem;flex-wrap:wrap}
 @media (min-width:50rem){header{position:sticky;top:0;z-index:1;background:var(--bg);border-bottom:1px solid var(--line)}
-.lede{display:none}article{scroll-margin-top:12rem}section{scroll-margin-top:12rem}}
+.lede{display:none}:root{--sticky:12rem}}
 @media (max-width:50rem){.controls{grid-template-columns:1fr 1fr}.controls input{grid-column:1/-1}}
-article{background:var(--card);border:1px solid var(--line);border-radius:.5rem;padding:.6rem .8rem;margin:.6rem 0;scroll-margin-top:1rem}
-article.entry{content-visibility:auto;contain-intrinsic-size:auto 11rem}
+article{background:var(--card);border:1px solid var(--line);border-radius:.5rem;padding:.6rem .8rem;margin:.6rem 0}
+article,section,tr{scroll-margin-top:var(--sticky,1rem)}
 article:target,article.hl{outline:3px solid var(--hl);background:var(--hlbg)}
 .anchor{text-decoration:none;color:var(--muted)}
 .kind{font-size:.8rem;text-transform:uppercase;color:var(--muted)}

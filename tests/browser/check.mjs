@@ -58,10 +58,14 @@ async function deepLinkState(anchor) {
     const el = document.getElementById(id);
     if (!el) return { found: false };
     const r = el.getBoundingClientRect();
+    // Seen: the point a third of the way down the entry is the entry's own (not under the
+    // sticky header, not off screen).
+    const y = r.top + Math.min(r.height, window.innerHeight) / 3;
+    const hit = document.elementFromPoint(r.left + 20, y);
     return {
       found: true,
       visible: el.getClientRects().length > 0,
-      inViewport: r.bottom > 0 && r.top < window.innerHeight,
+      inViewport: r.top >= 0 && r.top < window.innerHeight && !!hit && el.contains(hit),
       highlighted: el.classList.contains('hl') && el.matches(':target'),
       outline: getComputedStyle(el).outlineStyle,
     };
@@ -157,11 +161,33 @@ try {
   const opened = await deepLinkState(spec.deepLink);
   check('opening a deep link scrolls to and highlights its entry',
     opened.visible && opened.inViewport && opened.highlighted, opened);
+  await page.click('label[for="lang-fr"]');
+  const switched = await deepLinkState(spec.deepLink);
+  check('switching the language keeps the linked entry in view', switched.inViewport, switched);
 
   step = 'phone';
   await page.setViewportSize({ width: 390, height: 844 });
   const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
   check('no horizontal scrolling on a phone-sized screen', overflow <= 0, `${overflow}px too wide`);
+
+  step = 'without JavaScript';
+  page = await context.newPage();
+  const cdp = await context.newCDPSession(page);
+  await cdp.send('Emulation.setScriptExecutionDisabled', { value: true });
+  await page.goto(url);
+  const noJs = await page.evaluate(() => ({
+    ran: !document.getElementById('controls').hidden,
+    entries: [...document.querySelectorAll('article.entry')].filter((e) => e.getClientRects().length > 0).length,
+  }));
+  check('without JavaScript every entry is on the page (and no script ran)',
+    !noJs.ran && noJs.entries === all.length, noJs);
+  await page.click('label[for="lang-fr"]');
+  const cssLang = await page.evaluate(() => {
+    const el = document.querySelector('article.entry');
+    const shown = (l) => el.querySelector(`.msg[lang="${l}"]`).getClientRects().length > 0;
+    return { en: shown('en'), fr: shown('fr') };
+  });
+  check('without JavaScript the language switch still works (CSS only)', !cssLang.en && cssLang.fr, cssLang);
 
   step = 'network';
   check('the page made no request', report.requests.length === 0, report.requests);
