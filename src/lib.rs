@@ -28,6 +28,7 @@ mod classify;
 mod entry;
 mod generated;
 mod hash;
+pub mod reference;
 mod table;
 mod taxonomy;
 

@@ -5,6 +5,7 @@
 
 mod lookup;
 mod names;
+mod support;
 mod validate;
 
 use clap::{Parser, Subcommand};
@@ -44,6 +45,11 @@ enum Command {
         #[arg(long)]
         json: bool,
     },
+    /// Explain one value for a support agent: meaning, state and code, retry advice, what to
+    /// tell the customer, what to do, source.
+    Explain(support::ExplainArgs),
+    /// Generate the support reference from the compiled tables (Markdown, HTML or JSON).
+    Reference(support::ReferenceArgs),
     /// Check a mappings directory and print every error as path:line:column: message.
     Validate {
         /// The directory holding taxonomy.yaml and the provider files.
@@ -70,6 +76,8 @@ fn main() -> ExitCode {
             json,
         } => lookup::resolve(&provider, &signals, json),
         Command::Validate { dir, json } => validate::run(&dir, json),
+        Command::Explain(args) => support::explain(&args),
+        Command::Reference(args) => support::reference(&args),
     };
     match result {
         Ok(code) => code,
