@@ -73,7 +73,7 @@ fn reference_page_searches_filters_and_deep_links_in_chromium() {
         by_provider
             .entry(e.provider.into())
             .or_default()
-            .push(e.anchor());
+            .push(e.anchor().to_string());
     }
     // The provider with the fewest hits, so that the filter visibly narrows when it can.
     let (provider, expect_provider) = by_provider

@@ -50,21 +50,42 @@ pub fn camel(name: &str) -> String {
     out
 }
 
-/// The anchor of an entry: `provider/surface/raw`, `provider/surface/prefix:P`,
-/// `provider/surface/range:A-B` or `provider/surface/default`.
+/// The anchor of an entry, its stable name in the reference and in support tickets:
+/// `provider/surface/raw` for an exact value, `provider/surface/prefix:P`,
+/// `provider/surface/range:A-B` for rules and `provider/surface/:default` for the default.
+///
+/// Raw values and prefixes are percent-encoded outside `A-Z a-z 0-9 - . _ ~`, so an anchor is a
+/// valid HTML id and URL fragment as it is, and an exact value (`default`, `a:b`) can never
+/// collide with a rule's anchor.
 ///
 /// ```
 /// use psp_status_build::{codegen::anchor, MatcherSpec};
 /// assert_eq!(anchor("stripe", "decline_code", &MatcherSpec::Exact("do_not_honor".into())),
 ///            "stripe/decline_code/do_not_honor");
+/// assert_eq!(anchor("checkout", "payment.status", &MatcherSpec::Exact("Card Verified".into())),
+///            "checkout/payment.status/Card%20Verified");
+/// assert_eq!(anchor("alma", "payment.state", &MatcherSpec::Default), "alma/payment.state/:default");
 /// ```
 pub fn anchor(provider: &str, surface: &str, m: &MatcherSpec) -> String {
     match m {
-        MatcherSpec::Exact(r) => format!("{provider}/{surface}/{r}"),
-        MatcherSpec::Prefix(p) => format!("{provider}/{surface}/prefix:{p}"),
+        MatcherSpec::Exact(r) => format!("{provider}/{surface}/{}", encode(r)),
+        MatcherSpec::Prefix(p) => format!("{provider}/{surface}/prefix:{}", encode(p)),
         MatcherSpec::Range(a, b) => format!("{provider}/{surface}/range:{a}-{b}"),
-        MatcherSpec::Default => format!("{provider}/{surface}/default"),
+        MatcherSpec::Default => format!("{provider}/{surface}/:default"),
     }
+}
+
+/// Percent-encodes every byte outside `A-Z a-z 0-9 - . _ ~`.
+fn encode(raw: &str) -> String {
+    let mut out = String::with_capacity(raw.len());
+    for b in raw.bytes() {
+        if b.is_ascii_alphanumeric() || b"-._~".contains(&b) {
+            out.push(b as char);
+        } else {
+            out.push_str(&format!("%{b:02X}"));
+        }
+    }
+    out
 }
 
 fn lit(s: &str) -> String {
@@ -286,6 +307,7 @@ pub fn generate(t: &Tables, command: &str) -> String {
             index[pi][si] = table_no as u16;
             own.push(table_no);
             let entry = |e: &EntrySpec| -> String {
+                let anchor = anchor(&p.id, &s.name, &e.matcher);
                 let matcher = match &e.matcher {
                     MatcherSpec::Exact(r) => format!("Matcher::Exact({})", lit(r)),
                     MatcherSpec::Prefix(r) => format!("Matcher::Prefix({})", lit(r)),
@@ -293,7 +315,7 @@ pub fn generate(t: &Tables, command: &str) -> String {
                     MatcherSpec::Default => "Matcher::Default".to_string(),
                 };
                 format!(
-                    "Entry {{ provider: Provider::{}, surface: Surface::{}, matcher: {matcher}, state: State::{}, code: Code::{}, operation: Operation::{}, description: {}, source: {}, line: {} }}",
+                    "Entry {{ provider: Provider::{}, surface: Surface::{}, matcher: {matcher}, state: State::{}, code: Code::{}, operation: Operation::{}, description: {}, source: {}, line: {}, anchor: {} }}",
                     camel(&p.id),
                     surface_ident(&s.name),
                     camel(&t.states[e.state].name),
@@ -301,7 +323,8 @@ pub fn generate(t: &Tables, command: &str) -> String {
                     camel(&t.operations[e.operation].name),
                     lit(&e.description),
                     lit(&e.source),
-                    e.line
+                    e.line,
+                    lit(&anchor)
                 )
             };
             let keys: Vec<&[u8]> = s
@@ -427,13 +450,10 @@ pub fn generate(t: &Tables, command: &str) -> String {
     )
     .unwrap();
     let mut anchors = phf_codegen::Map::new();
-    let mut seen = std::collections::HashSet::new();
+    // Encoding keeps anchors unique (exact values never contain ':'), so phf_codegen's
+    // duplicate-key check cannot fire.
     for (k, v) in &anchor_keys {
-        // An exact raw value spelled like a rule's anchor keeps its own anchor; the rule's is
-        // still reachable through its table.
-        if seen.insert(k.as_str()) {
-            anchors.entry(k.as_str(), v.to_string());
-        }
+        anchors.entry(k.as_str(), v.to_string());
     }
     writeln!(
         o,

@@ -56,12 +56,14 @@ pub fn render(reference: &Reference, lang: Lang) -> String {
 /// use psp_status::reference::html::fragment;
 /// assert_eq!(fragment("alma/payment.state/paid"), "#alma/payment.state/paid");
 /// assert_eq!(fragment("x/y/a b"), "#x/y/a%20b");
+/// // Anchors are already percent-encoded: they pass through unchanged.
+/// assert_eq!(fragment("checkout/payment.status/Card%20Verified"), "#checkout/payment.status/Card%20Verified");
 /// ```
 pub fn fragment(anchor: &str) -> String {
     let mut out = String::with_capacity(anchor.len() + 1);
     out.push('#');
     for b in anchor.bytes() {
-        if b.is_ascii_alphanumeric() || b"-._~/:".contains(&b) {
+        if b.is_ascii_alphanumeric() || b"-._~/:%".contains(&b) {
             out.push(b as char);
         } else {
             let _ = write!(out, "%{b:02X}");

@@ -191,7 +191,7 @@ impl EntryView {
             Matcher::Default => (MatchKind::Default, None),
         };
         EntryView {
-            anchor: entry.anchor(),
+            anchor: entry.anchor().to_string(),
             provider: entry.provider,
             surface: entry.surface,
             kind,
