@@ -104,7 +104,7 @@ fn reference_page_searches_filters_and_deep_links_in_chromium() {
         "expectSearch": hits.iter().map(|e| e.anchor()).collect::<Vec<_>>(),
         "expectProvider": expect_provider,
         "deepLink": target.anchor(),
-        "fragment": html::fragment(&target.anchor()),
+        "fragment": html::fragment(target.anchor()),
     });
     let spec_path = dir.join("spec.json");
     std::fs::write(&spec_path, spec.to_string()).unwrap();

@@ -174,7 +174,7 @@ fn every_entry_has_a_unique_anchor_that_finds_it() {
                 e.line
             );
         }
-        assert_eq!(Entry::by_anchor(&a), Some(e), "by_anchor({a})");
+        assert_eq!(Entry::by_anchor(a), Some(e), "by_anchor({a})");
     }
 }
 
