@@ -76,7 +76,7 @@ fn every_entry_is_allowed_by_the_taxonomy_and_sourced() {
         );
         assert!(!e.description.trim().is_empty(), "{}", e.anchor());
         assert_eq!(
-            Entry::by_anchor(&e.anchor()),
+            Entry::by_anchor(e.anchor()),
             Some(e),
             "anchor {} finds its entry",
             e.anchor()
