@@ -167,7 +167,7 @@ fn every_entry_has_a_unique_anchor_that_finds_it() {
     let mut seen = HashMap::new();
     for e in entries() {
         let a = e.anchor();
-        if let Some(first) = seen.insert(a.clone(), e.line) {
+        if let Some(first) = seen.insert(a, e.line) {
             panic!(
                 "anchor {a} is used twice ({} lines {first} and {}): deep links would be ambiguous",
                 e.provider.file(),
@@ -297,8 +297,8 @@ fn html_has_one_article_per_entry_each_with_its_anchor_id_and_link() {
         .collect();
     for e in entries() {
         let a = e.anchor();
-        assert_eq!(ids.get(html_escape(&a).as_str()), Some(&1), "{a}");
-        assert!(hrefs.contains(html::fragment(&a).as_str()), "{a}");
+        assert_eq!(ids.get(html_escape(a).as_str()), Some(&1), "{a}");
+        assert!(hrefs.contains(html::fragment(a).as_str()), "{a}");
     }
     for c in Code::iter() {
         assert_eq!(ids.get(format!("code/{c}").as_str()), Some(&1), "{c}");
