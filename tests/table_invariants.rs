@@ -72,7 +72,7 @@ fn check_surface(provider: Provider, surface: Surface) -> usize {
                 "{at}: same description as {other_anchor}, for a different value"
             );
         } else {
-            seen.insert(desc, (key, e.anchor()));
+            seen.insert(desc, (key, e.anchor().to_string()));
         }
     }
     assert!(n > 0, "{provider}/{surface}: surface without entries");
