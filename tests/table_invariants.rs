@@ -98,3 +98,41 @@ fn alma_entries_hold_the_invariants() {
 fn purse_entries_hold_the_invariants() {
     check_provider(Provider::Purse, 40);
 }
+
+/// Issue 3's transport list, for every provider: each status is an exact entry, a rate limit
+/// is PENDING (nothing processed), and a timeout or a 5xx after a charge is UNCERTAIN, never
+/// ERROR (a blind retry could charge twice).
+#[test]
+fn transport_failures_are_classified_on_purpose_for_every_provider() {
+    use psp_status::{classify, Code, Matched, State, Surface};
+    use strum::IntoEnumIterator;
+    let http: Surface = "http_status".parse().unwrap();
+    let transport: Surface = "transport".parse().unwrap();
+    for p in Provider::iter() {
+        for status in [
+            "400", "401", "402", "403", "404", "409", "422", "429", "500", "502", "503", "504",
+        ] {
+            let c = classify(p, http, status);
+            assert_eq!(c.matched, Matched::Exact, "{p} http_status {status}");
+        }
+        let c = classify(p, http, "429");
+        assert_eq!(
+            (c.state, c.code),
+            (State::Pending, Code::RateLimited),
+            "{p} 429"
+        );
+        for status in ["500", "502", "503", "504", "599"] {
+            assert_eq!(
+                classify(p, http, status).state,
+                State::Uncertain,
+                "{p} {status}"
+            );
+        }
+        let c = classify(p, transport, "timeout");
+        assert_eq!(
+            (c.state, c.matched),
+            (State::Uncertain, Matched::Exact),
+            "{p} timeout"
+        );
+    }
+}
