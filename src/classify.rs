@@ -15,8 +15,8 @@ use std::borrow::Cow;
 ///
 /// ```
 /// use psp_status::{classify, Matched, Provider, Surface};
-/// assert_eq!(classify(Provider::Alma, Surface::PaymentState, "paid").matched, Matched::Exact);
-/// assert_eq!(classify(Provider::Alma, Surface::PaymentState, "??").matched, Matched::Unmapped);
+/// assert_eq!(classify(Provider::Alma, Surface::Payment_State, "paid").matched, Matched::Exact);
+/// assert_eq!(classify(Provider::Alma, Surface::Payment_State, "??").matched, Matched::Unmapped);
 /// ```
 #[derive(
     Debug,
@@ -52,7 +52,7 @@ pub enum Matched {
 ///
 /// ```
 /// use psp_status::{classify, Code, Provider, State, Surface};
-/// let c = classify(Provider::Alma, Surface::PaymentState, "scored_maybe");
+/// let c = classify(Provider::Alma, Surface::Payment_State, "scored_maybe");
 /// assert_eq!((c.state, c.code), (State::Waiting, Code::WaitingPartnerResponse));
 /// assert_eq!(c.raw, b"scored_maybe");
 /// ```
@@ -93,7 +93,7 @@ impl<'a> Classification<'a> {
     ///
     /// ```
     /// use psp_status::{Classification, Code, Provider, State, Surface};
-    /// let c = Classification::unmapped(Provider::Alma, Surface::PaymentState, b"x");
+    /// let c = Classification::unmapped(Provider::Alma, Surface::Payment_State, b"x");
     /// assert_eq!((c.state, c.code), (State::Uncertain, Code::Unmapped));
     /// ```
     pub fn unmapped(provider: Provider, surface: Surface, raw: &'a [u8]) -> Self {
@@ -113,7 +113,7 @@ impl<'a> Classification<'a> {
     ///
     /// ```
     /// use psp_status::{classify, Provider, Surface};
-    /// let c = classify(Provider::Alma, Surface::PaymentState, "paid");
+    /// let c = classify(Provider::Alma, Surface::Payment_State, "paid");
     /// assert!(c.entry().unwrap().source.starts_with("https://"));
     /// ```
     pub fn entry(&self) -> Option<&'static Entry> {
@@ -124,7 +124,7 @@ impl<'a> Classification<'a> {
     ///
     /// ```
     /// use psp_status::{classify, Provider, Surface};
-    /// assert!(!classify(Provider::Alma, Surface::PaymentState, "zzz").description().is_empty());
+    /// assert!(!classify(Provider::Alma, Surface::Payment_State, "zzz").description().is_empty());
     /// ```
     pub fn description(&self) -> &'static str {
         self.entry
@@ -135,7 +135,7 @@ impl<'a> Classification<'a> {
     ///
     /// ```
     /// use psp_status::{classify, Provider, Surface};
-    /// assert!(classify(Provider::Alma, Surface::PaymentState, "zzz").source().is_none());
+    /// assert!(classify(Provider::Alma, Surface::Payment_State, "zzz").source().is_none());
     /// ```
     pub fn source(&self) -> Option<&'static str> {
         self.entry.map(|e| e.source)
@@ -145,7 +145,7 @@ impl<'a> Classification<'a> {
     ///
     /// ```
     /// use psp_status::{classify, Provider, Retry, Surface};
-    /// assert_eq!(classify(Provider::Alma, Surface::PaymentState, "zzz").retry(), Retry::AfterVerifying);
+    /// assert_eq!(classify(Provider::Alma, Surface::Payment_State, "zzz").retry(), Retry::AfterVerifying);
     /// ```
     pub fn retry(&self) -> Retry {
         self.code.retry(self.state)
@@ -155,7 +155,7 @@ impl<'a> Classification<'a> {
     ///
     /// ```
     /// use psp_status::{classify_bytes, Provider, Surface};
-    /// assert_eq!(classify_bytes(Provider::Alma, Surface::PaymentState, b"\xff").raw_str(), None);
+    /// assert_eq!(classify_bytes(Provider::Alma, Surface::Payment_State, b"\xff").raw_str(), None);
     /// ```
     pub fn raw_str(&self) -> Option<&'a str> {
         std::str::from_utf8(self.raw).ok()
@@ -165,7 +165,7 @@ impl<'a> Classification<'a> {
     ///
     /// ```
     /// use psp_status::{classify_bytes, Provider, Surface};
-    /// assert_eq!(classify_bytes(Provider::Alma, Surface::PaymentState, b"a\xff").raw_lossy(), "a\u{fffd}");
+    /// assert_eq!(classify_bytes(Provider::Alma, Surface::Payment_State, b"a\xff").raw_lossy(), "a\u{fffd}");
     /// ```
     pub fn raw_lossy(&self) -> Cow<'a, str> {
         String::from_utf8_lossy(self.raw)
@@ -255,7 +255,7 @@ fn answer<'a>(
 ///
 /// ```
 /// use psp_status::{classify, Code, Provider, State, Surface};
-/// let c = classify(Provider::Alma, Surface::PaymentState, "scored_no");
+/// let c = classify(Provider::Alma, Surface::Payment_State, "scored_no");
 /// assert_eq!(c.state, State::Error);
 /// ```
 #[inline]
@@ -267,7 +267,7 @@ pub fn classify(provider: Provider, surface: Surface, raw: &str) -> Classificati
 ///
 /// ```
 /// use psp_status::{classify_bytes, Matched, Provider, Surface};
-/// assert_eq!(classify_bytes(Provider::Alma, Surface::PaymentState, b"\xc3\x28").matched, Matched::Unmapped);
+/// assert_eq!(classify_bytes(Provider::Alma, Surface::Payment_State, b"\xc3\x28").matched, Matched::Unmapped);
 /// ```
 #[inline]
 pub fn classify_bytes(provider: Provider, surface: Surface, raw: &[u8]) -> Classification<'_> {
@@ -284,7 +284,7 @@ pub fn classify_bytes(provider: Provider, surface: Surface, raw: &[u8]) -> Class
 ///
 /// ```
 /// use psp_status::{resolve, Code, Provider, State, Surface};
-/// let c = resolve(Provider::Alma, &[(Surface::PaymentState, "paid")]);
+/// let c = resolve(Provider::Alma, &[(Surface::Payment_State, "paid")]);
 /// assert_eq!(c.state, State::Success);
 /// ```
 #[inline]
@@ -298,7 +298,7 @@ pub fn resolve<'a>(provider: Provider, signals: &[(Surface, &'a str)]) -> Classi
 ///
 /// ```
 /// use psp_status::{resolve_bytes, Provider, State, Surface};
-/// let c = resolve_bytes(Provider::Alma, &[(Surface::PaymentState, b"paid".as_slice())]);
+/// let c = resolve_bytes(Provider::Alma, &[(Surface::Payment_State, b"paid".as_slice())]);
 /// assert_eq!(c.state, State::Success);
 /// ```
 #[inline]

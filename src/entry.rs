@@ -7,7 +7,7 @@ use crate::{Code, Operation, Provider, State, Surface};
 ///
 /// ```
 /// use psp_status::{classify, Matcher, Provider, Surface};
-/// let c = classify(Provider::Alma, Surface::PaymentState, "scored_maybe");
+/// let c = classify(Provider::Alma, Surface::Payment_State, "scored_maybe");
 /// assert_eq!(c.entry().unwrap().matcher, Matcher::Exact("scored_maybe"));
 /// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -51,25 +51,25 @@ pub struct Entry {
     pub source: &'static str,
     /// Its line in `mappings/<provider>.yaml`.
     pub line: u32,
+    /// See [`Entry::anchor`].
+    pub(crate) anchor: &'static str,
 }
 
 impl Entry {
-    /// The stable anchor of the entry in the reference: `provider/surface/raw`
-    /// (`provider/surface/prefix:P`, `range:A-B` or `default` for rules).
+    /// The stable anchor of the entry in the reference: `provider/surface/raw`, with the raw
+    /// value percent-encoded outside `A-Z a-z 0-9 - . _ ~` (`provider/surface/prefix:P`,
+    /// `range:A-B` or `:default` for rules), so it is a valid HTML id and URL fragment as is.
     ///
     /// ```
     /// use psp_status::{classify, Provider, Surface};
-    /// let e = classify(Provider::Alma, Surface::PaymentState, "paid").entry().unwrap();
+    /// let e = classify(Provider::Alma, Surface::Payment_State, "paid").entry().unwrap();
     /// assert_eq!(e.anchor(), "alma/payment.state/paid");
+    /// let pending: Surface = "payment.status".parse().unwrap();
+    /// let e = classify(Provider::Checkout, pending, "Card Verified").entry().unwrap();
+    /// assert_eq!(e.anchor(), "checkout/payment.status/Card%20Verified");
     /// ```
-    pub fn anchor(&self) -> String {
-        let (p, s): (&str, &str) = (self.provider.into(), self.surface.into());
-        match self.matcher {
-            Matcher::Exact(r) => format!("{p}/{s}/{r}"),
-            Matcher::Prefix(r) => format!("{p}/{s}/prefix:{r}"),
-            Matcher::Range(a, b) => format!("{p}/{s}/range:{a}-{b}"),
-            Matcher::Default => format!("{p}/{s}/default"),
-        }
+    pub fn anchor(&self) -> &'static str {
+        self.anchor
     }
 
     /// Finds an entry by its anchor (a phf map built at compile time).
@@ -89,7 +89,7 @@ impl Entry {
     ///
     /// ```
     /// use psp_status::{classify, Provider, Surface};
-    /// let e = classify(Provider::Alma, Surface::PaymentState, "paid").entry().unwrap();
+    /// let e = classify(Provider::Alma, Surface::Payment_State, "paid").entry().unwrap();
     /// assert_eq!(e.pattern(), "paid");
     /// ```
     pub fn pattern(&self) -> String {

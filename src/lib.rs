@@ -11,12 +11,12 @@
 //! ```
 //! use psp_status::{classify, resolve, Code, Provider, State, Surface};
 //!
-//! let c = classify(Provider::Alma, Surface::PaymentState, "scored_maybe");
+//! let c = classify(Provider::Alma, Surface::Payment_State, "scored_maybe");
 //! assert_eq!(c.state, State::Waiting);
 //! assert_eq!(c.code, Code::WaitingPartnerResponse);
 //!
 //! // A value nobody has seen is not an error: it is UNCERTAIN, and the raw value is kept.
-//! let u = classify(Provider::Alma, Surface::PaymentState, "brand_new_state");
+//! let u = classify(Provider::Alma, Surface::Payment_State, "brand_new_state");
 //! assert_eq!((u.state, u.code), (State::Uncertain, Code::Unmapped));
 //! assert_eq!(u.raw, b"brand_new_state");
 //! ```
@@ -28,6 +28,7 @@ mod classify;
 mod entry;
 mod generated;
 mod hash;
+pub mod reference;
 mod table;
 mod taxonomy;
 
@@ -72,7 +73,7 @@ impl Provider {
     ///
     /// ```
     /// use psp_status::{Provider, Surface};
-    /// assert!(Provider::Alma.precedence().contains(&Surface::PaymentState));
+    /// assert!(Provider::Alma.precedence().contains(&Surface::Payment_State));
     /// ```
     pub fn precedence(self) -> &'static [Surface] {
         PROVIDER_INFO[self as usize].precedence
@@ -95,7 +96,7 @@ impl Provider {
     ///
     /// ```
     /// use psp_status::{Provider, Surface};
-    /// assert!(Provider::Alma.has_surface(Surface::PaymentState));
+    /// assert!(Provider::Alma.has_surface(Surface::Payment_State));
     /// ```
     pub fn has_surface(self, surface: Surface) -> bool {
         classify::surface_table(self, surface).is_some()
@@ -105,7 +106,7 @@ impl Provider {
     ///
     /// ```
     /// use psp_status::{Provider, Surface};
-    /// assert!(Provider::Alma.surface_description(Surface::PaymentState).is_some());
+    /// assert!(Provider::Alma.surface_description(Surface::Payment_State).is_some());
     /// ```
     pub fn surface_description(self, surface: Surface) -> Option<&'static str> {
         classify::surface_table(self, surface).map(|t| t.description)
@@ -115,7 +116,7 @@ impl Provider {
     ///
     /// ```
     /// use psp_status::{Provider, Surface};
-    /// assert!(Provider::Alma.entries(Surface::PaymentState).count() >= 6);
+    /// assert!(Provider::Alma.entries(Surface::Payment_State).count() >= 6);
     /// ```
     pub fn entries(self, surface: Surface) -> impl Iterator<Item = &'static Entry> {
         classify::surface_table(self, surface)
@@ -127,7 +128,7 @@ impl Provider {
     ///
     /// ```
     /// use psp_status::{Provider, Surface};
-    /// assert!(!Provider::Alma.is_case_insensitive(Surface::PaymentState));
+    /// assert!(!Provider::Alma.is_case_insensitive(Surface::Payment_State));
     /// ```
     pub fn is_case_insensitive(self, surface: Surface) -> bool {
         classify::surface_table(self, surface).is_some_and(|t| t.case_insensitive)

@@ -8,16 +8,23 @@ use crate::tables::{EntrySpec, MatcherSpec, Tables};
 use crate::{hash, phash};
 use std::fmt::Write;
 
-/// The Rust identifier a surface name becomes: `payment_intent.status` → `PaymentIntentStatus`.
+/// The Rust identifier a surface name becomes: each dot-separated segment in CamelCase, the
+/// segments joined by `_`, so that `error.code` (`Error_Code`) and `error_code` (`ErrorCode`)
+/// stay apart.
 ///
 /// ```
 /// use psp_status_build::codegen::surface_ident;
-/// assert_eq!(surface_ident("payment_intent.status"), "PaymentIntentStatus");
-/// assert_eq!(surface_ident("alma.psp_status"), "AlmaPspStatus");
-/// assert_eq!(surface_ident("3ds.status"), "S3dsStatus");
+/// assert_eq!(surface_ident("payment_intent.status"), "PaymentIntent_Status");
+/// assert_eq!(surface_ident("error_code"), "ErrorCode");
+/// assert_eq!(surface_ident("error.code"), "Error_Code");
+/// assert_eq!(surface_ident("3ds.status"), "S3ds_Status");
 /// ```
 pub fn surface_ident(name: &str) -> String {
-    camel(name)
+    let mut out: String = name.split('.').map(camel).collect::<Vec<_>>().join("_");
+    if out.starts_with(|c: char| c.is_ascii_digit()) {
+        out.insert(0, 'S');
+    }
+    out
 }
 
 /// `SCREAMING_SNAKE` or `snake.case` → `CamelCase`.
@@ -43,21 +50,42 @@ pub fn camel(name: &str) -> String {
     out
 }
 
-/// The anchor of an entry: `provider/surface/raw`, `provider/surface/prefix:P`,
-/// `provider/surface/range:A-B` or `provider/surface/default`.
+/// The anchor of an entry, its stable name in the reference and in support tickets:
+/// `provider/surface/raw` for an exact value, `provider/surface/prefix:P`,
+/// `provider/surface/range:A-B` for rules and `provider/surface/:default` for the default.
+///
+/// Raw values and prefixes are percent-encoded outside `A-Z a-z 0-9 - . _ ~`, so an anchor is a
+/// valid HTML id and URL fragment as it is, and an exact value (`default`, `a:b`) can never
+/// collide with a rule's anchor.
 ///
 /// ```
 /// use psp_status_build::{codegen::anchor, MatcherSpec};
 /// assert_eq!(anchor("stripe", "decline_code", &MatcherSpec::Exact("do_not_honor".into())),
 ///            "stripe/decline_code/do_not_honor");
+/// assert_eq!(anchor("checkout", "payment.status", &MatcherSpec::Exact("Card Verified".into())),
+///            "checkout/payment.status/Card%20Verified");
+/// assert_eq!(anchor("alma", "payment.state", &MatcherSpec::Default), "alma/payment.state/:default");
 /// ```
 pub fn anchor(provider: &str, surface: &str, m: &MatcherSpec) -> String {
     match m {
-        MatcherSpec::Exact(r) => format!("{provider}/{surface}/{r}"),
-        MatcherSpec::Prefix(p) => format!("{provider}/{surface}/prefix:{p}"),
+        MatcherSpec::Exact(r) => format!("{provider}/{surface}/{}", encode(r)),
+        MatcherSpec::Prefix(p) => format!("{provider}/{surface}/prefix:{}", encode(p)),
         MatcherSpec::Range(a, b) => format!("{provider}/{surface}/range:{a}-{b}"),
-        MatcherSpec::Default => format!("{provider}/{surface}/default"),
+        MatcherSpec::Default => format!("{provider}/{surface}/:default"),
     }
+}
+
+/// Percent-encodes every byte outside `A-Z a-z 0-9 - . _ ~`.
+fn encode(raw: &str) -> String {
+    let mut out = String::with_capacity(raw.len());
+    for b in raw.bytes() {
+        if b.is_ascii_alphanumeric() || b"-._~".contains(&b) {
+            out.push(b as char);
+        } else {
+            out.push_str(&format!("%{b:02X}"));
+        }
+    }
+    out
 }
 
 fn lit(s: &str) -> String {
@@ -207,8 +235,10 @@ pub fn generate(t: &Tables, command: &str) -> String {
     write_enum(
         &mut o,
         "Surface",
-        "The field a value arrives in, named as the provider's API names it.",
-        "",
+        "The field a value arrives in, named as the provider's API names it. Variants are the \
+         dot-separated segments in CamelCase joined by `_` (`payment.state` is `Payment_State`); \
+         parse the wire name with `str::parse` to avoid spelling them.",
+        "#[allow(non_camel_case_types)]",
         &surfaces,
     );
 
@@ -278,6 +308,7 @@ pub fn generate(t: &Tables, command: &str) -> String {
             index[pi][si] = table_no as u16;
             own.push(table_no);
             let entry = |e: &EntrySpec| -> String {
+                let anchor = anchor(&p.id, &s.name, &e.matcher);
                 let matcher = match &e.matcher {
                     MatcherSpec::Exact(r) => format!("Matcher::Exact({})", lit(r)),
                     MatcherSpec::Prefix(r) => format!("Matcher::Prefix({})", lit(r)),
@@ -285,7 +316,7 @@ pub fn generate(t: &Tables, command: &str) -> String {
                     MatcherSpec::Default => "Matcher::Default".to_string(),
                 };
                 format!(
-                    "Entry {{ provider: Provider::{}, surface: Surface::{}, matcher: {matcher}, state: State::{}, code: Code::{}, operation: Operation::{}, description: {}, source: {}, line: {} }}",
+                    "Entry {{ provider: Provider::{}, surface: Surface::{}, matcher: {matcher}, state: State::{}, code: Code::{}, operation: Operation::{}, description: {}, source: {}, line: {}, anchor: {} }}",
                     camel(&p.id),
                     surface_ident(&s.name),
                     camel(&t.states[e.state].name),
@@ -293,7 +324,8 @@ pub fn generate(t: &Tables, command: &str) -> String {
                     camel(&t.operations[e.operation].name),
                     lit(&e.description),
                     lit(&e.source),
-                    e.line
+                    e.line,
+                    lit(&anchor)
                 )
             };
             let keys: Vec<&[u8]> = s
@@ -437,7 +469,7 @@ pub fn generate(t: &Tables, command: &str) -> String {
             lit(&p.name),
             lit(&format!("mappings/{}.yaml", p.id)),
             precedence.join(", "),
-            precedence.first().map_or("Surface::PaymentState", |s| s.as_str()),
+            precedence.first().map_or("Surface::Payment_State", |s| s.as_str()),
             own.join(", ")
         )
         .unwrap();
@@ -446,7 +478,7 @@ pub fn generate(t: &Tables, command: &str) -> String {
     writeln!(
         o,
         "static NO_ENTRY: Entry = Entry {{ provider: Provider::{p}, surface: Surface::{s}, matcher: Matcher::Default, \
-         state: State::Uncertain, code: Code::Unmapped, operation: Operation::{op}, description: \"\", source: \"\", line: 0 }};\n\
+         state: State::Uncertain, code: Code::Unmapped, operation: Operation::{op}, description: \"\", source: \"\", line: 0, anchor: \"\" }};\n\
          const EMPTY_SLOT: Slot = Slot {{ words: [0; 4], len: usize::MAX, key: b\"\", entry: &NO_ENTRY }};\n\
          pub(crate) static NO_TABLE: SurfaceTable = SurfaceTable {{ surface: Surface::{s}, description: \"\", operation: None, \
          case_insensitive: false, rank: u8::MAX, seed: 0, bucket_mask: 0, mask: 0, pilots: &[0], slots: &[EMPTY_SLOT], \
@@ -491,13 +523,10 @@ pub fn generate(t: &Tables, command: &str) -> String {
     )
     .unwrap();
     let mut anchors = phf_codegen::Map::new();
-    let mut seen = std::collections::HashSet::new();
+    // Encoding keeps anchors unique (exact values never contain ':'), so phf_codegen's
+    // duplicate-key check cannot fire.
     for (k, v) in &anchor_keys {
-        // An exact raw value spelled like a rule's anchor keeps its own anchor; the rule's is
-        // still reachable through its table.
-        if seen.insert(k.as_str()) {
-            anchors.entry(k.as_str(), v.to_string());
-        }
+        anchors.entry(k.as_str(), v.to_string());
     }
     writeln!(
         o,

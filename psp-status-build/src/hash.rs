@@ -13,6 +13,10 @@ const P0: u64 = 0xa076_1d64_78bd_642f;
 const P1: u64 = 0xe703_7ed1_a0b4_28db;
 
 /// Multiplies and folds the 128-bit product into 64 bits.
+///
+/// ```
+/// assert_eq!(psp_status_build::hash::folded_multiply(1, 2), 2);
+/// ```
 #[inline(always)]
 pub fn folded_multiply(a: u64, b: u64) -> u64 {
     let full = (a as u128).wrapping_mul(b as u128);
@@ -20,6 +24,12 @@ pub fn folded_multiply(a: u64, b: u64) -> u64 {
 }
 
 /// Lowercases the ASCII capitals of eight bytes at once, leaving every other byte alone.
+///
+/// ```
+/// use psp_status_build::hash::fold_ascii_word;
+/// let w = u64::from_le_bytes(*b"PenDing@");
+/// assert_eq!(fold_ascii_word(w).to_le_bytes(), *b"pending@");
+/// ```
 #[inline(always)]
 pub fn fold_ascii_word(w: u64) -> u64 {
     const LOW7: u64 = 0x7f7f_7f7f_7f7f_7f7f;
@@ -35,6 +45,12 @@ pub fn fold_ascii_word(w: u64) -> u64 {
 }
 
 /// `w`, lowercased when `FOLD`.
+///
+/// ```
+/// use psp_status_build::hash::word;
+/// assert_eq!(word::<true>(u64::from_le_bytes(*b"ABCDEFGH")), u64::from_le_bytes(*b"abcdefgh"));
+/// assert_eq!(word::<false>(7), 7);
+/// ```
 #[inline(always)]
 pub fn word<const FOLD: bool>(w: u64) -> u64 {
     if FOLD {
@@ -45,6 +61,10 @@ pub fn word<const FOLD: bool>(w: u64) -> u64 {
 }
 
 /// The eight bytes at `at`, little-endian.
+///
+/// ```
+/// assert_eq!(psp_status_build::hash::read8(b"xabcdefgh", 1), u64::from_le_bytes(*b"abcdefgh"));
+/// ```
 #[inline(always)]
 pub fn read8(b: &[u8], at: usize) -> u64 {
     let mut buf = [0u8; 8];
@@ -66,6 +86,14 @@ fn read4(b: &[u8], at: usize) -> u64 {
 /// Every byte and the length take part, so two different keys hash apart for almost every
 /// seed; the table builder checks that they do for the seed it keeps. The probe calls the
 /// parts ([`short_words`] or [`long_words`], then [`finish`]) to keep the two paths apart.
+///
+/// ```
+/// use psp_status_build::hash::hash_words;
+/// let (h, w) = hash_words::<true>(7, b"Pending");
+/// assert_eq!((h, w), hash_words::<false>(7, b"pending"));
+/// assert_eq!(w[2..], [0, 0]);
+/// assert_ne!(h, hash_words::<false>(7, b"Pending").0);
+/// ```
 #[inline(always)]
 pub fn hash_words<const FOLD: bool>(seed: u64, bytes: &[u8]) -> (u64, [u64; 4]) {
     let mut s = start(seed, bytes.len());
@@ -79,12 +107,23 @@ pub fn hash_words<const FOLD: bool>(seed: u64, bytes: &[u8]) -> (u64, [u64; 4]) 
 }
 
 /// The hash state before the words: the seed and the length.
+///
+/// ```
+/// use psp_status_build::hash::start;
+/// assert_ne!(start(1, 3), start(1, 4));
+/// ```
 #[inline(always)]
 pub fn start(seed: u64, len: usize) -> u64 {
     seed ^ (len as u64).wrapping_mul(P0)
 }
 
 /// The two words of a value of at most 16 bytes: with the length, they determine its bytes.
+///
+/// ```
+/// use psp_status_build::hash::short_words;
+/// assert_eq!(short_words::<false>(b"abcdefghij").0, u64::from_le_bytes(*b"abcdefgh"));
+/// assert_eq!(short_words::<false>(b""), (0, 0));
+/// ```
 #[inline(always)]
 pub fn short_words<const FOLD: bool>(bytes: &[u8]) -> (u64, u64) {
     let len = bytes.len();
@@ -104,6 +143,16 @@ pub fn short_words<const FOLD: bool>(bytes: &[u8]) -> (u64, u64) {
 
 /// The four words of a value longer than 16 bytes (last 16, first 16), mixing the first 16
 /// and any bytes in between into `s`.
+///
+/// ```
+/// use psp_status_build::hash::{long_words, start};
+/// let key = b"payment_intent.payment_failed";
+/// let (mut s1, mut s2) = (start(7, key.len()), start(7, key.len()));
+/// let w = long_words::<false>(&mut s1, key);
+/// assert_eq!(w[2], u64::from_le_bytes(*b"payment_"));
+/// assert_eq!(long_words::<true>(&mut s2, b"PAYMENT_INTENT.PAYMENT_FAILED"), w);
+/// assert_eq!(s1, s2);
+/// ```
 #[inline(always)]
 pub fn long_words<const FOLD: bool>(s: &mut u64, bytes: &[u8]) -> [u64; 4] {
     let len = bytes.len();
@@ -122,12 +171,23 @@ pub fn long_words<const FOLD: bool>(s: &mut u64, bytes: &[u8]) -> [u64; 4] {
 }
 
 /// The hash from the state and the last two words.
+///
+/// ```
+/// use psp_status_build::hash::finish;
+/// assert_ne!(finish(1, 2, 3), finish(1, 3, 2));
+/// ```
 #[inline(always)]
 pub fn finish(s: u64, a: u64, b: u64) -> u64 {
     folded_multiply(a ^ P1, b ^ s)
 }
 
 /// The hash of `bytes` with `seed` (the first part of [`hash_words`]).
+///
+/// ```
+/// use psp_status_build::hash::hash_bytes;
+/// assert_eq!(hash_bytes::<true>(7, b"Pending"), hash_bytes::<true>(7, b"pending"));
+/// assert_ne!(hash_bytes::<false>(7, b"Pending"), hash_bytes::<false>(7, b"pending"));
+/// ```
 #[inline(always)]
 pub fn hash_bytes<const FOLD: bool>(seed: u64, bytes: &[u8]) -> u64 {
     hash_words::<FOLD>(seed, bytes).0
@@ -136,6 +196,16 @@ pub fn hash_bytes<const FOLD: bool>(seed: u64, bytes: &[u8]) -> u64 {
 /// Whether the bytes of `raw` between its first 16 and its last 16 equal `key`'s (`key`
 /// already folded when `FOLD`; same length). Only values longer than 32 bytes have any: the
 /// words of [`hash_words`] cover the rest.
+///
+/// ```
+/// use psp_status_build::hash::middle_eq;
+/// let key = b"customer.subscription.pending_update_applied";
+/// let mut other = *key;
+/// other[20] = b'X';
+/// assert!(middle_eq::<false>(key, key));
+/// assert!(!middle_eq::<false>(key, &other));
+/// assert!(middle_eq::<true>(key, b"CUSTOMER.SUBSCRIPTION.PENDING_UPDATE_APPLIED"));
+/// ```
 #[inline(always)]
 pub fn middle_eq<const FOLD: bool>(key: &[u8], raw: &[u8]) -> bool {
     let len = raw.len();
@@ -153,6 +223,10 @@ pub fn middle_eq<const FOLD: bool>(key: &[u8], raw: &[u8]) -> bool {
 }
 
 /// A pilot as the tables store it: spread over 32 bits.
+///
+/// ```
+/// assert_eq!(psp_status_build::hash::pilot_mix(0), 0);
+/// ```
 #[inline(always)]
 pub fn pilot_mix(pilot: u16) -> u32 {
     (pilot as u32).wrapping_mul(0x9e37_79b9)
@@ -160,6 +234,10 @@ pub fn pilot_mix(pilot: u16) -> u32 {
 
 /// The slot of a key in a table of `mask + 1` slots, given its hash and its bucket's pilot
 /// (as [`pilot_mix`] stores it). Always `<= mask`.
+///
+/// ```
+/// assert!(psp_status_build::hash::slot(0xdead_beef, 3, 15) < 16);
+/// ```
 #[inline(always)]
 pub fn slot(hash: u64, mixed_pilot: u32, mask: u32) -> usize {
     ((hash as u32 ^ mixed_pilot) & mask) as usize
@@ -167,6 +245,10 @@ pub fn slot(hash: u64, mixed_pilot: u32, mask: u32) -> usize {
 
 /// The bucket of a key among `bucket_mask + 1` buckets (a power of two): the high half of the
 /// hash, masked (the slot takes the low half). Always `<= bucket_mask`.
+///
+/// ```
+/// assert!(psp_status_build::hash::bucket(u64::MAX, 7) <= 7);
+/// ```
 #[inline(always)]
 pub fn bucket(hash: u64, bucket_mask: u32) -> usize {
     ((hash >> 32) as u32 & bucket_mask) as usize

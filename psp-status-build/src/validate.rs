@@ -566,7 +566,7 @@ fn validate_surface(
         }
         validate_outcome(cx, d, operation, tables, names)
     });
-    if entries.is_empty() && rules.is_empty() && default.is_none() {
+    if def.entries.is_empty() && def.rules.is_empty() && def.default.is_none() {
         cx.at(
             sname,
             format!("surface `{}` has no entries, rules or default", sname.value),

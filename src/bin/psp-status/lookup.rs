@@ -1,9 +1,11 @@
 //! `classify` and `resolve`: one answer, as text for people or JSON for tools.
 
-use crate::{names, CliError};
+use crate::{emit, names, CliError};
 use psp_status::{Classification, Matched, TABLE_VERSION};
+use std::fmt::Write;
 use std::process::ExitCode;
 
+/// `psp-status classify PROVIDER SURFACE RAW [--json]`.
 pub fn classify(
     provider: &str,
     surface: &str,
@@ -14,13 +16,16 @@ pub fn classify(
     let surface = names::surface(provider, surface)?;
     let c = psp_status::classify(provider, surface, raw);
     if json {
-        print_json(&serde_json::to_value(c).expect("a classification serializes"));
+        emit(&to_json(
+            &serde_json::to_value(c).expect("a classification serializes"),
+        ));
     } else {
-        print_text(&c);
+        emit(&render_text(&c));
     }
     Ok(ExitCode::SUCCESS)
 }
 
+/// `psp-status resolve PROVIDER SURFACE=RAW... [--json]`.
 pub fn resolve(provider: &str, signals: &[String], json: bool) -> Result<ExitCode, CliError> {
     let provider = names::provider(provider)?;
     let mut parsed = Vec::with_capacity(signals.len());
@@ -33,67 +38,74 @@ pub fn resolve(provider: &str, signals: &[String], json: bool) -> Result<ExitCod
         parsed.push((names::surface(provider, surface)?, raw));
     }
     let winner = psp_status::resolve(provider, &parsed);
+    let each: Vec<Classification<'_>> = parsed
+        .iter()
+        .map(|(s, r)| psp_status::classify(provider, *s, r))
+        .collect();
     if json {
         let mut v = serde_json::to_value(winner).expect("a classification serializes");
-        let each: Vec<_> = parsed
-            .iter()
-            .map(|(s, r)| {
-                serde_json::to_value(psp_status::classify(provider, *s, r)).expect("serializes")
-            })
-            .collect();
-        v["signals"] = serde_json::Value::Array(each);
-        print_json(&v);
+        v["signals"] = serde_json::to_value(&each).expect("classifications serialize");
+        emit(&to_json(&v));
     } else {
-        print_text(&winner);
-        println!(
+        let mut text = render_text(&winner);
+        let _ = writeln!(
+            text,
             "  decided by  {}={}",
             <&str>::from(winner.surface),
             winner.raw_lossy()
         );
-        for (s, r) in &parsed {
-            let c = psp_status::classify(provider, *s, r);
-            println!(
+        for c in &each {
+            let _ = writeln!(
+                text,
                 "  signal      {}={} -> {}/{} ({})",
-                <&str>::from(*s),
-                r,
+                <&str>::from(c.surface),
+                c.raw_lossy(),
                 c.state,
                 c.code,
                 c.matched
             );
         }
+        emit(&text);
     }
     Ok(ExitCode::SUCCESS)
 }
 
-fn print_json(v: &serde_json::Value) {
-    println!(
-        "{}",
-        serde_json::to_string_pretty(v).expect("JSON values serialize")
-    );
+fn to_json(v: &serde_json::Value) -> String {
+    let mut text = serde_json::to_string_pretty(v).expect("JSON values serialize");
+    text.push('\n');
+    text
 }
 
-fn print_text(c: &Classification<'_>) {
-    println!(
+/// The human form of one answer.
+fn render_text(c: &Classification<'_>) -> String {
+    let mut s = String::new();
+    let _ = writeln!(
+        s,
         "{} {} \"{}\"",
         <&str>::from(c.provider),
         <&str>::from(c.surface),
         c.raw_lossy()
     );
-    println!("  state       {}", c.state);
-    println!("  code        {}", c.code);
+    let _ = writeln!(s, "  state       {}", c.state);
+    let _ = writeln!(s, "  code        {}", c.code);
     match c.operation {
-        Some(op) => println!("  operation   {op}"),
-        None => println!("  operation   (unknown)"),
+        Some(op) => {
+            let _ = writeln!(s, "  operation   {op}");
+        }
+        None => {
+            let _ = writeln!(s, "  operation   (unknown)");
+        }
     }
     let how = match (c.matched, c.entry()) {
         (Matched::Rule, Some(e)) => format!("rule {}", e.pattern()),
         (m, _) => m.to_string(),
     };
-    println!("  matched     {how}");
-    println!("  retry       {} ({})", c.retry(), c.retry().explain());
-    println!("  meaning     {}", c.description());
+    let _ = writeln!(s, "  matched     {how}");
+    let _ = writeln!(s, "  retry       {} ({})", c.retry(), c.retry().explain());
+    let _ = writeln!(s, "  meaning     {}", c.description());
     if let Some(src) = c.source() {
-        println!("  source      {src}");
+        let _ = writeln!(s, "  source      {src}");
     }
-    println!("  tables      {TABLE_VERSION}");
+    let _ = writeln!(s, "  tables      {TABLE_VERSION}");
+    s
 }

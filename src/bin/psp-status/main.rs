@@ -5,6 +5,7 @@
 
 mod lookup;
 mod names;
+mod support;
 mod validate;
 
 use clap::{Parser, Subcommand};
@@ -44,6 +45,11 @@ enum Command {
         #[arg(long)]
         json: bool,
     },
+    /// Explain one value for a support agent: meaning, state and code, retry advice, what to
+    /// tell the customer, what to do, source.
+    Explain(support::ExplainArgs),
+    /// Generate the support reference from the compiled tables (Markdown, HTML or JSON).
+    Reference(support::ReferenceArgs),
     /// Check a mappings directory and print every error as path:line:column: message.
     Validate {
         /// The directory holding taxonomy.yaml and the provider files.
@@ -70,12 +76,28 @@ fn main() -> ExitCode {
             json,
         } => lookup::resolve(&provider, &signals, json),
         Command::Validate { dir, json } => validate::run(&dir, json),
+        Command::Explain(args) => support::explain(&args),
+        Command::Reference(args) => support::reference(&args),
     };
     match result {
         Ok(code) => code,
         Err(e) => {
             eprintln!("psp-status: {e}");
             e.exit_code()
+        }
+    }
+}
+
+/// Writes `text` to stdout. A reader that went away (`| head`) is a normal end, not a panic.
+pub fn emit(text: &str) {
+    use std::io::Write;
+    let mut out = std::io::stdout().lock();
+    match out.write_all(text.as_bytes()).and_then(|()| out.flush()) {
+        Ok(()) => {}
+        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => {}
+        Err(e) => {
+            eprintln!("psp-status: cannot write to stdout: {e}");
+            std::process::exit(1);
         }
     }
 }

@@ -1,0 +1,207 @@
+//! The answer for one value, for a support agent: meaning, normalized state and code, retry
+//! advice, what to tell the customer, what to do, and the source.
+
+use crate::{classify, Classification, Lang, Matched, Provider, Surface, TABLE_VERSION};
+use serde::ser::{Serialize, SerializeStruct, Serializer};
+use std::fmt;
+
+/// One value explained: a [`Classification`] and the language of the shopper message.
+///
+/// Its `Display` is the text `psp-status explain` prints; it serializes to the JSON of
+/// `psp-status explain --json`.
+///
+/// ```
+/// use psp_status::{reference::Explanation, Lang, Provider, State, Surface};
+///
+/// let x = Explanation::of(Provider::Alma, Surface::Payment_State, "scored_maybe", Lang::En);
+/// assert!(x.in_tables());
+/// assert_eq!(x.classification().state, State::Waiting);
+/// assert!(x.to_string().contains("WAITING_PARTNER_RESPONSE"));
+///
+/// let u = Explanation::of(Provider::Alma, Surface::Payment_State, "brand_new", Lang::Fr);
+/// assert!(!u.in_tables());
+/// assert!(u.to_string().contains("not in the tables"));
+/// ```
+#[derive(Debug, Clone, Copy)]
+pub struct Explanation<'a> {
+    classification: Classification<'a>,
+    lang: Lang,
+}
+
+impl<'a> Explanation<'a> {
+    /// Explains `raw` as received in `provider`'s `surface`.
+    ///
+    /// ```
+    /// use psp_status::{reference::Explanation, Lang, Provider, Surface};
+    /// let x = Explanation::of(Provider::Alma, Surface::Payment_State, "paid", Lang::En);
+    /// assert_eq!(x.shopper_message(), psp_status::Code::Succeeded.shopper_message(Lang::En));
+    /// ```
+    pub fn of(provider: Provider, surface: Surface, raw: &'a str, lang: Lang) -> Self {
+        Self::new(classify(provider, surface, raw), lang)
+    }
+
+    /// Explains an existing classification (e.g. the winner of `resolve`).
+    ///
+    /// ```
+    /// use psp_status::{reference::Explanation, resolve, Lang, Provider, Surface};
+    /// let c = resolve(Provider::Alma, &[(Surface::Payment_State, "paid")]);
+    /// assert!(Explanation::new(c, Lang::En).in_tables());
+    /// ```
+    pub fn new(classification: Classification<'a>, lang: Lang) -> Self {
+        Explanation {
+            classification,
+            lang,
+        }
+    }
+
+    /// The classification explained.
+    ///
+    /// ```
+    /// use psp_status::{reference::Explanation, Lang, Provider, Surface};
+    /// let x = Explanation::of(Provider::Alma, Surface::Payment_State, "paid", Lang::En);
+    /// assert_eq!(x.classification().raw, b"paid");
+    /// ```
+    pub fn classification(&self) -> &Classification<'a> {
+        &self.classification
+    }
+
+    /// Whether the tables hold an entry, a rule or a default for the value.
+    ///
+    /// ```
+    /// use psp_status::{reference::Explanation, Lang, Provider, Surface};
+    /// assert!(!Explanation::of(Provider::Alma, Surface::Payment_State, "??", Lang::En).in_tables());
+    /// ```
+    pub fn in_tables(&self) -> bool {
+        self.classification.matched != Matched::Unmapped
+    }
+
+    /// The message safe to show the shopper, in the chosen language.
+    ///
+    /// ```
+    /// use psp_status::{reference::Explanation, Code, Lang, Provider, Surface};
+    /// let x = Explanation::of(Provider::Alma, Surface::Payment_State, "??", Lang::Fr);
+    /// assert_eq!(x.shopper_message(), Code::Unmapped.shopper_message(Lang::Fr));
+    /// ```
+    pub fn shopper_message(&self) -> &'static str {
+        self.classification.code.shopper_message(self.lang)
+    }
+
+    /// What the support agent should do.
+    ///
+    /// ```
+    /// use psp_status::{reference::Explanation, Code, Lang, Provider, Surface};
+    /// let x = Explanation::of(Provider::Alma, Surface::Payment_State, "??", Lang::En);
+    /// assert_eq!(x.agent_action(), Code::Unmapped.agent_action());
+    /// ```
+    pub fn agent_action(&self) -> &'static str {
+        self.classification.code.agent_action()
+    }
+
+    /// How the value matched, in words (`exact entry`, `rule validation_error_*`, ...).
+    fn how(&self) -> String {
+        let c = &self.classification;
+        match (c.matched, c.entry()) {
+            (Matched::Exact, _) => "exact entry".to_string(),
+            (Matched::Rule, Some(e)) => format!("rule {}", e.pattern()),
+            (Matched::Default, _) => "the surface's default (no exact entry or rule)".to_string(),
+            _ => "nothing (unmapped)".to_string(),
+        }
+    }
+}
+
+impl fmt::Display for Explanation<'_> {
+    /// The text of `psp-status explain`.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let c = &self.classification;
+        let (p, s): (&str, &str) = (c.provider.into(), c.surface.into());
+        let raw = c.raw_lossy();
+        writeln!(
+            f,
+            "{} {s} {raw:?}   (tables {TABLE_VERSION})",
+            c.provider.name()
+        )?;
+        writeln!(f)?;
+        if self.in_tables() {
+            writeln!(f, "What it means")?;
+            writeln!(f, "  {}", c.description())?;
+            writeln!(f, "Normalized")?;
+            let op = c
+                .operation
+                .map_or("(unknown)".to_string(), |o| o.to_string());
+            writeln!(
+                f,
+                "  {} / {}, operation {op}, matched by {}",
+                c.state,
+                c.code,
+                self.how()
+            )?;
+            writeln!(f, "  {}: {}", c.state, c.state.description())?;
+            writeln!(f, "  {}: {}", c.code, c.code.description())?;
+            writeln!(f, "What the payment service will do")?;
+            writeln!(f, "  {}: {}", c.retry(), c.retry().explain())?;
+        } else {
+            writeln!(f, "Not in the tables")?;
+            writeln!(
+                f,
+                "  {raw:?} is not in the tables for {p} {s} (table version {TABLE_VERSION}): no entry, rule or default matches it."
+            )?;
+            writeln!(f, "What the engine does")?;
+            writeln!(
+                f,
+                "  It answers {} / {}: verify before retrying. {}",
+                c.state,
+                c.code,
+                c.retry().explain()
+            )?;
+        }
+        writeln!(f, "Tell the customer ({})", self.lang)?;
+        writeln!(f, "  {}", self.shopper_message())?;
+        writeln!(f, "What you should do")?;
+        writeln!(f, "  {}", self.agent_action())?;
+        match c.entry() {
+            Some(e) => {
+                writeln!(f, "Source")?;
+                writeln!(f, "  {}", e.source)?;
+                writeln!(f, "Reference")?;
+                writeln!(f, "  docs/reference.html#{}", e.anchor())?;
+            }
+            None => {
+                writeln!(f, "Reference")?;
+                writeln!(f, "  docs/reference.html#{p}/{s}")?;
+            }
+        }
+        Ok(())
+    }
+}
+
+impl Serialize for Explanation<'_> {
+    /// The JSON of `psp-status explain --json`.
+    fn serialize<S: Serializer>(&self, ser: S) -> Result<S::Ok, S::Error> {
+        let c = &self.classification;
+        let mut st = ser.serialize_struct("Explanation", 20)?;
+        st.serialize_field("provider", &c.provider)?;
+        st.serialize_field("surface", &c.surface)?;
+        st.serialize_field("raw", &c.raw_lossy())?;
+        st.serialize_field("in_tables", &self.in_tables())?;
+        st.serialize_field("matched", &c.matched)?;
+        let rule = c
+            .entry()
+            .filter(|_| matches!(c.matched, Matched::Rule | Matched::Default));
+        st.serialize_field("rule", &rule.map(|e| e.pattern()))?;
+        st.serialize_field("meaning", c.description())?;
+        st.serialize_field("state", &c.state)?;
+        st.serialize_field("state_description", c.state.description())?;
+        st.serialize_field("code", &c.code)?;
+        st.serialize_field("code_description", c.code.description())?;
+        st.serialize_field("operation", &c.operation)?;
+        st.serialize_field("retry", &c.retry())?;
+        st.serialize_field("retry_advice", c.retry().explain())?;
+        st.serialize_field("lang", &self.lang)?;
+        st.serialize_field("shopper_message", self.shopper_message())?;
+        st.serialize_field("agent_action", self.agent_action())?;
+        st.serialize_field("source", &c.source())?;
+        st.serialize_field("anchor", &c.entry().map(|e| e.anchor()))?;
+        st.serialize_field("table_version", TABLE_VERSION)?;
+        st.end()
+    }
+}

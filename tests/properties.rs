@@ -1,0 +1,203 @@
+//! Invariants of the compiled tables, checked on every entry and on random input (proptest).
+
+use proptest::prelude::*;
+use psp_status::{
+    classify_bytes, entries, resolve_bytes, Code, Entry, Matched, Matcher, Provider, State, Surface,
+};
+use strum::IntoEnumIterator;
+
+fn exact_entries() -> Vec<&'static Entry> {
+    entries()
+        .filter(|e| matches!(e.matcher, Matcher::Exact(_)))
+        .collect()
+}
+
+fn all_pairs() -> Vec<(Provider, Surface)> {
+    Provider::iter()
+        .flat_map(|p| Surface::iter().map(move |s| (p, s)))
+        .collect()
+}
+
+/// Swaps the case of the ASCII letters chosen by `mask`.
+fn flip_case(raw: &str, mask: &[bool]) -> String {
+    raw.chars()
+        .enumerate()
+        .map(|(i, c)| {
+            if mask.get(i % mask.len().max(1)).copied().unwrap_or(false) {
+                if c.is_ascii_lowercase() {
+                    c.to_ascii_uppercase()
+                } else {
+                    c.to_ascii_lowercase()
+                }
+            } else {
+                c
+            }
+        })
+        .collect()
+}
+
+#[test]
+fn every_exact_entry_classifies_to_itself() {
+    let all = exact_entries();
+    assert!(
+        all.len() > 1000,
+        "the tables hold {} exact entries",
+        all.len()
+    );
+    for e in all {
+        let Matcher::Exact(raw) = e.matcher else {
+            unreachable!()
+        };
+        let c = classify_bytes(e.provider, e.surface, raw.as_bytes());
+        assert_eq!(c.matched, Matched::Exact, "{}", e.anchor());
+        assert_eq!(c.entry(), Some(e), "{}", e.anchor());
+        assert_eq!(
+            (c.state, c.code, c.operation),
+            (e.state, e.code, Some(e.operation))
+        );
+        assert_eq!(c.raw, raw.as_bytes());
+    }
+}
+
+#[test]
+fn every_entry_is_allowed_by_the_taxonomy_and_sourced() {
+    for e in entries() {
+        assert!(
+            e.code.allows(e.state),
+            "{}: {} with {}",
+            e.anchor(),
+            e.code,
+            e.state
+        );
+        assert!(
+            e.source.starts_with("https://") || e.source.starts_with("http://"),
+            "{}",
+            e.anchor()
+        );
+        assert!(!e.description.trim().is_empty(), "{}", e.anchor());
+        assert_eq!(
+            Entry::by_anchor(e.anchor()),
+            Some(e),
+            "anchor {} finds its entry",
+            e.anchor()
+        );
+    }
+}
+
+#[test]
+fn every_rule_matches_what_it_declares() {
+    for e in entries() {
+        let probe = match e.matcher {
+            Matcher::Prefix(p) => format!("{p}zz_never_listed_value"),
+            Matcher::Range(from, to) => {
+                // A number of the range with no exact entry of its own.
+                match (from..=to).map(|n| n.to_string()).find(|n| {
+                    classify_bytes(e.provider, e.surface, n.as_bytes()).matched != Matched::Exact
+                }) {
+                    Some(n) => n,
+                    None => continue,
+                }
+            }
+            _ => continue,
+        };
+        let c = classify_bytes(e.provider, e.surface, probe.as_bytes());
+        // An earlier rule may claim it only if the validator let both through (it rejects
+        // shadowing), so the first matching rule must be this one.
+        assert_eq!(c.matched, Matched::Rule, "{} on {probe}", e.anchor());
+        assert_eq!(c.entry(), Some(e), "{} on {probe}", e.anchor());
+    }
+}
+
+#[test]
+fn unmapped_pairs_and_values_keep_the_raw_value() {
+    // A surface that is not the provider's is unmapped, not an error.
+    for (p, s) in all_pairs() {
+        if !p.has_surface(s) {
+            let c = classify_bytes(p, s, b"anything");
+            assert_eq!(
+                (c.state, c.code, c.matched),
+                (State::Uncertain, Code::Unmapped, Matched::Unmapped)
+            );
+            assert_eq!(c.raw, b"anything");
+        }
+    }
+}
+
+#[test]
+fn resolve_with_no_signal_is_unmapped() {
+    for p in Provider::iter() {
+        let c = resolve_bytes(p, &[]);
+        assert_eq!((c.state, c.matched), (State::Uncertain, Matched::Unmapped));
+        assert!(c.raw.is_empty());
+    }
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(2000))]
+
+    /// Any bytes, any provider and surface: an answer, never a panic, raw kept.
+    #[test]
+    fn classify_never_panics(bytes in proptest::collection::vec(any::<u8>(), 0..64), pair in 0usize..10_000) {
+        let pairs = all_pairs();
+        let (p, s) = pairs[pair % pairs.len()];
+        let c = classify_bytes(p, s, &bytes);
+        prop_assert_eq!(c.raw, bytes.as_slice());
+        prop_assert!(c.code.allows(c.state));
+        let _ = c.description();
+        let _ = c.retry();
+    }
+
+    /// Case policy: an insensitive surface finds the entry whatever the ASCII case; an exact
+    /// surface finds it only when the bytes are equal.
+    #[test]
+    fn case_policy_holds(index in 0usize..100_000, mask in proptest::collection::vec(any::<bool>(), 1..8)) {
+        let all = exact_entries();
+        let e = all[index % all.len()];
+        let Matcher::Exact(raw) = e.matcher else { unreachable!() };
+        let flipped = flip_case(raw, &mask);
+        let c = classify_bytes(e.provider, e.surface, flipped.as_bytes());
+        if e.provider.is_case_insensitive(e.surface) {
+            prop_assert_eq!(c.entry(), Some(e));
+        } else if flipped != raw {
+            prop_assert_ne!(c.entry(), Some(e));
+        }
+    }
+
+    /// A value no table lists falls to the rules, then the surface default, then the explicit
+    /// unmapped result, which keeps the raw value.
+    #[test]
+    fn unknown_values_get_the_explicit_fallback(tail in "[a-z0-9_]{0,24}", pair in 0usize..10_000) {
+        let pairs: Vec<_> = all_pairs().into_iter().filter(|(p, s)| p.has_surface(*s)).collect();
+        let (p, s) = pairs[pair % pairs.len()];
+        let raw = format!("\u{1}psp-status-unknown-{tail}");
+        let c = classify_bytes(p, s, raw.as_bytes());
+        prop_assert_eq!(c.raw, raw.as_bytes());
+        prop_assert_ne!(c.matched, Matched::Exact);
+        match p.entries(s).find(|e| e.matcher == Matcher::Default) {
+            Some(d) => prop_assert_eq!(c.entry(), Some(d)),
+            None => {
+                prop_assert_eq!((c.state, c.code, c.matched), (State::Uncertain, Code::Unmapped, Matched::Unmapped));
+                prop_assert!(c.entry().is_none());
+            }
+        }
+    }
+
+    /// resolve picks one of its signals, and never a less specific match over a more specific one.
+    #[test]
+    fn resolve_picks_the_best_signal(a in 0usize..100_000, b in 0usize..100_000, junk in "[a-z]{1,8}") {
+        let all = exact_entries();
+        let p = all[a % all.len()].provider;
+        let same: Vec<_> = all.iter().filter(|e| e.provider == p).collect();
+        let e1 = same[a % same.len()];
+        let e2 = same[b % same.len()];
+        let Matcher::Exact(r1) = e1.matcher else { unreachable!() };
+        let Matcher::Exact(r2) = e2.matcher else { unreachable!() };
+        let unknown = format!("\u{1}{junk}");
+        let signals = [(e1.surface, r1.as_bytes()), (e2.surface, r2.as_bytes()), (e1.surface, unknown.as_bytes())];
+        let c = resolve_bytes(p, &signals);
+        prop_assert_eq!(c.matched, Matched::Exact);
+        let rank = |s: Surface| p.precedence().iter().position(|x| *x == s).unwrap();
+        let winner = if rank(e2.surface) < rank(e1.surface) { e2 } else { e1 };
+        prop_assert_eq!(c.entry(), Some(*winner));
+    }
+}
