@@ -209,18 +209,13 @@ pub(crate) fn surface_table(provider: Provider, surface: Surface) -> Option<&'st
 /// What a table gives for a value: the entry and how it matched, `None` when unmapped.
 type Found = Option<(&'static Entry, Matched)>;
 
-/// The entry of `raw` in `table` and how it matched: exact, then rules, then the default.
+/// The entry of `raw` in `table` and how it matched: exact, then rules (one call to the
+/// table's compiled rules, if it has any), then the default.
 #[inline(always)]
 fn find(table: &'static SurfaceTable, raw: &[u8]) -> Found {
     if let Some(e) = table.exact(raw) {
         return Some((e, Matched::Exact));
     }
-    find_fallback(table, raw)
-}
-
-/// Rules then default: out of line, so the exact-hit path stays small.
-#[inline(never)]
-fn find_fallback(table: &'static SurfaceTable, raw: &[u8]) -> Found {
     if let Some(e) = table.rule(raw) {
         return Some((e, Matched::Rule));
     }
