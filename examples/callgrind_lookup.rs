@@ -73,20 +73,25 @@ fn main() {
             _ => fail(usage),
         }
     };
-    println!("{engine} {mix}: {n} lookups, {found} matched an entry");
+    println!(
+        "{engine} {mix}: {} lookups, {} matched an entry",
+        found.1, found.0
+    );
 }
 
-/// `n` lookups (rounded up to whole passes) over `items`; counts the answers that matched an
-/// entry. The items live on the heap, so nothing is known about them at compile time.
+/// `n` lookups (rounded up to whole passes) over `items`: how many matched an entry, and how
+/// many lookups ran. The items live on the heap, so nothing is known about them at compile
+/// time.
 #[inline(never)]
-fn run<T>(n: usize, items: &[T], lookup: impl Fn(&T) -> bool) -> usize {
+fn run<T>(n: usize, items: &[T], lookup: impl Fn(&T) -> bool) -> (usize, usize) {
     let mut found = 0;
-    for _ in 0..n.div_ceil(items.len()) {
+    let passes = n.div_ceil(items.len());
+    for _ in 0..passes {
         for item in items {
             found += usize::from(lookup(item));
         }
     }
-    found
+    (found, passes * items.len())
 }
 
 fn fail(usage: &str) -> ! {

@@ -2,14 +2,16 @@
 # Instructions per lookup under callgrind: (Ir with N lookups - Ir with 0) / N, for each engine
 # and key mix. Usage: scripts/callgrind-per-lookup.sh [N]   (default N = 200000)
 # Prints: engine mix instructions-per-lookup (engine `none`: the loop alone, no lookup).
-# N is rounded up to whole passes over each mix; the error is under one pass in N.
+# N is rounded up to whole passes over each mix, and the division uses the lookups that ran.
 set -eu
 N=${1:-200000}
 cargo build --quiet --release --features bench-baselines --example callgrind_lookup
 BIN=target/release/examples/callgrind_lookup
+# Prints "instructions lookups" for one run.
 ir() {
-    valgrind --tool=callgrind --callgrind-out-file=/dev/null "$BIN" "$@" 2>&1 \
-        | sed -n 's/.*Collected : *\([0-9]*\).*/\1/p'
+    out=$(valgrind --tool=callgrind --callgrind-out-file=/dev/null "$BIN" "$@" 2>&1)
+    echo "$(echo "$out" | sed -n 's/.*Collected : *\([0-9]*\).*/\1/p')" \
+        "$(echo "$out" | sed -n 's/.*: \([0-9]*\) lookups.*/\1/p')"
 }
 for mix in hit miss prefix range ci resolve3; do
     for engine in none psp_status std_hashmap match; do
@@ -17,8 +19,9 @@ for mix in hit miss prefix range ci resolve3; do
             echo "$engine $mix (no such values)"
             continue
         fi
-        zero=$(ir "$engine" "$mix" 0)
-        full=$(ir "$engine" "$mix" "$N")
-        echo "$engine $mix $(echo "scale=1; ($full - $zero) / $N" | bc)"
+        set -- $(ir "$engine" "$mix" 0)
+        zero=$1
+        set -- $(ir "$engine" "$mix" "$N")
+        echo "$engine $mix $(echo "scale=1; ($1 - $zero) / $2" | bc)"
     done
 done
