@@ -3,8 +3,10 @@
 //! Subcommands: `classify` and `resolve` (one answer), `validate` (check a mappings directory).
 //! Exit codes: 0 success, 1 failure (data errors, I/O), 2 usage error.
 
+mod generate;
 mod lookup;
 mod names;
+mod reclassify;
 mod validate;
 
 use clap::{Parser, Subcommand};
@@ -53,6 +55,10 @@ enum Command {
         #[arg(long)]
         json: bool,
     },
+    /// Re-classify historic transactions (CSV or JSON Lines) with the current tables.
+    Reclassify(Box<reclassify::Args>),
+    /// Write deterministic synthetic transactions (CSV) for samples and benchmarks.
+    Generate(generate::Args),
 }
 
 fn main() -> ExitCode {
@@ -70,6 +76,8 @@ fn main() -> ExitCode {
             json,
         } => lookup::resolve(&provider, &signals, json),
         Command::Validate { dir, json } => validate::run(&dir, json),
+        Command::Reclassify(args) => reclassify::run(&args),
+        Command::Generate(args) => generate::run(&args),
     };
     match result {
         Ok(code) => code,
