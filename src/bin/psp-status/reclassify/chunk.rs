@@ -182,3 +182,27 @@ pub fn json_string(out: &mut Vec<u8>, s: &[u8]) {
     let text = String::from_utf8_lossy(s);
     serde_json::to_writer(&mut *out, &*text).expect("writing to a Vec cannot fail");
 }
+
+/// Spare chunk-sized buffers: reusing them spares the page faults of fresh multi-megabyte
+/// allocations (which also serialise threads on the kernel's memory map lock).
+static SPARE: std::sync::Mutex<Vec<Vec<u8>>> = std::sync::Mutex::new(Vec::new());
+/// At most this many spare buffers are kept.
+const SPARE_MAX: usize = 8;
+
+/// An empty buffer with room for at least `capacity` bytes.
+pub fn buffer(capacity: usize) -> Vec<u8> {
+    let spare = SPARE.lock().ok().and_then(|mut s| s.pop());
+    let mut b = spare.unwrap_or_default();
+    b.clear();
+    b.reserve(capacity);
+    b
+}
+
+/// Hands a buffer back for reuse.
+pub fn recycle(b: Vec<u8>) {
+    if let Ok(mut s) = SPARE.lock() {
+        if s.len() < SPARE_MAX {
+            s.push(b);
+        }
+    }
+}

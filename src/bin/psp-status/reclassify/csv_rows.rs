@@ -4,10 +4,10 @@
 //! and passed through byte for byte, the new columns appended before its line terminator. A
 //! record with quotes or a bare `\r` is read with csv-core, exactly as the csv crate would.
 
-use super::chunk::{append_csv, append_json, json_string, ChunkOut, Plan, Span, SpanColumn};
+use super::chunk::{self, append_csv, append_json, json_string, ChunkOut, Plan, Span, SpanColumn};
 use super::rejects::Reject;
 use csv_core::{ReadRecordResult, Reader, ReaderBuilder};
-use memchr::{memchr, memchr2, memchr_iter};
+use memchr::{memchr, memchr2, memchr3_iter, memchr_iter};
 use psp_status::batch::{classify_columns, Names, Outcome};
 use std::cell::RefCell;
 
@@ -94,89 +94,187 @@ fn trim_terminator(rec: &[u8]) -> usize {
     n
 }
 
+/// The records of a chunk, split into the kernel's columns as they are read.
+struct Parsed<'a> {
+    chunk: &'a [u8],
+    cfg: &'a CsvIn,
+    spans: Vec<Vec<Span>>,
+    arena: Vec<u8>,
+    recs: Vec<Rec>,
+    rejects: Vec<Reject>,
+    dec_out: Vec<u8>,
+    dec_ends: Vec<usize>,
+    rdr: Reader,
+    row: u64,
+    line: u64,
+}
+
+impl<'a> Parsed<'a> {
+    fn new(chunk: &'a [u8], cfg: &'a CsvIn) -> Self {
+        let estimate = chunk.len() / 64;
+        Parsed {
+            chunk,
+            cfg,
+            spans: (0..cfg.plan.wanted.len())
+                .map(|_| Vec::with_capacity(estimate))
+                .collect(),
+            arena: Vec::new(),
+            recs: Vec::with_capacity(estimate),
+            rejects: Vec::new(),
+            dec_out: Vec::new(),
+            dec_ends: Vec::new(),
+            rdr: ReaderBuilder::new().delimiter(cfg.delimiter).build(),
+            row: 0,
+            line: 0,
+        }
+    }
+
+    /// A record on one line, without quotes: `delims` are its delimiters' positions.
+    #[inline]
+    fn plain(&mut self, start: usize, content_end: usize, end: usize, delims: &[usize]) {
+        let rec = Rec {
+            start,
+            content_end,
+            end,
+            row: self.row,
+            line: self.line,
+        };
+        self.row += 1;
+        self.line += u64::from(end > content_end);
+        let fields = delims.len() + 1;
+        if fields != self.cfg.fields {
+            let r = wrong_fields(&rec, self.chunk, fields, self.cfg.fields);
+            self.rejects.push(r);
+            return;
+        }
+        for (slot, &col) in self.cfg.slot_cols.iter().enumerate() {
+            let s = if col == 0 { start } else { delims[col - 1] + 1 };
+            let e = if col < delims.len() {
+                delims[col]
+            } else {
+                content_end
+            };
+            self.spans[slot].push(Span::chunk(s, e - s));
+        }
+        self.recs.push(rec);
+    }
+
+    /// A record read with csv-core from `pos`; returns where the next one starts.
+    fn quoted(&mut self, pos: usize) -> usize {
+        let chunk = self.chunk;
+        let (nin, nfields) = read_one(
+            &mut self.rdr,
+            &chunk[pos..],
+            &mut self.dec_out,
+            &mut self.dec_ends,
+        );
+        let end = pos + nin;
+        if nfields == 0 {
+            // Only blank lines were left.
+            self.line += memchr_iter(b'\n', &chunk[pos..end]).count() as u64;
+            return end.max(pos + 1);
+        }
+        let rec = Rec {
+            start: pos,
+            content_end: pos + trim_terminator(&chunk[pos..end]),
+            end,
+            row: self.row,
+            line: self.line,
+        };
+        self.row += 1;
+        self.line += memchr_iter(b'\n', &chunk[pos..end]).count() as u64;
+        if nfields != self.cfg.fields {
+            let r = wrong_fields(&rec, chunk, nfields, self.cfg.fields);
+            self.rejects.push(r);
+            return end;
+        }
+        for (slot, &col) in self.cfg.slot_cols.iter().enumerate() {
+            let s = if col == 0 { 0 } else { self.dec_ends[col - 1] };
+            let value = &self.dec_out[s..self.dec_ends[col]];
+            self.spans[slot].push(Span::arena(self.arena.len(), value.len()));
+            self.arena.extend_from_slice(value);
+        }
+        self.recs.push(rec);
+        end
+    }
+
+    /// Reads the whole chunk.
+    fn read_all(&mut self) {
+        let chunk = self.chunk;
+        let delim = self.cfg.delimiter;
+        let mut delims: Vec<usize> = Vec::with_capacity(self.cfg.fields + 1);
+        let mut pos = 0;
+        if memchr(b'\r', chunk).is_none() {
+            // One pass over delimiters, line feeds and quotes; a quote hands the record to
+            // csv-core and the pass resumes after it.
+            let mut from = 0;
+            'pass: loop {
+                for k in memchr3_iter(delim, b'\n', b'"', &chunk[from..]) {
+                    let i = from + k;
+                    let b = chunk[i];
+                    if b == delim {
+                        delims.push(i);
+                    } else if b == b'\n' {
+                        if i == pos {
+                            self.line += 1; // a blank line is not a record
+                        } else {
+                            self.plain(pos, i, i + 1, &delims);
+                        }
+                        delims.clear();
+                        pos = i + 1;
+                    } else {
+                        pos = self.quoted(pos);
+                        delims.clear();
+                        from = pos;
+                        continue 'pass;
+                    }
+                }
+                break;
+            }
+            if pos < chunk.len() {
+                self.plain(pos, chunk.len(), chunk.len(), &delims);
+            }
+            return;
+        }
+        // With carriage returns: line by line.
+        while pos < chunk.len() {
+            let nl = memchr(b'\n', &chunk[pos..]).map(|i| pos + i);
+            let line_end = nl.map_or(chunk.len(), |i| i + 1);
+            let mut content_end = nl.unwrap_or(chunk.len());
+            if content_end > pos && chunk[content_end - 1] == b'\r' {
+                content_end -= 1;
+            }
+            let content = &chunk[pos..content_end];
+            if memchr2(b'"', b'\r', content).is_some() {
+                pos = self.quoted(pos);
+                continue;
+            }
+            if content.is_empty() {
+                self.line += 1;
+            } else {
+                delims.clear();
+                delims.extend(memchr_iter(delim, content).map(|i| pos + i));
+                self.plain(pos, content_end, line_end, &delims);
+            }
+            pos = line_end;
+        }
+    }
+}
+
 /// Reads, classifies and writes one chunk of whole CSV records.
 pub fn process(chunk: &[u8], cfg: &CsvIn) -> ChunkOut {
     let delim = cfg.delimiter;
-    let slots = cfg.plan.wanted.len();
-    let mut spans: Vec<Vec<Span>> = (0..slots).map(|_| Vec::new()).collect();
-    let mut arena: Vec<u8> = Vec::new();
-    let mut recs: Vec<Rec> = Vec::new();
-    let mut rejects: Vec<Reject> = Vec::new();
-    let mut ends: Vec<usize> = Vec::with_capacity(cfg.fields + 1);
-    let mut dec_out: Vec<u8> = Vec::new();
-    let mut dec_ends: Vec<usize> = Vec::new();
-    let mut rdr = ReaderBuilder::new().delimiter(delim).build();
-    let plain_chunk = memchr2(b'"', b'\r', chunk).is_none();
-    let (mut pos, mut row, mut line) = (0usize, 0u64, 0u64);
-    while pos < chunk.len() {
-        let nl = memchr(b'\n', &chunk[pos..]).map(|i| pos + i);
-        let line_end = nl.map_or(chunk.len(), |i| i + 1);
-        let mut content_end = nl.unwrap_or(chunk.len());
-        if content_end > pos && chunk[content_end - 1] == b'\r' {
-            content_end -= 1;
-        }
-        let content = &chunk[pos..content_end];
-        if plain_chunk || memchr2(b'"', b'\r', content).is_none() {
-            if content.is_empty() {
-                // A blank line is not a record (as the csv crate reads it).
-                pos = line_end;
-                line += 1;
-                continue;
-            }
-            ends.clear();
-            ends.extend(memchr_iter(delim, content));
-            ends.push(content.len());
-            let rec = Rec {
-                start: pos,
-                content_end,
-                end: line_end,
-                row,
-                line,
-            };
-            if ends.len() == cfg.fields {
-                for (slot, &col) in cfg.slot_cols.iter().enumerate() {
-                    let s = if col == 0 { 0 } else { ends[col - 1] + 1 };
-                    spans[slot].push(Span::chunk(pos + s, ends[col] - s));
-                }
-                recs.push(rec);
-            } else {
-                rejects.push(wrong_fields(&rec, chunk, ends.len(), cfg.fields));
-            }
-            row += 1;
-            line += u64::from(nl.is_some());
-            pos = line_end;
-        } else {
-            let (nin, nfields) = read_one(&mut rdr, &chunk[pos..], &mut dec_out, &mut dec_ends);
-            if nfields == 0 {
-                // Only blank lines were left.
-                line += memchr_iter(b'\n', &chunk[pos..pos + nin]).count() as u64;
-                pos += nin.max(1);
-                continue;
-            }
-            let end = pos + nin;
-            let rec = Rec {
-                start: pos,
-                content_end: pos + trim_terminator(&chunk[pos..end]),
-                end,
-                row,
-                line,
-            };
-            if nfields == cfg.fields {
-                for (slot, &col) in cfg.slot_cols.iter().enumerate() {
-                    let s = if col == 0 { 0 } else { dec_ends[col - 1] };
-                    let value = &dec_out[s..dec_ends[col]];
-                    spans[slot].push(Span::arena(arena.len(), value.len()));
-                    arena.extend_from_slice(value);
-                }
-                recs.push(rec);
-            } else {
-                rejects.push(wrong_fields(&rec, chunk, nfields, cfg.fields));
-            }
-            row += 1;
-            line += memchr_iter(b'\n', &chunk[pos..end]).count() as u64;
-            pos = end;
-        }
-    }
+    let mut parsed = Parsed::new(chunk, cfg);
+    parsed.read_all();
+    let Parsed {
+        spans,
+        arena,
+        recs,
+        mut rejects,
+        row,
+        line,
+        ..
+    } = parsed;
 
     let columns: Vec<SpanColumn<'_>> = spans
         .iter()
@@ -191,7 +289,7 @@ pub fn process(chunk: &[u8], cfg: &CsvIn) -> ChunkOut {
     NAMES.with(|n| classify_columns(&batch, &mut n.borrow_mut(), &mut outcomes));
 
     let mut result = ChunkOut {
-        out: Vec::with_capacity(chunk.len() + chunk.len() / 2 + 64),
+        out: chunk::buffer(chunk.len() + chunk.len() / 2 + 64),
         rows: row,
         lines: line,
         bytes: chunk.len() as u64,

@@ -4,7 +4,7 @@
 //! passed through byte for byte and the new members appended before its closing brace.
 //! Strings are the values; numbers and booleans count by their JSON text (`20051`, `true`).
 
-use super::chunk::{append_csv, append_json, ChunkOut, Plan, Span, SpanColumn};
+use super::chunk::{self, append_csv, append_json, ChunkOut, Plan, Span, SpanColumn};
 use super::rejects::{write_plain, Reject};
 use psp_status::batch::{classify_columns, ByteColumn, Names, Outcome};
 use serde::de::{DeserializeSeed, Deserializer, IgnoredAny, MapAccess, Visitor};
@@ -196,7 +196,7 @@ pub fn process(chunk: &[u8], cfg: &JsonlIn) -> ChunkOut {
     NAMES.with(|n| classify_columns(&batch, &mut n.borrow_mut(), &mut outcomes));
 
     let mut result = ChunkOut {
-        out: Vec::with_capacity(chunk.len() + chunk.len() / 2 + 64),
+        out: chunk::buffer(chunk.len() + chunk.len() / 2 + 64),
         rows: row,
         lines: line,
         bytes: chunk.len() as u64,

@@ -106,7 +106,7 @@ pub struct Args {
     #[arg(short, long)]
     pub quiet: bool,
     /// Bytes per chunk.
-    #[arg(long, default_value_t = 4 << 20, hide = true)]
+    #[arg(long, default_value_t = 2 << 20, hide = true)]
     pub chunk_bytes: usize,
     /// Longest record accepted, in bytes.
     #[arg(long, default_value_t = 64 << 20, hide = true)]

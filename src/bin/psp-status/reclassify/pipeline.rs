@@ -2,7 +2,7 @@
 //! the calling thread writes the results in input order. At most `in_flight` chunks exist at
 //! once, so memory is bounded by the chunk size, whatever the input size.
 
-use super::chunk::ChunkOut;
+use super::chunk::{self, ChunkOut};
 use super::split::{whole_records, Syntax};
 use std::collections::BTreeMap;
 use std::io::Read;
@@ -101,7 +101,8 @@ where
                     let _ = tx.send(Msg::Done(seq));
                     return;
                 }
-                let rest = buf[cut..].to_vec();
+                let mut rest = chunk::buffer(limits.chunk_bytes.max(buf.len() - cut));
+                rest.extend_from_slice(&buf[cut..]);
                 buf.truncate(cut);
                 let chunk = std::mem::replace(&mut buf, rest);
                 offset += cut as u64;
@@ -113,6 +114,7 @@ where
                 let this = seq;
                 pool.spawn(move || {
                     let out = work(&chunk);
+                    chunk::recycle(chunk);
                     let _ = chunk_tx.send(Msg::Chunk(this, out));
                 });
                 seq += 1;
