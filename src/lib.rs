@@ -24,6 +24,7 @@
 //! Data flows one way: `mappings/` → loader/validator (`psp-status-build`) → `build.rs` codegen
 //! → this crate's lookup → the `psp-status` command line and the generated reference.
 
+pub mod batch;
 mod classify;
 mod entry;
 mod generated;

@@ -1,10 +1,13 @@
 //! `psp-status`: the command line over the psp-status tables.
 //!
-//! Subcommands: `classify` and `resolve` (one answer), `validate` (check a mappings directory).
+//! Subcommands: `classify` and `resolve` (one answer), `explain` and `reference` (support),
+//! `reclassify` and `generate` (batch), `validate` (check a mappings directory).
 //! Exit codes: 0 success, 1 failure (data errors, I/O), 2 usage error.
 
+mod generate;
 mod lookup;
 mod names;
+mod reclassify;
 mod support;
 mod validate;
 
@@ -59,6 +62,10 @@ enum Command {
         #[arg(long)]
         json: bool,
     },
+    /// Re-classify historic transactions (CSV or JSON Lines) with the current tables.
+    Reclassify(Box<reclassify::Args>),
+    /// Write deterministic synthetic transactions (CSV) for samples and benchmarks.
+    Generate(generate::Args),
 }
 
 fn main() -> ExitCode {
@@ -78,6 +85,8 @@ fn main() -> ExitCode {
         Command::Validate { dir, json } => validate::run(&dir, json),
         Command::Explain(args) => support::explain(&args),
         Command::Reference(args) => support::reference(&args),
+        Command::Reclassify(args) => reclassify::run(&args),
+        Command::Generate(args) => generate::run(&args),
     };
     match result {
         Ok(code) => code,

@@ -1,0 +1,538 @@
+//! The batch kernel: classifies a batch of rows given as columns of byte strings.
+//!
+//! Every batch reader feeds this one function: the CLI's CSV and JSON Lines readers today, an
+//! Arrow/Parquet reader or a Spark `mapInArrow` job later (an Arrow `StringArray` or
+//! `BinaryArray` is a [`ByteColumn`]: offsets into one buffer, plus a null mask). The kernel
+//! allocates nothing per row: provider and surface names are parsed once and cached in
+//! [`Names`], values are looked up with [`classify_bytes`](crate::classify_bytes) /
+//! [`resolve_bytes`](crate::resolve_bytes).
+//!
+//! ```
+//! use psp_status::batch::{classify_columns, Batch, Given, Names, Outcome, Signal};
+//! use psp_status::{Provider, State, Surface};
+//!
+//! let raw: Vec<&[u8]> = vec![b"paid", b"scored_no", b"nobody_knows"];
+//! let batch = Batch {
+//!     provider: Given::Fixed(Provider::Alma),
+//!     signals: vec![Signal { surface: Given::Fixed(Surface::Payment_State), raw: &raw[..] }],
+//!     empty_is_absent: false,
+//! };
+//! let mut out = Vec::new();
+//! classify_columns(&batch, &mut Names::default(), &mut out);
+//! let states: Vec<_> = out
+//!     .iter()
+//!     .map(|o| match o {
+//!         Outcome::Classified(v) => v.state,
+//!         Outcome::Rejected(_) => unreachable!(),
+//!     })
+//!     .collect();
+//! assert_eq!(states, [State::Success, State::Error, State::Uncertain]);
+//! ```
+
+use crate::{resolve_bytes, Code, Matched, Operation, Provider, State, Surface};
+
+/// A column of byte strings: `None` is a null (or, for row formats, an absent key).
+///
+/// ```
+/// use psp_status::batch::ByteColumn;
+/// let col: Vec<&[u8]> = vec![b"a", b"b"];
+/// assert_eq!(col[..].len(), 2);
+/// assert_eq!(col[..].value(1), Some(&b"b"[..]));
+/// ```
+pub trait ByteColumn {
+    /// The number of rows.
+    fn len(&self) -> usize;
+    /// The value of `row`, `None` when null.
+    fn value(&self, row: usize) -> Option<&[u8]>;
+    /// Whether the column has no rows.
+    fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+}
+
+impl ByteColumn for [&[u8]] {
+    fn len(&self) -> usize {
+        <[&[u8]]>::len(self)
+    }
+    fn value(&self, row: usize) -> Option<&[u8]> {
+        self.get(row).copied()
+    }
+}
+
+impl ByteColumn for [Option<&[u8]>] {
+    fn len(&self) -> usize {
+        <[Option<&[u8]>]>::len(self)
+    }
+    fn value(&self, row: usize) -> Option<&[u8]> {
+        self.get(row).copied().flatten()
+    }
+}
+
+/// A value that is the same for the whole batch, or read from a column row by row.
+///
+/// ```
+/// use psp_status::batch::Given;
+/// use psp_status::Provider;
+/// let p: Given<'_, Provider, [&[u8]]> = Given::Fixed(Provider::Alma);
+/// assert!(matches!(p, Given::Fixed(Provider::Alma)));
+/// ```
+pub enum Given<'c, T, C: ?Sized> {
+    /// One value for every row (`--provider alma`).
+    Fixed(T),
+    /// A column holding the name, row by row.
+    Column(&'c C),
+}
+
+/// One signal: the surface a value arrived in and the column holding the values.
+///
+/// ```
+/// use psp_status::batch::{Given, Signal};
+/// use psp_status::Surface;
+/// let raw: Vec<&[u8]> = vec![b"paid"];
+/// let s = Signal { surface: Given::Fixed(Surface::Payment_State), raw: &raw[..] };
+/// assert!(matches!(s.surface, Given::Fixed(Surface::Payment_State)));
+/// ```
+pub struct Signal<'c, C: ?Sized> {
+    /// The surface (fixed, or a column of surface names such as `payment_intent.status`).
+    pub surface: Given<'c, Surface, C>,
+    /// The raw values.
+    pub raw: &'c C,
+}
+
+/// What to classify: the provider and one or more signals per row.
+///
+/// With one signal, the row is `classify`d; with several, `resolve`d by the provider's
+/// precedence, as the `resolve` command does.
+///
+/// ```
+/// use psp_status::batch::{Batch, Given, Signal};
+/// use psp_status::{Provider, Surface};
+/// let raw: Vec<&[u8]> = vec![b"paid"];
+/// let b = Batch {
+///     provider: Given::Fixed(Provider::Alma),
+///     signals: vec![Signal { surface: Given::Fixed(Surface::Payment_State), raw: &raw[..] }],
+///     empty_is_absent: false,
+/// };
+/// assert_eq!(b.rows(), 1);
+/// ```
+pub struct Batch<'c, C: ?Sized> {
+    /// The provider of each row.
+    pub provider: Given<'c, Provider, C>,
+    /// The signals of each row, in the caller's order.
+    pub signals: Vec<Signal<'c, C>>,
+    /// Whether an empty value means "no signal" (several signal columns, most of them empty on
+    /// any one row) rather than the empty string as a value.
+    pub empty_is_absent: bool,
+}
+
+impl<C: ByteColumn + ?Sized> Batch<'_, C> {
+    /// The number of rows: the length of the first column, or 0 with no signals.
+    ///
+    /// ```
+    /// use psp_status::batch::{Batch, Given};
+    /// use psp_status::Provider;
+    /// let b: Batch<'_, [&[u8]]> = Batch { provider: Given::Fixed(Provider::Alma), signals: vec![], empty_is_absent: true };
+    /// assert_eq!(b.rows(), 0);
+    /// ```
+    pub fn rows(&self) -> usize {
+        match (&self.provider, self.signals.first()) {
+            (Given::Column(c), _) => c.len(),
+            (_, Some(s)) => s.raw.len(),
+            _ => 0,
+        }
+    }
+
+    /// A sentence for a rejected row, quoting the offending value (lossy UTF-8, at most 200
+    /// bytes).
+    ///
+    /// ```
+    /// use psp_status::batch::{classify_columns, Batch, Given, Names, Outcome, Signal};
+    /// use psp_status::Surface;
+    /// let prov: Vec<&[u8]> = vec![b"acme"];
+    /// let raw: Vec<&[u8]> = vec![b"paid"];
+    /// let b = Batch {
+    ///     provider: Given::Column(&prov[..]),
+    ///     signals: vec![Signal { surface: Given::Fixed(Surface::Payment_State), raw: &raw[..] }],
+    ///     empty_is_absent: false,
+    /// };
+    /// let mut out = Vec::new();
+    /// classify_columns(&b, &mut Names::default(), &mut out);
+    /// let Outcome::Rejected(r) = out[0] else { panic!() };
+    /// assert_eq!(b.explain(0, r), "unknown provider `acme`");
+    /// ```
+    pub fn explain(&self, row: usize, reason: Reason) -> String {
+        let show = |v: Option<&[u8]>| {
+            let v = v.unwrap_or_default();
+            String::from_utf8_lossy(&v[..v.len().min(200)]).into_owned()
+        };
+        match reason {
+            Reason::MissingProvider => "missing provider".to_string(),
+            Reason::UnknownProvider => match &self.provider {
+                Given::Column(c) => format!("unknown provider `{}`", show(c.value(row))),
+                Given::Fixed(p) => format!("unknown provider `{p}`"),
+            },
+            Reason::MissingSurface { signal } => match self.signals.get(usize::from(signal)) {
+                Some(_) => "missing surface".to_string(),
+                None => "no signal".to_string(),
+            },
+            Reason::UnknownSurface { provider, signal } => {
+                let name = match self.signals.get(usize::from(signal)).map(|s| &s.surface) {
+                    Some(Given::Column(c)) => show(c.value(row)),
+                    Some(Given::Fixed(s)) => s.to_string(),
+                    None => String::new(),
+                };
+                format!("unknown surface `{name}` for provider {provider}")
+            }
+        }
+    }
+}
+
+/// Why a row could not be classified. An unknown *value* is never a reason: it is classified
+/// as unmapped.
+///
+/// ```
+/// use psp_status::batch::Reason;
+/// assert_ne!(Reason::MissingProvider, Reason::UnknownProvider);
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Reason {
+    /// The provider cell is null or empty.
+    MissingProvider,
+    /// The provider cell names no provider of the tables.
+    UnknownProvider,
+    /// The surface cell of `signal` is null or empty.
+    MissingSurface {
+        /// The signal's index.
+        signal: u8,
+    },
+    /// The surface of `signal` is not one of the provider's surfaces.
+    UnknownSurface {
+        /// The row's provider.
+        provider: Provider,
+        /// The signal's index.
+        signal: u8,
+    },
+}
+
+/// The classification of one row, in a compact copyable form.
+///
+/// ```
+/// use psp_status::batch::{classify_columns, Batch, Given, Names, Outcome, Signal};
+/// use psp_status::{Matched, Provider, Surface};
+/// let raw: Vec<&[u8]> = vec![b"paid"];
+/// let b = Batch {
+///     provider: Given::Fixed(Provider::Alma),
+///     signals: vec![Signal { surface: Given::Fixed(Surface::Payment_State), raw: &raw[..] }],
+///     empty_is_absent: false,
+/// };
+/// let mut out = Vec::new();
+/// classify_columns(&b, &mut Names::default(), &mut out);
+/// let Outcome::Classified(v) = out[0] else { panic!() };
+/// assert_eq!((v.matched, v.signal), (Matched::Exact, Some(0)));
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Verdict {
+    /// The row's provider.
+    pub provider: Provider,
+    /// The surface of the deciding signal.
+    pub surface: Surface,
+    /// What to do next.
+    pub state: State,
+    /// Why.
+    pub code: Code,
+    /// The operation, when the tables know it.
+    pub operation: Option<Operation>,
+    /// How the deciding signal matched.
+    pub matched: Matched,
+    /// The index of the deciding signal (`None` when every signal was absent).
+    pub signal: Option<u8>,
+}
+
+/// The result of one row.
+///
+/// ```
+/// use psp_status::batch::{Outcome, Reason};
+/// assert!(matches!(Outcome::Rejected(Reason::MissingProvider), Outcome::Rejected(_)));
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Outcome {
+    /// Classified (possibly as unmapped).
+    Classified(Verdict),
+    /// Not readable as a (provider, surface) row.
+    Rejected(Reason),
+}
+
+/// How many distinct names [`Names`] remembers; later names are parsed every time, so junk in a
+/// name column cannot grow memory.
+const NAME_CACHE: usize = 64;
+
+/// A per-worker cache of provider and surface names seen as bytes, so the hot loop does not
+/// parse names per row.
+///
+/// ```
+/// use psp_status::batch::Names;
+/// use psp_status::{Provider, Surface};
+/// let mut n = Names::default();
+/// assert_eq!(n.provider(b"alma"), Some(Provider::Alma));
+/// assert_eq!(n.provider(b"acme"), None);
+/// assert_eq!(n.surface(Provider::Alma, b"payment.state"), Some(Surface::Payment_State));
+/// assert_eq!(n.surface(Provider::Alma, b"no.such.surface"), None);
+/// ```
+#[derive(Debug, Default)]
+pub struct Names {
+    providers: Vec<(Box<[u8]>, Option<Provider>)>,
+    surfaces: Vec<(Provider, Box<[u8]>, Option<Surface>)>,
+    last_provider: usize,
+    last_surface: usize,
+}
+
+impl Names {
+    /// The provider named by `name` (ASCII case-insensitive, as `Provider::from_str`).
+    pub fn provider(&mut self, name: &[u8]) -> Option<Provider> {
+        if let Some((k, v)) = self.providers.get(self.last_provider) {
+            if **k == *name {
+                return *v;
+            }
+        }
+        if let Some(i) = self.providers.iter().position(|(k, _)| **k == *name) {
+            self.last_provider = i;
+            return self.providers[i].1;
+        }
+        let parsed = std::str::from_utf8(name)
+            .ok()
+            .and_then(|s| s.parse::<Provider>().ok());
+        if self.providers.len() < NAME_CACHE {
+            self.providers.push((name.into(), parsed));
+            self.last_provider = self.providers.len() - 1;
+        }
+        parsed
+    }
+
+    /// The surface named by `name`, when it is one of `provider`'s.
+    pub fn surface(&mut self, provider: Provider, name: &[u8]) -> Option<Surface> {
+        if let Some((p, k, v)) = self.surfaces.get(self.last_surface) {
+            if *p == provider && **k == *name {
+                return *v;
+            }
+        }
+        if let Some(i) = self
+            .surfaces
+            .iter()
+            .position(|(p, k, _)| *p == provider && **k == *name)
+        {
+            self.last_surface = i;
+            return self.surfaces[i].2;
+        }
+        let parsed = std::str::from_utf8(name)
+            .ok()
+            .and_then(|s| s.parse::<Surface>().ok())
+            .filter(|s| provider.has_surface(*s));
+        if self.surfaces.len() < NAME_CACHE {
+            self.surfaces.push((provider, name.into(), parsed));
+            self.last_surface = self.surfaces.len() - 1;
+        }
+        parsed
+    }
+}
+
+/// The most signals a batch may carry (the signal index is a `u8`).
+pub const MAX_SIGNALS: usize = 32;
+
+/// Classifies every row of `batch`, appending one [`Outcome`] per row to `out` (cleared first).
+///
+/// ```
+/// use psp_status::batch::{classify_columns, Batch, Given, Names, Outcome, Signal};
+/// use psp_status::{Provider, State, Surface};
+/// let prov: Vec<&[u8]> = vec![b"alma"];
+/// let surf: Vec<&[u8]> = vec![b"payment.state"];
+/// let raw: Vec<&[u8]> = vec![b"paid"];
+/// let b = Batch {
+///     provider: Given::Column(&prov[..]),
+///     signals: vec![Signal { surface: Given::Column(&surf[..]), raw: &raw[..] }],
+///     empty_is_absent: false,
+/// };
+/// let mut out = Vec::new();
+/// classify_columns(&b, &mut Names::default(), &mut out);
+/// assert!(matches!(out[0], Outcome::Classified(v) if v.state == State::Success));
+/// ```
+pub fn classify_columns<C: ByteColumn + ?Sized>(
+    batch: &Batch<'_, C>,
+    names: &mut Names,
+    out: &mut Vec<Outcome>,
+) {
+    out.clear();
+    let rows = batch.rows();
+    out.reserve(rows);
+    let mut signals: Vec<(Surface, &[u8])> = Vec::with_capacity(batch.signals.len());
+    let mut index: Vec<u8> = Vec::with_capacity(batch.signals.len());
+    for row in 0..rows {
+        let provider = match &batch.provider {
+            Given::Fixed(p) => *p,
+            Given::Column(c) => match c.value(row) {
+                None | Some(b"") => {
+                    out.push(Outcome::Rejected(Reason::MissingProvider));
+                    continue;
+                }
+                Some(name) => match names.provider(name) {
+                    Some(p) => p,
+                    None => {
+                        out.push(Outcome::Rejected(Reason::UnknownProvider));
+                        continue;
+                    }
+                },
+            },
+        };
+        signals.clear();
+        index.clear();
+        let mut rejected = None;
+        for (i, s) in batch.signals.iter().enumerate() {
+            let i = i as u8;
+            let raw = s.raw.value(row);
+            if batch.empty_is_absent && raw.is_none_or(<[u8]>::is_empty) {
+                continue;
+            }
+            let surface = match &s.surface {
+                Given::Fixed(s) if provider.has_surface(*s) => *s,
+                Given::Fixed(_) => {
+                    rejected = Some(Reason::UnknownSurface {
+                        provider,
+                        signal: i,
+                    });
+                    break;
+                }
+                Given::Column(c) => match c.value(row) {
+                    None | Some(b"") => {
+                        rejected = Some(Reason::MissingSurface { signal: i });
+                        break;
+                    }
+                    Some(name) => match names.surface(provider, name) {
+                        Some(s) => s,
+                        None => {
+                            rejected = Some(Reason::UnknownSurface {
+                                provider,
+                                signal: i,
+                            });
+                            break;
+                        }
+                    },
+                },
+            };
+            signals.push((surface, raw.unwrap_or_default()));
+            index.push(i);
+        }
+        if let Some(r) = rejected {
+            out.push(Outcome::Rejected(r));
+            continue;
+        }
+        let c = resolve_bytes(provider, &signals);
+        let signal = signals
+            .iter()
+            .position(|(s, r)| *s == c.surface && std::ptr::eq(*r, c.raw))
+            .map(|k| index[k]);
+        out.push(Outcome::Classified(Verdict {
+            provider,
+            surface: c.surface,
+            state: c.state,
+            code: c.code,
+            operation: c.operation,
+            matched: c.matched,
+            signal,
+        }));
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn col<'a>(v: &'a [&'a str]) -> Vec<&'a [u8]> {
+        v.iter().map(|s| s.as_bytes()).collect()
+    }
+
+    #[test]
+    fn rejects_unknown_provider_and_surface_but_not_unknown_values() {
+        let prov = col(&["alma", "acme", "", "ALMA", "alma"]);
+        let surf = col(&[
+            "payment.state",
+            "payment.state",
+            "payment.state",
+            "payment.state",
+            "alma.psp_status",
+        ]);
+        let raw = col(&["zzz", "paid", "paid", "paid", "paid"]);
+        let b = Batch {
+            provider: Given::Column(&prov[..]),
+            signals: vec![Signal {
+                surface: Given::Column(&surf[..]),
+                raw: &raw[..],
+            }],
+            empty_is_absent: false,
+        };
+        let mut out = Vec::new();
+        classify_columns(&b, &mut Names::default(), &mut out);
+        assert!(
+            matches!(out[0], Outcome::Classified(v) if v.matched == Matched::Unmapped && v.code == Code::Unmapped)
+        );
+        assert_eq!(out[1], Outcome::Rejected(Reason::UnknownProvider));
+        assert_eq!(out[2], Outcome::Rejected(Reason::MissingProvider));
+        assert!(matches!(out[3], Outcome::Classified(v) if v.state == State::Success));
+        assert_eq!(
+            out[4],
+            Outcome::Rejected(Reason::UnknownSurface {
+                provider: Provider::Alma,
+                signal: 0
+            })
+        );
+        assert_eq!(
+            b.explain(
+                4,
+                Reason::UnknownSurface {
+                    provider: Provider::Alma,
+                    signal: 0
+                }
+            ),
+            "unknown surface `alma.psp_status` for provider alma"
+        );
+    }
+
+    #[test]
+    fn several_signals_follow_the_providers_precedence() {
+        // Both signals on the same row: the kernel must agree with `resolve`.
+        let a = col(&["paid", "", "zzz"]);
+        let b = col(&["", "", ""]);
+        let batch = Batch {
+            provider: Given::Fixed(Provider::Alma),
+            signals: vec![
+                Signal {
+                    surface: Given::Fixed(Surface::Payment_State),
+                    raw: &a[..],
+                },
+                Signal {
+                    surface: Given::Fixed(Surface::ErrorCode),
+                    raw: &b[..],
+                },
+            ],
+            empty_is_absent: true,
+        };
+        let mut out = Vec::new();
+        classify_columns(&batch, &mut Names::default(), &mut out);
+        let Outcome::Classified(v) = out[0] else {
+            panic!("{:?}", out[0])
+        };
+        assert_eq!((v.state, v.signal), (State::Success, Some(0)));
+        let Outcome::Classified(v) = out[1] else {
+            panic!("{:?}", out[1])
+        };
+        assert_eq!((v.matched, v.signal), (Matched::Unmapped, None));
+    }
+
+    #[test]
+    fn names_cache_is_bounded() {
+        let mut n = Names::default();
+        for i in 0..1000 {
+            assert_eq!(n.provider(format!("p{i}").as_bytes()), None);
+        }
+        assert!(n.providers.len() <= NAME_CACHE);
+        assert_eq!(n.provider(b"purse"), Some(Provider::Purse));
+    }
+}

@@ -1,0 +1,208 @@
+//! What the format readers share: the plan of which columns feed the kernel, the columns of
+//! byte spans they build over a chunk, what a processed chunk hands to the writer, and the
+//! appended output columns.
+
+use super::rejects::Reject;
+use super::tally::Tally;
+use psp_status::batch::{Batch, ByteColumn, Given, Signal, Verdict};
+use psp_status::{Provider, Surface, TABLE_VERSION};
+
+/// Where the kernel reads a value: fixed for the run, or a wanted column (its slot).
+#[derive(Debug, Clone, Copy)]
+pub enum Src<T> {
+    Fixed(T),
+    Slot(usize),
+}
+
+/// Which input columns the kernel reads, and how.
+#[derive(Debug, Clone)]
+pub struct Plan {
+    /// The names of the columns the kernel reads, one slot each.
+    pub wanted: Vec<String>,
+    pub provider: Src<Provider>,
+    /// (surface, slot of the raw values).
+    pub signals: Vec<(Src<Surface>, usize)>,
+    pub empty_is_absent: bool,
+}
+
+/// A value of a chunk: `len == NULL` is a null; a start with the top bit set is in the arena.
+#[derive(Debug, Clone, Copy)]
+pub struct Span {
+    pub start: u32,
+    pub len: u32,
+}
+
+impl Span {
+    pub const NULL: Span = Span {
+        start: 0,
+        len: u32::MAX,
+    };
+    const ARENA: u32 = 1 << 31;
+
+    /// A value at `start..start+len` of the chunk.
+    pub fn chunk(start: usize, len: usize) -> Span {
+        Span {
+            start: start as u32,
+            len: len as u32,
+        }
+    }
+
+    /// A value at `start..start+len` of the arena.
+    pub fn arena(start: usize, len: usize) -> Span {
+        Span {
+            start: start as u32 | Self::ARENA,
+            len: len as u32,
+        }
+    }
+}
+
+/// One column of a chunk as the kernel sees it.
+pub struct SpanColumn<'a> {
+    pub chunk: &'a [u8],
+    pub arena: &'a [u8],
+    pub spans: &'a [Span],
+}
+
+impl ByteColumn for SpanColumn<'_> {
+    fn len(&self) -> usize {
+        self.spans.len()
+    }
+    #[inline]
+    fn value(&self, row: usize) -> Option<&[u8]> {
+        let s = self.spans.get(row)?;
+        if s.len == u32::MAX {
+            return None;
+        }
+        let (buf, start) = if s.start & Span::ARENA != 0 {
+            (self.arena, (s.start & !Span::ARENA) as usize)
+        } else {
+            (self.chunk, s.start as usize)
+        };
+        buf.get(start..start + s.len as usize)
+    }
+}
+
+impl Plan {
+    /// The kernel's batch over `columns` (one per wanted slot).
+    pub fn batch<'c, C: ByteColumn>(&self, columns: &'c [C]) -> Batch<'c, C> {
+        Batch {
+            provider: match self.provider {
+                Src::Fixed(p) => Given::Fixed(p),
+                Src::Slot(i) => Given::Column(&columns[i]),
+            },
+            signals: self
+                .signals
+                .iter()
+                .map(|(s, raw)| Signal {
+                    surface: match *s {
+                        Src::Fixed(s) => Given::Fixed(s),
+                        Src::Slot(i) => Given::Column(&columns[i]),
+                    },
+                    raw: &columns[*raw],
+                })
+                .collect(),
+            empty_is_absent: self.empty_is_absent,
+        }
+    }
+
+    /// The slot of the raw values of signal `signal`.
+    pub fn raw_slot(&self, signal: u8) -> usize {
+        self.signals[usize::from(signal)].1
+    }
+}
+
+/// What a worker hands the writer for one chunk.
+#[derive(Debug, Default)]
+pub struct ChunkOut {
+    /// The output rows, ready to write.
+    pub out: Vec<u8>,
+    /// Rejected rows, in row order (chunk-relative numbers).
+    pub rejects: Vec<Reject>,
+    pub tally: Tally,
+    /// Rows read (written + rejected).
+    pub rows: u64,
+    /// Line breaks in the chunk.
+    pub lines: u64,
+    /// Input bytes.
+    pub bytes: u64,
+}
+
+/// The names of the appended columns.
+pub const APPENDED: [&str; 5] = ["state", "code", "operation", "matched", "table_version"];
+
+/// Appends the classification as CSV fields (each preceded by `delimiter`). The values are
+/// upper-case names, snake_case words and the version: no quoting is needed for the
+/// delimiters the CLI accepts.
+#[inline]
+pub fn append_csv(out: &mut Vec<u8>, delimiter: u8, v: &Verdict) {
+    out.push(delimiter);
+    out.extend_from_slice(<&str>::from(v.state).as_bytes());
+    out.push(delimiter);
+    out.extend_from_slice(<&str>::from(v.code).as_bytes());
+    out.push(delimiter);
+    if let Some(op) = v.operation {
+        out.extend_from_slice(<&str>::from(op).as_bytes());
+    }
+    out.push(delimiter);
+    out.extend_from_slice(<&str>::from(v.matched).as_bytes());
+    out.push(delimiter);
+    out.extend_from_slice(TABLE_VERSION.as_bytes());
+}
+
+/// Appends the classification as JSON members (`"state":"…",…`), `names` being the JSON-encoded
+/// keys (with their colon).
+#[inline]
+pub fn append_json(out: &mut Vec<u8>, names: &[Vec<u8>; 5], v: &Verdict) {
+    let quoted = |out: &mut Vec<u8>, s: &str| {
+        out.push(b'"');
+        out.extend_from_slice(s.as_bytes());
+        out.push(b'"');
+    };
+    out.extend_from_slice(&names[0]);
+    quoted(out, v.state.into());
+    out.push(b',');
+    out.extend_from_slice(&names[1]);
+    quoted(out, v.code.into());
+    out.push(b',');
+    out.extend_from_slice(&names[2]);
+    match v.operation {
+        Some(op) => quoted(out, op.into()),
+        None => out.extend_from_slice(b"null"),
+    }
+    out.push(b',');
+    out.extend_from_slice(&names[3]);
+    quoted(out, v.matched.into());
+    out.push(b',');
+    out.extend_from_slice(&names[4]);
+    quoted(out, TABLE_VERSION);
+}
+
+/// Appends `s` as a JSON string (invalid UTF-8 replaced by U+FFFD).
+pub fn json_string(out: &mut Vec<u8>, s: &[u8]) {
+    let text = String::from_utf8_lossy(s);
+    serde_json::to_writer(&mut *out, &*text).expect("writing to a Vec cannot fail");
+}
+
+/// Spare chunk-sized buffers: reusing them spares the page faults of fresh multi-megabyte
+/// allocations (which also serialise threads on the kernel's memory map lock).
+static SPARE: std::sync::Mutex<Vec<Vec<u8>>> = std::sync::Mutex::new(Vec::new());
+/// At most this many spare buffers are kept.
+const SPARE_MAX: usize = 8;
+
+/// An empty buffer with room for at least `capacity` bytes.
+pub fn buffer(capacity: usize) -> Vec<u8> {
+    let spare = SPARE.lock().ok().and_then(|mut s| s.pop());
+    let mut b = spare.unwrap_or_default();
+    b.clear();
+    b.reserve(capacity);
+    b
+}
+
+/// Hands a buffer back for reuse.
+pub fn recycle(b: Vec<u8>) {
+    if let Ok(mut s) = SPARE.lock() {
+        if s.len() < SPARE_MAX {
+            s.push(b);
+        }
+    }
+}

@@ -1,0 +1,278 @@
+//! Reading a chunk of JSON Lines into columns for the kernel, and writing the output rows.
+//!
+//! Only the wanted keys are looked at (as raw JSON, borrowed from the line); the object is
+//! passed through byte for byte and the new members appended before its closing brace.
+//! Strings are the values; numbers and booleans count by their JSON text (`20051`, `true`).
+
+use super::chunk::{self, append_csv, append_json, ChunkOut, Plan, Span, SpanColumn};
+use super::rejects::{write_plain, Reject};
+use psp_status::batch::{classify_columns, ByteColumn, Names, Outcome};
+use serde::de::{DeserializeSeed, Deserializer, IgnoredAny, MapAccess, Visitor};
+use serde_json::value::RawValue;
+use std::borrow::Cow;
+use std::cell::RefCell;
+use std::fmt;
+
+/// The output a JSON Lines chunk is written as.
+#[derive(Debug, Clone)]
+pub enum JsonlOut {
+    /// JSON Lines: the input object, then the appended members (JSON-encoded keys with colon).
+    Jsonl { appended: [Vec<u8>; 5] },
+    /// CSV with these columns (the keys of the first object), then the appended ones.
+    Csv { delimiter: u8, columns: Vec<String> },
+}
+
+/// How to read the rows of a JSON Lines input.
+#[derive(Debug, Clone)]
+pub struct JsonlIn {
+    pub plan: Plan,
+    /// Per wanted slot: whether a row without that key is rejected (provider, surfaces, and the
+    /// raw column of a single signal; several signal columns may be absent).
+    pub required: Vec<bool>,
+    /// The appended column names: an input key with one of these names is a reject.
+    pub appended: [String; 5],
+    pub out: JsonlOut,
+}
+
+thread_local! {
+    static NAMES: RefCell<Names> = RefCell::new(Names::default());
+}
+
+struct Rec {
+    start: usize,
+    content_end: usize,
+    row: u64,
+    line: u64,
+}
+
+/// Picks the wanted keys of one JSON object as raw values, and notices appended-name clashes.
+struct Picker<'a, 'de> {
+    wanted: &'a [String],
+    appended: &'a [String; 5],
+    found: &'a mut Vec<Option<&'de RawValue>>,
+    clash: &'a mut Option<String>,
+}
+
+impl<'de> DeserializeSeed<'de> for Picker<'_, 'de> {
+    type Value = ();
+    fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<(), D::Error> {
+        d.deserialize_map(self)
+    }
+}
+
+impl<'de> Visitor<'de> for Picker<'_, 'de> {
+    type Value = ();
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("a JSON object")
+    }
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<(), A::Error> {
+        while let Some(key) = map.next_key::<Cow<'de, str>>()? {
+            if let Some(i) = self.wanted.iter().position(|w| *w == *key) {
+                self.found[i] = Some(map.next_value::<&'de RawValue>()?);
+            } else {
+                if self.clash.is_none() && self.appended.iter().any(|a| *a == *key) {
+                    *self.clash = Some(key.into_owned());
+                }
+                map.next_value::<IgnoredAny>()?;
+            }
+        }
+        Ok(())
+    }
+}
+
+/// Where `inner` (a sub-slice of `outer`) starts in `outer`.
+fn offset(outer: &[u8], inner: &[u8]) -> usize {
+    inner.as_ptr() as usize - outer.as_ptr() as usize
+}
+
+/// Reads, classifies and writes one chunk of whole JSON lines.
+pub fn process(chunk: &[u8], cfg: &JsonlIn) -> ChunkOut {
+    let slots = cfg.plan.wanted.len();
+    let mut spans: Vec<Vec<Span>> = (0..slots).map(|_| Vec::new()).collect();
+    let mut arena: Vec<u8> = Vec::new();
+    let mut recs: Vec<Rec> = Vec::new();
+    let mut rejects: Vec<Reject> = Vec::new();
+    let mut found: Vec<Option<&RawValue>> = Vec::with_capacity(slots);
+    let (mut pos, mut row, mut line) = (0usize, 0u64, 0u64);
+    while pos < chunk.len() {
+        let nl = memchr::memchr(b'\n', &chunk[pos..]).map(|i| pos + i);
+        let line_end = nl.map_or(chunk.len(), |i| i + 1);
+        let this_line = line;
+        line += u64::from(nl.is_some());
+        let text = &chunk[pos..nl.unwrap_or(chunk.len())];
+        let content_end = pos + text.trim_ascii_end().len();
+        let start = pos;
+        pos = line_end;
+        if content_end == start || text.trim_ascii().is_empty() {
+            continue;
+        }
+        let content = &chunk[start..content_end];
+        let rec = Rec {
+            start,
+            content_end,
+            row,
+            line: this_line,
+        };
+        row += 1;
+        let reject = |reason: String| Reject {
+            row: rec.row,
+            line: rec.line,
+            reason,
+            record: content.to_vec(),
+        };
+        found.clear();
+        found.resize(slots, None);
+        let mut clash = None;
+        let mut de = serde_json::Deserializer::from_slice(content);
+        let parsed = Picker {
+            wanted: &cfg.plan.wanted,
+            appended: &cfg.appended,
+            found: &mut found,
+            clash: &mut clash,
+        }
+        .deserialize(&mut de)
+        .and_then(|()| de.end());
+        if let Err(e) = parsed {
+            let reason = if e.is_data() && !content.trim_ascii_start().starts_with(b"{") {
+                "not a JSON object".to_string()
+            } else {
+                format!("invalid JSON: {e}")
+            };
+            rejects.push(reject(reason));
+            continue;
+        }
+        if let Some(key) = clash {
+            rejects.push(reject(format!(
+                "the row already has a `{key}` key, which the output adds (use --column-prefix)"
+            )));
+            continue;
+        }
+        if let Some(missing) = (0..slots).find(|&i| cfg.required[i] && found[i].is_none()) {
+            rejects.push(reject(format!(
+                "missing column `{}`",
+                cfg.plan.wanted[missing]
+            )));
+            continue;
+        }
+        for (slot, value) in found.iter().enumerate() {
+            let span = match value {
+                None => Span::NULL,
+                Some(v) => {
+                    let raw = v.get();
+                    if raw == "null" {
+                        Span::NULL
+                    } else if raw.starts_with('"') {
+                        match serde_json::from_str::<Cow<'_, str>>(raw) {
+                            Ok(Cow::Borrowed(s)) => {
+                                Span::chunk(offset(chunk, s.as_bytes()), s.len())
+                            }
+                            Ok(Cow::Owned(s)) => {
+                                let sp = Span::arena(arena.len(), s.len());
+                                arena.extend_from_slice(s.as_bytes());
+                                sp
+                            }
+                            Err(_) => Span::NULL,
+                        }
+                    } else {
+                        Span::chunk(offset(chunk, raw.as_bytes()), raw.len())
+                    }
+                }
+            };
+            spans[slot].push(span);
+        }
+        recs.push(rec);
+    }
+
+    let columns: Vec<SpanColumn<'_>> = spans
+        .iter()
+        .map(|s| SpanColumn {
+            chunk,
+            arena: &arena,
+            spans: s,
+        })
+        .collect();
+    let batch = cfg.plan.batch(&columns);
+    let mut outcomes = Vec::new();
+    NAMES.with(|n| classify_columns(&batch, &mut n.borrow_mut(), &mut outcomes));
+
+    let mut result = ChunkOut {
+        out: chunk::buffer(chunk.len() + chunk.len() / 2 + 64),
+        rows: row,
+        lines: line,
+        bytes: chunk.len() as u64,
+        ..ChunkOut::default()
+    };
+    for (i, (rec, outcome)) in recs.iter().zip(&outcomes).enumerate() {
+        let content = &chunk[rec.start..rec.content_end];
+        match outcome {
+            Outcome::Classified(v) => {
+                let o = &mut result.out;
+                match &cfg.out {
+                    JsonlOut::Jsonl { appended } => {
+                        // The object ends with `}`: keep everything before it.
+                        let body = &content[..content.len() - 1];
+                        o.extend_from_slice(body);
+                        if !body.trim_ascii_end().ends_with(b"{") {
+                            o.push(b',');
+                        }
+                        append_json(o, appended, v);
+                        o.extend_from_slice(b"}\n");
+                    }
+                    JsonlOut::Csv { delimiter, columns } => {
+                        let map: serde_json::Map<String, serde_json::Value> =
+                            serde_json::from_slice(content).expect("the line parsed above");
+                        if let Some(extra) = map.keys().find(|k| !columns.contains(k)) {
+                            rejects.push(Reject {
+                                row: rec.row,
+                                line: rec.line,
+                                reason: format!(
+                                    "key `{extra}` is not a column of the CSV output (its columns are the keys of the first row)"
+                                ),
+                                record: content.to_vec(),
+                            });
+                            continue;
+                        }
+                        for (k, col) in columns.iter().enumerate() {
+                            if k > 0 {
+                                o.push(*delimiter);
+                            }
+                            match map.get(col) {
+                                None | Some(serde_json::Value::Null) => {}
+                                Some(serde_json::Value::String(s)) => {
+                                    write_plain(o, s.as_bytes(), *delimiter)
+                                }
+                                Some(other) => {
+                                    write_plain(o, other.to_string().as_bytes(), *delimiter)
+                                }
+                            }
+                        }
+                        append_csv(o, *delimiter, v);
+                        o.push(b'\n');
+                    }
+                }
+                let raw = v.signal.map_or(&b""[..], |s| {
+                    columns[cfg.plan.raw_slot(s)].value(i).unwrap_or_default()
+                });
+                result.tally.add(v, raw);
+            }
+            Outcome::Rejected(reason) => rejects.push(Reject {
+                row: rec.row,
+                line: rec.line,
+                reason: batch.explain(i, *reason),
+                record: content.to_vec(),
+            }),
+        }
+    }
+    rejects.sort_by_key(|r| r.row);
+    result.rejects = rejects;
+    result
+}
+
+/// The keys of the first JSON object in `input` (for CSV output), in order.
+pub fn first_keys(input: &[u8]) -> Option<Vec<String>> {
+    input.split(|b| *b == b'\n').find_map(|l| {
+        serde_json::from_slice::<serde_json::Map<String, serde_json::Value>>(l)
+            .ok()
+            .map(|m| m.keys().cloned().collect())
+    })
+}

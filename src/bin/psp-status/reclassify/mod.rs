@@ -1,0 +1,634 @@
+//! `reclassify [INPUT] [-o OUTPUT]`: re-classifies historic transactions (CSV or JSON Lines)
+//! with the current tables, streaming on all cores, order kept, every row accounted for.
+//!
+//! Layout: `split` cuts the input into chunks of whole records, `csv_rows` / `jsonl_rows`
+//! read a chunk into columns and write its output rows, the library's `psp_status::batch`
+//! kernel classifies the columns, `pipeline` runs chunks on a rayon pool and writes them in
+//! order, `tally` counts, `rejects` writes the unreadable rows, `staged` renames the outputs
+//! into place at the end, `report` writes the JSON report and the summary.
+//! A Parquet reader plugs in as one more `*_rows` module feeding the same kernel.
+
+mod chunk;
+mod csv_rows;
+mod jsonl_rows;
+mod pipeline;
+mod rejects;
+mod report;
+mod split;
+mod staged;
+mod tally;
+
+use crate::{names, CliError};
+use chunk::{ChunkOut, Plan, Src, APPENDED};
+use csv_rows::{CsvIn, CsvOut};
+use jsonl_rows::{JsonlIn, JsonlOut};
+use psp_status::batch::MAX_SIGNALS;
+use psp_status::Surface;
+use rejects::RejectsWriter;
+use split::Syntax;
+use staged::Staged;
+use std::io::{IsTerminal, Read, Write};
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+use std::sync::Arc;
+use std::time::Instant;
+use tally::Tally;
+
+/// A batch file format.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum Format {
+    /// CSV with a header row (delimiter: --delimiter).
+    Csv,
+    /// JSON Lines: one JSON object per line.
+    Jsonl,
+}
+
+impl Format {
+    fn name(self) -> &'static str {
+        match self {
+            Format::Csv => "csv",
+            Format::Jsonl => "jsonl",
+        }
+    }
+}
+
+/// Options of `psp-status reclassify`.
+#[derive(Debug, clap::Args)]
+pub struct Args {
+    /// Input file (CSV or JSON Lines), or `-` for stdin.
+    #[arg(default_value = "-")]
+    pub input: String,
+    /// Output file, or `-` for stdout. Written under a temporary name and renamed at the end.
+    #[arg(short, long, default_value = "-")]
+    pub output: String,
+    /// Input format (default: from the input's extension: .csv, .tsv, .jsonl, .ndjson).
+    #[arg(long, value_enum)]
+    pub format: Option<Format>,
+    /// Output format (default: the input's).
+    #[arg(long, value_enum)]
+    pub output_format: Option<Format>,
+    /// CSV delimiter: one ASCII character, or `tab` (default: `,`, tab for .tsv).
+    #[arg(long)]
+    pub delimiter: Option<String>,
+    /// The column holding the provider name (alma, purse, stripe, checkout).
+    #[arg(long, default_value = "provider")]
+    pub provider_column: String,
+    /// The column holding the surface name (e.g. payment_intent.status).
+    #[arg(long, default_value = "surface")]
+    pub surface_column: String,
+    /// The column holding the raw value.
+    #[arg(long, default_value = "raw")]
+    pub raw_column: String,
+    /// One provider for every row, instead of a provider column.
+    #[arg(long)]
+    pub provider: Option<String>,
+    /// One surface for every row, instead of a surface column.
+    #[arg(long, conflicts_with = "signals")]
+    pub surface: Option<String>,
+    /// A signal column: SURFACE=COLUMN, repeatable. Several signals per row are resolved by the
+    /// provider's precedence, as `resolve` does; empty cells are absent signals.
+    #[arg(long = "signal", value_name = "SURFACE=COLUMN")]
+    pub signals: Vec<String>,
+    /// Where unreadable rows go, with their row number and the reason
+    /// (default: OUTPUT.rejects.csv; INPUT.rejects.csv when writing to stdout).
+    #[arg(long)]
+    pub rejects: Option<PathBuf>,
+    /// Write a JSON report: totals, counts, unmapped values, table version, throughput.
+    #[arg(long)]
+    pub report: Option<PathBuf>,
+    /// Prefix of the appended column names (state, code, operation, matched, table_version).
+    #[arg(long, default_value = "")]
+    pub column_prefix: String,
+    /// Classifying threads (default: all cores).
+    #[arg(long)]
+    pub threads: Option<usize>,
+    /// No progress bar and no summary.
+    #[arg(short, long)]
+    pub quiet: bool,
+    /// Bytes per chunk.
+    #[arg(long, default_value_t = 2 << 20, hide = true)]
+    pub chunk_bytes: usize,
+    /// Longest record accepted, in bytes.
+    #[arg(long, default_value_t = 64 << 20, hide = true)]
+    pub max_record_bytes: usize,
+}
+
+/// The function a chunk goes through (read, classify, write).
+type Work = Arc<dyn Fn(&[u8]) -> ChunkOut + Send + Sync>;
+
+/// Everything the run decided before reading rows.
+struct Setup {
+    format: Format,
+    output_format: Format,
+    delimiter: u8,
+    rejects: PathBuf,
+    appended: [String; 5],
+    threads: usize,
+}
+
+pub fn run(args: &Args) -> Result<ExitCode, CliError> {
+    let started = Instant::now();
+    let setup = setup(args)?;
+    let input_size = if args.input == "-" {
+        None
+    } else {
+        std::fs::metadata(&args.input).ok().map(|m| m.len())
+    };
+    let mut input: Box<dyn Read + Send> = if args.input == "-" {
+        Box::new(std::io::stdin())
+    } else {
+        let path = Path::new(&args.input);
+        if path.is_dir() {
+            return Err(CliError::Failed(format!("{}: is a directory", args.input)));
+        }
+        Box::new(
+            std::fs::File::open(path)
+                .map_err(|e| CliError::Failed(format!("cannot open {}: {e}", args.input)))?,
+        )
+    };
+    if args.output != "-" {
+        same_file_guard(&args.input, &args.output)?;
+    }
+
+    // Read the start of the input: the CSV header, or the first JSON objects.
+    let limits = pipeline::Limits {
+        chunk_bytes: args.chunk_bytes.max(1),
+        max_record_bytes: args.max_record_bytes.max(args.chunk_bytes),
+        threads: setup.threads,
+    };
+    let head = read_head(&mut input, setup.format, setup.delimiter, &limits)?;
+
+    let mut out = if args.output == "-" {
+        Output::Stdout(std::io::BufWriter::with_capacity(
+            1 << 20,
+            std::io::stdout(),
+        ))
+    } else {
+        Output::File(Staged::create(Path::new(&args.output)).map_err(CliError::Failed)?)
+    };
+    let rejects_file = Staged::create(&setup.rejects).map_err(CliError::Failed)?;
+    let mut rejects = RejectsWriter::new(rejects_file)
+        .map_err(|e| CliError::Failed(format!("{}: {e}", setup.rejects.display())))?;
+
+    let (carry, offset, header_lines, work, syntax): (Vec<u8>, u64, u64, Work, Syntax) = match setup
+        .format
+    {
+        Format::Csv => {
+            let (fields, nin) = csv_rows::read_header(&head, setup.delimiter).ok_or_else(|| {
+                CliError::Failed(format!("{}: no header row", display(&args.input)))
+            })?;
+            let names: Vec<String> = fields
+                .iter()
+                .map(|f| String::from_utf8_lossy(f).into_owned())
+                .collect();
+            let plan = plan(args)?;
+            for a in &setup.appended {
+                if names.contains(a) {
+                    return Err(CliError::Usage(format!(
+                        "the input already has a `{a}` column, which reclassify adds; use --column-prefix"
+                    )));
+                }
+            }
+            let slot_cols = plan
+                .wanted
+                .iter()
+                .map(|w| {
+                    names.iter().position(|n| n == w).ok_or_else(|| {
+                        CliError::Usage(format!(
+                            "{}: no column `{w}` in the header ({})",
+                            display(&args.input),
+                            names.join(", ")
+                        ))
+                    })
+                })
+                .collect::<Result<Vec<_>, _>>()?;
+            let header = &head[..nin];
+            let content = trim_end_terminator(header);
+            let mut line = Vec::new();
+            let csv_out = match setup.output_format {
+                Format::Csv => {
+                    line.extend_from_slice(&header[..content]);
+                    for a in &setup.appended {
+                        line.push(setup.delimiter);
+                        rejects::write_plain(&mut line, a.as_bytes(), setup.delimiter);
+                    }
+                    line.extend_from_slice(if content < header.len() {
+                        &header[content..]
+                    } else {
+                        b"\n"
+                    });
+                    CsvOut::Csv
+                }
+                Format::Jsonl => CsvOut::Jsonl {
+                    keys: names.iter().map(|n| json_key(n)).collect(),
+                    appended: setup.appended.clone().map(|a| json_key(&a)),
+                },
+            };
+            out.write_all(&line).map_err(write_error(&args.output))?;
+            let header_lines = header.iter().filter(|b| **b == b'\n').count() as u64;
+            let cfg = CsvIn {
+                delimiter: setup.delimiter,
+                fields: names.len(),
+                slot_cols,
+                plan,
+                out: csv_out,
+            };
+            (
+                head[nin..].to_vec(),
+                nin as u64,
+                header_lines,
+                Arc::new(move |c: &[u8]| csv_rows::process(c, &cfg)),
+                Syntax::Csv(setup.delimiter),
+            )
+        }
+        Format::Jsonl => {
+            let plan = plan(args)?;
+            let out_kind = match setup.output_format {
+                Format::Jsonl => JsonlOut::Jsonl {
+                    appended: setup.appended.clone().map(|a| json_key(&a)),
+                },
+                Format::Csv => {
+                    let columns = jsonl_rows::first_keys(&head).ok_or_else(|| {
+                        CliError::Failed(format!(
+                            "{}: no JSON object in the first {} bytes to take the CSV columns from",
+                            display(&args.input),
+                            head.len()
+                        ))
+                    })?;
+                    let mut line = Vec::new();
+                    for (i, c) in columns.iter().chain(setup.appended.iter()).enumerate() {
+                        if i > 0 {
+                            line.push(setup.delimiter);
+                        }
+                        rejects::write_plain(&mut line, c.as_bytes(), setup.delimiter);
+                    }
+                    line.push(b'\n');
+                    out.write_all(&line).map_err(write_error(&args.output))?;
+                    JsonlOut::Csv {
+                        delimiter: setup.delimiter,
+                        columns,
+                    }
+                }
+            };
+            let required = (0..plan.wanted.len())
+                .map(|slot| {
+                    !plan.empty_is_absent
+                        || matches!(plan.provider, Src::Slot(p) if p == slot)
+                        || plan
+                            .signals
+                            .iter()
+                            .any(|(s, _)| matches!(s, Src::Slot(p) if *p == slot))
+                })
+                .collect();
+            let cfg = JsonlIn {
+                plan,
+                required,
+                appended: setup.appended.clone(),
+                out: out_kind,
+            };
+            (
+                head,
+                0,
+                0,
+                Arc::new(move |c: &[u8]| jsonl_rows::process(c, &cfg)),
+                Syntax::Lines,
+            )
+        }
+    };
+
+    let progress = progress_bar(args.quiet, input_size);
+    let mut tally = Tally::default();
+    let (mut rows_in, mut rows_rejected, mut lines) = (0u64, 0u64, 0u64);
+    let mut bytes = offset;
+    let result = pipeline::run(input, carry, offset, syntax, limits, work, |c: ChunkOut| {
+        out.write_all(&c.out)
+            .map_err(|e| format!("cannot write {}: {e}", display(&args.output)))?;
+        for r in &c.rejects {
+            rejects
+                .write(
+                    rows_in + r.row + 1,
+                    header_lines + lines + r.line + 1,
+                    &r.reason,
+                    &r.record,
+                )
+                .map_err(|e| format!("cannot write {}: {e}", setup.rejects.display()))?;
+        }
+        rows_in += c.rows;
+        rows_rejected += c.rejects.len() as u64;
+        lines += c.lines;
+        bytes += c.bytes;
+        tally.merge(c.tally);
+        if let Some(p) = &progress {
+            p.set_position(bytes);
+            p.set_message(format!("{rows_in} rows"));
+        }
+        Ok(())
+    });
+    if let Some(p) = &progress {
+        p.finish_and_clear();
+    }
+    result.map_err(|e| CliError::Failed(format!("{}: {e}", display(&args.input))))?;
+    let rows_out = tally.rows();
+    debug_assert_eq!(rows_in, rows_out + rows_rejected);
+    let elapsed = started.elapsed();
+
+    let totals = report::Totals {
+        input: display(&args.input),
+        output: display(&args.output),
+        rejects: setup.rejects.display().to_string(),
+        format: setup.format.name(),
+        output_format: setup.output_format.name(),
+        rows_in,
+        rows_out,
+        rows_rejected,
+        input_bytes: bytes,
+        elapsed,
+        threads: setup.threads,
+    };
+    // Rejects and report first, the output last: an output under its final name always has
+    // its rejects and report beside it.
+    let rejects_file = rejects
+        .finish()
+        .map_err(|e| CliError::Failed(format!("cannot write {}: {e}", setup.rejects.display())))?;
+    rejects_file.commit().map_err(CliError::Failed)?;
+    if let Some(path) = &args.report {
+        let mut f = Staged::create(path).map_err(CliError::Failed)?;
+        let json = report::json(&totals, &tally);
+        serde_json::to_writer_pretty(&mut f, &json)
+            .map_err(|e| CliError::Failed(format!("cannot write {}: {e}", path.display())))?;
+        f.write_all(b"\n")
+            .map_err(|e| CliError::Failed(format!("cannot write {}: {e}", path.display())))?;
+        f.commit().map_err(CliError::Failed)?;
+    }
+    match out {
+        Output::Stdout(mut w) => w.flush().map_err(write_error(&args.output))?,
+        Output::File(f) => f.commit().map_err(CliError::Failed)?,
+    }
+    if !args.quiet {
+        eprint!(
+            "{}",
+            report::summary(&totals, &tally, args.report.as_deref())
+        );
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+/// Where the output rows go.
+enum Output {
+    Stdout(std::io::BufWriter<std::io::Stdout>),
+    File(Staged),
+}
+
+impl Write for Output {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        match self {
+            Output::Stdout(w) => w.write(buf),
+            Output::File(w) => w.write(buf),
+        }
+    }
+    fn write_all(&mut self, buf: &[u8]) -> std::io::Result<()> {
+        match self {
+            Output::Stdout(w) => w.write_all(buf),
+            Output::File(w) => w.write_all(buf),
+        }
+    }
+    fn flush(&mut self) -> std::io::Result<()> {
+        match self {
+            Output::Stdout(w) => w.flush(),
+            Output::File(w) => w.flush(),
+        }
+    }
+}
+
+fn write_error(output: &str) -> impl Fn(std::io::Error) -> CliError + '_ {
+    move |e| CliError::Failed(format!("cannot write {}: {e}", display(output)))
+}
+
+fn display(path: &str) -> String {
+    if path == "-" {
+        "<stdin/stdout>".to_string()
+    } else {
+        path.to_string()
+    }
+}
+
+fn json_key(name: &str) -> Vec<u8> {
+    let mut k = serde_json::to_vec(name).expect("a string serializes");
+    k.push(b':');
+    k
+}
+
+fn trim_end_terminator(rec: &[u8]) -> usize {
+    let mut n = rec.len();
+    if n > 0 && rec[n - 1] == b'\n' {
+        n -= 1;
+    }
+    if n > 0 && rec[n - 1] == b'\r' {
+        n -= 1;
+    }
+    n
+}
+
+/// Reads the first bytes of the input: at least one whole record (the CSV header) or a chunk.
+fn read_head<R: Read + ?Sized>(
+    input: &mut R,
+    format: Format,
+    delimiter: u8,
+    limits: &pipeline::Limits,
+) -> Result<Vec<u8>, CliError> {
+    let mut head = Vec::new();
+    let syntax = match format {
+        Format::Csv => Syntax::Csv(delimiter),
+        Format::Jsonl => Syntax::Lines,
+    };
+    let mut block = vec![0u8; 64 << 10];
+    loop {
+        let n = loop {
+            match input.read(&mut block) {
+                Ok(n) => break n,
+                Err(e) if e.kind() == std::io::ErrorKind::Interrupted => continue,
+                Err(e) => return Err(CliError::Failed(format!("read error: {e}"))),
+            }
+        };
+        head.extend_from_slice(&block[..n]);
+        if n == 0 || split::whole_records(&head, syntax) > 0 {
+            // For JSON Lines keep a whole first chunk when there is one (CSV columns come
+            // from its first object).
+            if format == Format::Csv || n == 0 || head.len() >= limits.chunk_bytes {
+                return Ok(head);
+            }
+            continue;
+        }
+        if head.len() >= limits.max_record_bytes {
+            return Err(CliError::Failed(format!(
+                "the first record is longer than {} bytes (an unclosed quote?)",
+                limits.max_record_bytes
+            )));
+        }
+    }
+}
+
+fn same_file_guard(input: &str, output: &str) -> Result<(), CliError> {
+    if input == "-" {
+        return Ok(());
+    }
+    if let (Ok(a), Ok(b)) = (std::fs::canonicalize(input), std::fs::canonicalize(output)) {
+        if a == b {
+            return Err(CliError::Usage(format!(
+                "the output {output} is the input: write to another file"
+            )));
+        }
+    }
+    Ok(())
+}
+
+fn setup(args: &Args) -> Result<Setup, CliError> {
+    let ext = |p: &str| {
+        Path::new(p)
+            .extension()
+            .map(|e| e.to_string_lossy().to_ascii_lowercase())
+    };
+    let format = match args.format {
+        Some(f) => f,
+        None => match ext(&args.input).as_deref() {
+            Some("csv" | "tsv" | "txt") => Format::Csv,
+            Some("jsonl" | "ndjson" | "json") => Format::Jsonl,
+            _ if args.input == "-" => {
+                return Err(CliError::Usage(
+                    "cannot tell the format of stdin: pass --format csv or --format jsonl"
+                        .to_string(),
+                ))
+            }
+            _ => {
+                return Err(CliError::Usage(format!(
+                    "cannot tell the format of {} from its extension: pass --format csv or --format jsonl",
+                    args.input
+                )))
+            }
+        },
+    };
+    let delimiter = match args.delimiter.as_deref() {
+        None if ext(&args.input).as_deref() == Some("tsv") => b'\t',
+        None => b',',
+        Some("tab" | "\\t" | "\t") => b'\t',
+        Some(d) if d.len() == 1 && !b"\"\r\n".contains(&d.as_bytes()[0]) => {
+            let b = d.as_bytes()[0];
+            if b.is_ascii_alphanumeric() || b == b'_' || b == b'.' {
+                return Err(CliError::Usage(format!(
+                    "delimiter `{d}` would clash with the values reclassify writes"
+                )));
+            }
+            b
+        }
+        Some(d) => {
+            return Err(CliError::Usage(format!(
+                "delimiter `{d}` is not one ASCII character (or `tab`)"
+            )))
+        }
+    };
+    let rejects = match &args.rejects {
+        Some(p) => p.clone(),
+        None if args.output != "-" => PathBuf::from(format!("{}.rejects.csv", args.output)),
+        None if args.input != "-" => PathBuf::from(format!("{}.rejects.csv", args.input)),
+        None => PathBuf::from("psp-status.rejects.csv"),
+    };
+    let threads = match args.threads {
+        Some(0) => return Err(CliError::Usage("--threads must be at least 1".to_string())),
+        Some(n) => n,
+        None => std::thread::available_parallelism().map_or(1, |n| n.get()),
+    };
+    Ok(Setup {
+        format,
+        output_format: args.output_format.unwrap_or(format),
+        delimiter,
+        rejects,
+        appended: APPENDED.map(|a| format!("{}{a}", args.column_prefix)),
+        threads,
+    })
+}
+
+/// Which columns the kernel reads: from --provider/--provider-column, --surface/
+/// --surface-column/--raw-column or the --signal list.
+fn plan(args: &Args) -> Result<Plan, CliError> {
+    let mut wanted: Vec<String> = Vec::new();
+    let mut slot = |name: &str| match wanted.iter().position(|w| w == name) {
+        Some(i) => i,
+        None => {
+            wanted.push(name.to_string());
+            wanted.len() - 1
+        }
+    };
+    let fixed_provider = args.provider.as_deref().map(names::provider).transpose()?;
+    let provider = match fixed_provider {
+        Some(p) => Src::Fixed(p),
+        None => Src::Slot(slot(&args.provider_column)),
+    };
+    let surface_named = |name: &str| -> Result<Surface, CliError> {
+        match fixed_provider {
+            Some(p) => names::surface(p, name),
+            None => name.parse::<Surface>().map_err(|_| {
+                CliError::Usage(format!(
+                    "unknown surface `{name}` (no provider has it; `psp-status validate --json` lists them)"
+                ))
+            }),
+        }
+    };
+    let mut signals = Vec::new();
+    if args.signals.is_empty() {
+        let surface = match &args.surface {
+            Some(s) => Src::Fixed(surface_named(s)?),
+            None => Src::Slot(slot(&args.surface_column)),
+        };
+        signals.push((surface, slot(&args.raw_column)));
+    } else {
+        if args.signals.len() > MAX_SIGNALS {
+            return Err(CliError::Usage(format!(
+                "at most {MAX_SIGNALS} --signal columns"
+            )));
+        }
+        for s in &args.signals {
+            let Some((surface, column)) = s.split_once('=') else {
+                return Err(CliError::Usage(format!(
+                    "--signal `{s}` is not SURFACE=COLUMN (e.g. decline_code=last_decline)"
+                )));
+            };
+            let surface = surface_named(surface)?;
+            if signals
+                .iter()
+                .any(|(s, _)| matches!(s, Src::Fixed(x) if *x == surface))
+            {
+                return Err(CliError::Usage(format!(
+                    "surface `{surface}` is given twice in --signal"
+                )));
+            }
+            signals.push((Src::Fixed(surface), slot(column)));
+        }
+    }
+    Ok(Plan {
+        wanted,
+        provider,
+        empty_is_absent: signals.len() > 1,
+        signals,
+    })
+}
+
+fn progress_bar(quiet: bool, size: Option<u64>) -> Option<indicatif::ProgressBar> {
+    if quiet || !std::io::stderr().is_terminal() {
+        return None;
+    }
+    let bar = match size {
+        Some(n) => indicatif::ProgressBar::new(n).with_style(
+            indicatif::ProgressStyle::with_template(
+                "{spinner} [{bar:30}] {bytes}/{total_bytes} {bytes_per_sec} ETA {eta} {msg}",
+            )
+            .expect("a valid template")
+            .progress_chars("=> "),
+        ),
+        None => indicatif::ProgressBar::new_spinner().with_style(
+            indicatif::ProgressStyle::with_template("{spinner} {bytes} {bytes_per_sec} {msg}")
+                .expect("a valid template"),
+        ),
+    };
+    bar.set_draw_target(indicatif::ProgressDrawTarget::stderr_with_hz(4));
+    Some(bar)
+}
