@@ -12,6 +12,7 @@ mod chunk;
 mod csv_rows;
 mod jsonl_rows;
 mod pipeline;
+mod positional;
 mod rejects;
 mod report;
 mod split;
@@ -296,12 +297,16 @@ pub fn run(args: &Args) -> Result<ExitCode, CliError> {
         }
     };
 
+    // From here on, rows go to the output file from several threads at once.
+    let mut out = out
+        .parallel(setup.threads)
+        .map_err(write_error(&args.output))?;
     let progress = progress_bar(args.quiet, input_size);
     let mut tally = Tally::default();
     let (mut rows_in, mut rows_rejected, mut lines) = (0u64, 0u64, 0u64);
     let mut bytes = offset;
     let result = pipeline::run(input, carry, offset, syntax, limits, work, |c: ChunkOut| {
-        out.write_all(&c.out)
+        out.put(c.out)
             .map_err(|e| format!("cannot write {}: {e}", display(&args.output)))?;
         for r in &c.rejects {
             rejects
@@ -363,6 +368,10 @@ pub fn run(args: &Args) -> Result<ExitCode, CliError> {
     match out {
         Output::Stdout(mut w) => w.flush().map_err(write_error(&args.output))?,
         Output::File(f) => f.commit().map_err(CliError::Failed)?,
+        Output::Parallel(f, w) => {
+            w.finish().map_err(write_error(&args.output))?;
+            f.commit().map_err(CliError::Failed)?;
+        }
     }
     if !args.quiet {
         eprint!(
@@ -377,6 +386,35 @@ pub fn run(args: &Args) -> Result<ExitCode, CliError> {
 enum Output {
     Stdout(std::io::BufWriter<std::io::Stdout>),
     File(Staged),
+    /// A file written at offsets by several threads (after the header).
+    Parallel(Staged, positional::PositionalWriter),
+}
+
+impl Output {
+    /// A file output switches to positional writes from `threads` threads; stdout stays
+    /// sequential.
+    fn parallel(self, threads: usize) -> std::io::Result<Output> {
+        match self {
+            Output::File(mut f) => {
+                let (file, end) = f.positional()?;
+                let w = positional::PositionalWriter::new(file, end, threads)?;
+                Ok(Output::Parallel(f, w))
+            }
+            other => Ok(other),
+        }
+    }
+
+    /// Writes one chunk's rows after the previous ones.
+    fn put(&mut self, bytes: Vec<u8>) -> std::io::Result<()> {
+        match self {
+            Output::Parallel(_, w) => w.write(bytes),
+            other => {
+                other.write_all(&bytes)?;
+                chunk::recycle(bytes);
+                Ok(())
+            }
+        }
+    }
 }
 
 impl Write for Output {
@@ -384,18 +422,25 @@ impl Write for Output {
         match self {
             Output::Stdout(w) => w.write(buf),
             Output::File(w) => w.write(buf),
+            Output::Parallel(..) => Err(std::io::Error::other(
+                "rows go through Output::put once positional writes started",
+            )),
         }
     }
     fn write_all(&mut self, buf: &[u8]) -> std::io::Result<()> {
         match self {
             Output::Stdout(w) => w.write_all(buf),
             Output::File(w) => w.write_all(buf),
+            Output::Parallel(..) => Err(std::io::Error::other(
+                "rows go through Output::put once positional writes started",
+            )),
         }
     }
     fn flush(&mut self) -> std::io::Result<()> {
         match self {
             Output::Stdout(w) => w.flush(),
             Output::File(w) => w.flush(),
+            Output::Parallel(..) => Ok(()),
         }
     }
 }

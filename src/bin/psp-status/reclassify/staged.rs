@@ -33,6 +33,15 @@ impl Staged {
         })
     }
 
+    /// Flushes what was written so far and lends the file, with the length written, for
+    /// positional writes after it (see `positional::PositionalWriter`).
+    pub fn positional(&mut self) -> io::Result<(&std::fs::File, u64)> {
+        use std::io::Seek;
+        self.file.flush()?;
+        let end = self.file.get_mut().as_file_mut().stream_position()?;
+        Ok((self.file.get_ref().as_file(), end))
+    }
+
     /// Flushes and renames the file to its final name (readable by others, as a plain
     /// `File::create` would leave it under the usual umask).
     pub fn commit(self) -> Result<(), String> {
