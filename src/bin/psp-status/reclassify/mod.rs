@@ -391,11 +391,11 @@ enum Output {
 }
 
 impl Output {
-    /// A file output switches to positional writes from `threads` threads; stdout stays
-    /// sequential.
+    /// A file output switches to positional writes from `threads` threads; stdout, and any
+    /// output of a one-thread run, stay sequential.
     fn parallel(self, threads: usize) -> std::io::Result<Output> {
         match self {
-            Output::File(mut f) => {
+            Output::File(mut f) if threads > 1 => {
                 let (file, end) = f.positional()?;
                 let w = positional::PositionalWriter::new(file, end, threads)?;
                 Ok(Output::Parallel(f, w))

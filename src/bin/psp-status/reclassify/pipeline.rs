@@ -1,6 +1,7 @@
 //! Streaming in chunks: one thread reads chunks of whole records, a rayon pool classifies them,
-//! the calling thread writes the results in input order. At most `in_flight` chunks exist at
-//! once, so memory is bounded by the chunk size, whatever the input size.
+//! the calling thread hands the results to the sink in input order. At most `in_flight` chunks
+//! exist at once, so memory is bounded by the chunk size, whatever the input size. With one
+//! thread, everything runs in turn on the calling thread.
 
 use super::chunk::{self, ChunkOut};
 use super::split::{whole_records, Syntax};
@@ -30,7 +31,7 @@ enum Msg {
 /// chunk through `work`, each result in order to `sink`. `offset` is where `carry` starts in the
 /// input, for error messages.
 pub fn run<R, W, S>(
-    mut input: R,
+    input: R,
     carry: Vec<u8>,
     offset: u64,
     syntax: Syntax,
@@ -43,6 +44,23 @@ where
     W: Fn(&[u8]) -> ChunkOut + Send + Sync + ?Sized + 'static,
     S: FnMut(ChunkOut) -> Result<(), String>,
 {
+    let mut chunker = Chunker {
+        input,
+        buf: carry,
+        offset,
+        eof: false,
+        syntax,
+        limits,
+    };
+    if limits.threads <= 1 {
+        // One thread means one: read, classify and write in turn on the calling thread.
+        while let Some(chunk) = chunker.next()? {
+            let out = work(&chunk);
+            chunk::recycle(chunk);
+            sink(out)?;
+        }
+        return Ok(());
+    }
     let pool = rayon::ThreadPoolBuilder::new()
         .num_threads(limits.threads)
         .thread_name(|i| format!("reclassify-{i}"))
@@ -59,53 +77,19 @@ where
         let token_tx = token_tx;
         let pool = &pool;
         scope.spawn(move || {
-            let mut buf = carry;
             let mut seq = 0u64;
-            let mut offset = offset;
-            let mut eof = false;
             loop {
-                // Fill up to a chunk (more when one record is longer than a chunk).
-                let mut want = limits.chunk_bytes;
-                let cut = loop {
-                    if !eof && buf.len() < want {
-                        let need = (want - buf.len()) as u64;
-                        match input.by_ref().take(need).read_to_end(&mut buf) {
-                            Ok(0) => eof = true,
-                            Ok(_) => continue,
-                            Err(e) => {
-                                let _ = tx.send(Msg::Failed(format!(
-                                    "read error at byte {}: {e}",
-                                    offset + buf.len() as u64
-                                )));
-                                return;
-                            }
-                        }
-                    }
-                    if eof {
-                        break buf.len();
-                    }
-                    let cut = whole_records(&buf, syntax);
-                    if cut > 0 {
-                        break cut;
-                    }
-                    if buf.len() >= limits.max_record_bytes {
-                        let _ = tx.send(Msg::Failed(format!(
-                            "a record starting at byte {offset} is longer than {} bytes (an unclosed quote?)",
-                            limits.max_record_bytes
-                        )));
+                let chunk = match chunker.next() {
+                    Ok(Some(c)) => c,
+                    Ok(None) => {
+                        let _ = tx.send(Msg::Done(seq));
                         return;
                     }
-                    want = buf.len() * 2;
+                    Err(e) => {
+                        let _ = tx.send(Msg::Failed(e));
+                        return;
+                    }
                 };
-                if cut == 0 {
-                    let _ = tx.send(Msg::Done(seq));
-                    return;
-                }
-                let mut rest = chunk::buffer(limits.chunk_bytes.max(buf.len() - cut));
-                rest.extend_from_slice(&buf[cut..]);
-                buf.truncate(cut);
-                let chunk = std::mem::replace(&mut buf, rest);
-                offset += cut as u64;
                 if token_rx.recv().is_err() {
                     return; // the writer stopped
                 }
@@ -118,10 +102,6 @@ where
                     let _ = chunk_tx.send(Msg::Chunk(this, out));
                 });
                 seq += 1;
-                if eof && buf.is_empty() {
-                    let _ = tx.send(Msg::Done(seq));
-                    return;
-                }
             }
         });
 
@@ -145,4 +125,61 @@ where
         }
         Ok(())
     })
+}
+
+/// Cuts the input into chunks of whole records.
+struct Chunker<R> {
+    input: R,
+    /// Bytes read and not yet handed out.
+    buf: Vec<u8>,
+    /// Input offset of `buf[0]`, for error messages.
+    offset: u64,
+    eof: bool,
+    syntax: Syntax,
+    limits: Limits,
+}
+
+impl<R: Read> Chunker<R> {
+    /// The next chunk of whole records, `None` at the end of the input.
+    fn next(&mut self) -> Result<Option<Vec<u8>>, String> {
+        // Fill up to a chunk (more when one record is longer than a chunk).
+        let mut want = self.limits.chunk_bytes;
+        let cut = loop {
+            if !self.eof && self.buf.len() < want {
+                let need = (want - self.buf.len()) as u64;
+                match self.input.by_ref().take(need).read_to_end(&mut self.buf) {
+                    Ok(0) => self.eof = true,
+                    Ok(_) => continue,
+                    Err(e) => {
+                        return Err(format!(
+                            "read error at byte {}: {e}",
+                            self.offset + self.buf.len() as u64
+                        ))
+                    }
+                }
+            }
+            if self.eof {
+                break self.buf.len();
+            }
+            let cut = whole_records(&self.buf, self.syntax);
+            if cut > 0 {
+                break cut;
+            }
+            if self.buf.len() >= self.limits.max_record_bytes {
+                return Err(format!(
+                    "a record starting at byte {} is longer than {} bytes (an unclosed quote?)",
+                    self.offset, self.limits.max_record_bytes
+                ));
+            }
+            want = self.buf.len() * 2;
+        };
+        if cut == 0 {
+            return Ok(None);
+        }
+        let mut rest = chunk::buffer(self.limits.chunk_bytes.max(self.buf.len() - cut));
+        rest.extend_from_slice(&self.buf[cut..]);
+        self.buf.truncate(cut);
+        self.offset += cut as u64;
+        Ok(Some(std::mem::replace(&mut self.buf, rest)))
+    }
 }
