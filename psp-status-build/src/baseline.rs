@@ -94,11 +94,10 @@ fn surface_fn(o: &mut String, no: usize, first: usize, s: &SurfaceSpec) {
     writeln!(o, "// {}", s.name).unwrap();
     writeln!(o, "#[inline]\n#[allow(clippy::all)]").unwrap();
     writeln!(o, "fn t{no}(raw: &[u8]) -> Option<(u32, Matched)> {{").unwrap();
-    if s.case_insensitive {
-        // Fold into a stack buffer one byte longer than the longest key or prefix: a longer
-        // value keeps that many folded bytes, enough for every prefix and too long for any key.
-        let longest = s
-            .entries
+    // Fold into a stack buffer one byte longer than the longest key or prefix: a longer
+    // value keeps that many folded bytes, enough for every prefix and too long for any key.
+    let longest = if s.case_insensitive {
+        s.entries
             .iter()
             .chain(&s.rules)
             .map(|e| match &e.matcher {
@@ -107,18 +106,11 @@ fn surface_fn(o: &mut String, no: usize, first: usize, s: &SurfaceSpec) {
             })
             .max()
             .unwrap_or(0)
-            + 1;
-        writeln!(o, "    let mut buf = [0u8; {longest}];").unwrap();
-        writeln!(o, "    let n = raw.len().min({longest});").unwrap();
-        writeln!(
-            o,
-            "    for (d, s) in buf.iter_mut().zip(&raw[..n]) {{ *d = s.to_ascii_lowercase(); }}"
-        )
-        .unwrap();
-        writeln!(o, "    let key: &[u8] = &buf[..n];").unwrap();
+            + 1
     } else {
-        writeln!(o, "    let key: &[u8] = raw;").unwrap();
-    }
+        0
+    };
+    crate::codegen::key_prologue(o, s.case_insensitive, longest);
     if !s.entries.is_empty() {
         writeln!(o, "    match key {{").unwrap();
         for (i, e) in s.entries.iter().enumerate() {

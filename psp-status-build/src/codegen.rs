@@ -27,6 +27,23 @@ pub fn surface_ident(name: &str) -> String {
     out
 }
 
+/// Emits `let key: &[u8] = …;` into a generated lookup function over `raw`: `raw` itself, or,
+/// when `fold`, its first `longest` bytes ASCII-lowercased in a stack buffer.
+pub(crate) fn key_prologue(o: &mut String, fold: bool, longest: usize) {
+    if fold {
+        writeln!(o, "    let mut buf = [0u8; {longest}];").unwrap();
+        writeln!(o, "    let n = raw.len().min({longest});").unwrap();
+        writeln!(
+            o,
+            "    for (d, s) in buf.iter_mut().zip(&raw[..n]) {{ *d = s.to_ascii_lowercase(); }}"
+        )
+        .unwrap();
+        writeln!(o, "    let key: &[u8] = &buf[..n];").unwrap();
+    } else {
+        writeln!(o, "    let key: &[u8] = raw;").unwrap();
+    }
+}
+
 /// `SCREAMING_SNAKE` or `snake.case` → `CamelCase`.
 ///
 /// ```
@@ -563,19 +580,8 @@ fn rules_fn(o: &mut String, n: usize, s: &crate::tables::SurfaceSpec) {
         })
         .max()
         .unwrap_or(0);
-    if s.case_insensitive && longest > 0 {
-        // The first bytes folded on the stack: as many as the longest prefix.
-        writeln!(o, "    let mut buf = [0u8; {longest}];").unwrap();
-        writeln!(o, "    let n = raw.len().min({longest});").unwrap();
-        writeln!(
-            o,
-            "    for (d, s) in buf.iter_mut().zip(&raw[..n]) {{ *d = s.to_ascii_lowercase(); }}"
-        )
-        .unwrap();
-        writeln!(o, "    let key: &[u8] = &buf[..n];").unwrap();
-    } else {
-        writeln!(o, "    let key: &[u8] = raw;").unwrap();
-    }
+    // The first bytes folded on the stack: as many as the longest prefix.
+    key_prologue(o, s.case_insensitive && longest > 0, longest);
     if s.rules
         .iter()
         .any(|r| matches!(r.matcher, MatcherSpec::Range(..)))
