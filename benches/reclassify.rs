@@ -12,7 +12,9 @@
 //! `cargo bench --bench reclassify` (10 million rows, about 800 MB; set PSP_BENCH_ROWS for a
 //! smaller file). Not part of `cargo test`.
 
-use criterion::{criterion_group, criterion_main, BenchmarkGroup, Criterion, Throughput};
+use criterion::{
+    criterion_group, criterion_main, BatchSize, BenchmarkGroup, Criterion, Throughput,
+};
 use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -77,7 +79,11 @@ fn bench_folder(
     let _ = std::fs::remove_file(&copy);
     for threads in ["1", "2"] {
         group.bench_function(format!("{label}: reclassify --threads {threads}"), |b| {
-            b.iter(|| run_reclassify(input, &output, threads))
+            b.iter_batched(
+                || clear(&output),
+                |()| run_reclassify(input, &output, threads),
+                BatchSize::PerIteration,
+            )
         });
     }
     let _ = std::fs::remove_file(&output);
