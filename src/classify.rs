@@ -210,7 +210,8 @@ pub(crate) fn surface_table(provider: Provider, surface: Surface) -> Option<&'st
 type Found = Option<(&'static Entry, Matched)>;
 
 /// The entry of `raw` in `table` and how it matched: exact, then rules (one call to the
-/// table's compiled rules, if it has any), then the default.
+/// table's compiled rules, if it has any), then the default. An empty value says nothing, so
+/// it never takes the default: it is unmapped.
 #[inline(always)]
 fn find(table: &'static SurfaceTable, raw: &[u8]) -> Found {
     if let Some(e) = table.exact(raw) {
@@ -218,6 +219,9 @@ fn find(table: &'static SurfaceTable, raw: &[u8]) -> Found {
     }
     if let Some(e) = table.rule(raw) {
         return Some((e, Matched::Rule));
+    }
+    if raw.is_empty() {
+        return None;
     }
     table.default.map(|e| (e, Matched::Default))
 }

@@ -97,7 +97,7 @@ impl Entry {
             Matcher::Exact(r) => r.to_string(),
             Matcher::Prefix(p) => format!("{p}*"),
             Matcher::Range(a, b) => format!("{a}..={b}"),
-            Matcher::Default => "(any other value)".to_string(),
+            Matcher::Default => "(any other non-empty value)".to_string(),
         }
     }
 }

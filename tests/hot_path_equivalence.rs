@@ -53,7 +53,8 @@ fn fold(p: Provider, s: Surface, raw: &[u8]) -> Vec<u8> {
     }
 }
 
-/// The reference: exact map, then rules in file order, then the default; `None` = unmapped.
+/// The reference: exact map, then rules in file order, then the default (never for an empty
+/// value); `None` = unmapped.
 fn reference(p: Provider, s: Surface, raw: &[u8]) -> Option<(&'static Entry, Matched)> {
     if let Some(&e) = EXACT.get(&(p, s, fold(p, s, raw))) {
         return Some((e, Matched::Exact));
@@ -72,6 +73,9 @@ fn reference(p: Provider, s: Surface, raw: &[u8]) -> Option<(&'static Entry, Mat
         if hit {
             return Some((e, Matched::Rule));
         }
+    }
+    if raw.is_empty() {
+        return None;
     }
     p.entries(s)
         .find(|e| e.matcher == Matcher::Default)

@@ -124,6 +124,26 @@ fn unmapped_pairs_and_values_keep_the_raw_value() {
 }
 
 #[test]
+fn an_empty_value_is_unmapped_even_where_the_surface_has_a_default() {
+    let mut with_default = 0;
+    for (p, s) in all_pairs() {
+        if p.entries(s).any(|e| e.matcher == Matcher::Default) {
+            with_default += 1;
+        }
+        let c = classify_bytes(p, s, b"");
+        assert_eq!(
+            (c.state, c.code, c.matched),
+            (State::Uncertain, Code::Unmapped, Matched::Unmapped),
+            "{p} {s}"
+        );
+    }
+    assert!(
+        with_default > 0,
+        "some surface declares a default (Stripe decline_code)"
+    );
+}
+
+#[test]
 fn resolve_with_no_signal_is_unmapped() {
     for p in Provider::iter() {
         let c = resolve_bytes(p, &[]);
