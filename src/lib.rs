@@ -135,3 +135,8 @@ impl Provider {
         classify::surface_table(self, surface).is_some_and(|t| t.case_insensitive)
     }
 }
+
+/// The README's Rust example, compiled and run as a doctest so it cannot rot.
+#[doc = include_str!("../README.md")]
+#[cfg(doctest)]
+pub struct ReadmeDoctests;
