@@ -24,6 +24,8 @@
 //! Data flows one way: `mappings/` → loader/validator (`psp-status-build`) → `build.rs` codegen
 //! → this crate's lookup → the `psp-status` command line and the generated reference.
 
+#![warn(missing_docs)]
+
 pub mod batch;
 mod classify;
 mod entry;

@@ -11,9 +11,12 @@
 //! assert!(!tables.version.is_empty());
 //! ```
 
+#![warn(missing_docs)]
+
 pub mod baseline;
 pub mod codegen;
 mod diag;
+/// The hot-path hash, shared verbatim with the generated lookup code (see [`HASH_SOURCE`]).
 pub mod hash;
 mod load;
 mod model;
