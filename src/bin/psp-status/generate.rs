@@ -7,6 +7,7 @@
 //! missing or extra field, an unknown provider, a surface the provider does not have, a
 //! formula in a cell) that `reclassify` must reject. The same rows and seed give the same bytes.
 
+use crate::reclassify::write_plain;
 use crate::CliError;
 use psp_status::{Matcher, Provider, Surface};
 use std::io::{BufWriter, Write};
@@ -74,23 +75,6 @@ fn civil(days: i64) -> (i64, u32, u32) {
     let d = (doy - (153 * mp + 2) / 5 + 1) as u32;
     let m = if mp < 10 { mp + 3 } else { mp - 9 } as u32;
     (yoe + era * 400 + i64::from(m <= 2), m, d)
-}
-
-fn cell(line: &mut Vec<u8>, v: &[u8]) {
-    if v.iter()
-        .any(|&b| b == b',' || b == b'"' || b == b'\n' || b == b'\r')
-    {
-        line.push(b'"');
-        for &b in v {
-            if b == b'"' {
-                line.push(b'"');
-            }
-            line.push(b);
-        }
-        line.push(b'"');
-    } else {
-        line.extend_from_slice(v);
-    }
 }
 
 /// Values that real histories hold and no table lists, by the field they arrive in: names from
@@ -181,19 +165,19 @@ pub fn write_rows(out: &mut dyn Write, rows: u64, seed: u64) -> std::io::Result<
             )
             .as_bytes(),
         );
-        cell(&mut line, &provider);
+        write_plain(&mut line, &provider, b',');
         line.push(b',');
-        cell(&mut line, &surface);
+        write_plain(&mut line, &surface, b',');
         match malformed {
             0 => {} // the raw field is missing
             1 => {
                 line.push(b',');
-                cell(&mut line, &raw);
+                write_plain(&mut line, &raw, b',');
                 line.extend_from_slice(b",extra");
             }
             _ => {
                 line.push(b',');
-                cell(&mut line, &raw);
+                write_plain(&mut line, &raw, b',');
             }
         }
         line.push(b'\n');

@@ -14,6 +14,8 @@ mod jsonl_rows;
 mod pipeline;
 mod positional;
 mod rejects;
+
+pub use rejects::write_plain;
 mod report;
 mod split;
 mod staged;
