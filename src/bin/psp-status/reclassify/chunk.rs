@@ -63,6 +63,35 @@ pub struct SpanColumn<'a> {
     pub spans: &'a [Span],
 }
 
+impl<'a> SpanColumn<'a> {
+    /// One column per wanted input column of a chunk (`spans[slot]`, cells in `chunk` or
+    /// `arena`).
+    pub fn all(chunk: &'a [u8], arena: &'a [u8], spans: &'a [Vec<Span>]) -> Vec<SpanColumn<'a>> {
+        spans
+            .iter()
+            .map(|s| SpanColumn {
+                chunk,
+                arena,
+                spans: s,
+            })
+            .collect()
+    }
+}
+
+impl ChunkOut {
+    /// The result of a chunk of `rows` rows and `lines` line breaks, its output buffer sized
+    /// for the input plus the appended columns.
+    pub fn for_chunk(chunk: &[u8], rows: u64, lines: u64) -> ChunkOut {
+        ChunkOut {
+            out: buffer(chunk.len() + chunk.len() / 2 + 64),
+            rows,
+            lines,
+            bytes: chunk.len() as u64,
+            ..ChunkOut::default()
+        }
+    }
+}
+
 impl ByteColumn for SpanColumn<'_> {
     fn len(&self) -> usize {
         self.spans.len()

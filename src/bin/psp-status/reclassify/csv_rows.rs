@@ -4,7 +4,7 @@
 //! and passed through byte for byte, the new columns appended before its line terminator. A
 //! record with quotes or a bare `\r` is read with csv-core, exactly as the csv crate would.
 
-use super::chunk::{self, append_csv, append_json, json_string, ChunkOut, Plan, Span, SpanColumn};
+use super::chunk::{append_csv, append_json, json_string, ChunkOut, Plan, Span, SpanColumn};
 use super::rejects::Reject;
 use csv_core::{ReadRecordResult, Reader, ReaderBuilder};
 use memchr::{memchr, memchr2, memchr3_iter, memchr_iter};
@@ -276,25 +276,12 @@ pub fn process(chunk: &[u8], cfg: &CsvIn) -> ChunkOut {
         ..
     } = parsed;
 
-    let columns: Vec<SpanColumn<'_>> = spans
-        .iter()
-        .map(|s| SpanColumn {
-            chunk,
-            arena: &arena,
-            spans: s,
-        })
-        .collect();
+    let columns = SpanColumn::all(chunk, &arena, &spans);
     let batch = cfg.plan.batch(&columns);
     let mut outcomes = Vec::new();
     NAMES.with(|n| classify_columns(&batch, &mut n.borrow_mut(), &mut outcomes));
 
-    let mut result = ChunkOut {
-        out: chunk::buffer(chunk.len() + chunk.len() / 2 + 64),
-        rows: row,
-        lines: line,
-        bytes: chunk.len() as u64,
-        ..ChunkOut::default()
-    };
+    let mut result = ChunkOut::for_chunk(chunk, row, line);
     let mut fields_buf = (Vec::new(), Vec::new());
     let mut decoder = ReaderBuilder::new().delimiter(delim).build();
     for (i, (rec, outcome)) in recs.iter().zip(&outcomes).enumerate() {

@@ -4,7 +4,7 @@
 //! passed through byte for byte and the new members appended before its closing brace.
 //! Strings are the values; numbers and booleans count by their JSON text (`20051`, `true`).
 
-use super::chunk::{self, append_csv, append_json, ChunkOut, Plan, Span, SpanColumn};
+use super::chunk::{append_csv, append_json, ChunkOut, Plan, Span, SpanColumn};
 use super::rejects::{write_plain, Reject};
 use psp_status::batch::{classify_columns, ByteColumn, Names, Outcome};
 use serde::de::{DeserializeSeed, Deserializer, IgnoredAny, MapAccess, Visitor};
@@ -183,25 +183,12 @@ pub fn process(chunk: &[u8], cfg: &JsonlIn) -> ChunkOut {
         recs.push(rec);
     }
 
-    let columns: Vec<SpanColumn<'_>> = spans
-        .iter()
-        .map(|s| SpanColumn {
-            chunk,
-            arena: &arena,
-            spans: s,
-        })
-        .collect();
+    let columns = SpanColumn::all(chunk, &arena, &spans);
     let batch = cfg.plan.batch(&columns);
     let mut outcomes = Vec::new();
     NAMES.with(|n| classify_columns(&batch, &mut n.borrow_mut(), &mut outcomes));
 
-    let mut result = ChunkOut {
-        out: chunk::buffer(chunk.len() + chunk.len() / 2 + 64),
-        rows: row,
-        lines: line,
-        bytes: chunk.len() as u64,
-        ..ChunkOut::default()
-    };
+    let mut result = ChunkOut::for_chunk(chunk, row, line);
     for (i, (rec, outcome)) in recs.iter().zip(&outcomes).enumerate() {
         let content = &chunk[rec.start..rec.content_end];
         match outcome {
