@@ -91,12 +91,12 @@ fn checkout_entries_hold_the_invariants() {
 
 #[test]
 fn alma_entries_hold_the_invariants() {
-    check_provider(Provider::Alma, 45);
+    check_provider(Provider::Alma, 70);
 }
 
 #[test]
 fn purse_entries_hold_the_invariants() {
-    check_provider(Provider::Purse, 40);
+    check_provider(Provider::Purse, 250);
 }
 
 /// Issue 3's transport list, for every provider: each status is an exact entry, a rate limit
