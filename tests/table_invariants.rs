@@ -136,3 +136,26 @@ fn transport_failures_are_classified_on_purpose_for_every_provider() {
         );
     }
 }
+
+/// Issue 14: every Alma and Purse surface records what its completeness was checked against
+/// (SDK files at a commit or pages), except `transport`, whose values are psp-status's own names
+/// and have no outside list to be checked against.
+#[test]
+fn alma_and_purse_surfaces_record_what_completeness_was_checked_against() {
+    for p in [Provider::Alma, Provider::Purse] {
+        for s in p.surfaces() {
+            let list = p.checked_against(s);
+            if s.to_string() == "transport" {
+                assert!(
+                    list.is_empty(),
+                    "{p}/{s}: our own names, nothing to check against"
+                );
+                continue;
+            }
+            assert!(!list.is_empty(), "{p}/{s}: no checked_against");
+            for url in list {
+                assert!(url.starts_with("https://"), "{p}/{s}: {url}");
+            }
+        }
+    }
+}
