@@ -159,3 +159,26 @@ fn alma_and_purse_surfaces_record_what_completeness_was_checked_against() {
         }
     }
 }
+
+/// The README's table of entry counts is what the tables hold.
+#[test]
+fn readme_entry_counts_match_the_tables() {
+    use strum::IntoEnumIterator;
+    let readme = include_str!("../README.md");
+    for p in Provider::iter() {
+        let total: usize = p.surfaces().into_iter().map(|s| p.entries(s).count()).sum();
+        let prefix = format!("| {} | ", p.name());
+        let row = readme
+            .lines()
+            .find(|l| l.starts_with(&prefix))
+            .unwrap_or_else(|| panic!("README.md has no row for {}", p.name()));
+        let n: usize = row[prefix.len()..]
+            .split('|')
+            .next()
+            .unwrap()
+            .trim()
+            .parse()
+            .unwrap_or_else(|_| panic!("README.md row {row:?}: count"));
+        assert_eq!(n, total, "README.md says {n} entries for {}", p.name());
+    }
+}
