@@ -8,7 +8,7 @@
 //! the entry's description); every entry of the surface must come from a row, so nothing is
 //! invented beyond the source.
 
-use psp_status::{classify, Matched, Matcher, Provider, State, Surface};
+use psp_status::{classify, purse, Field, Matched, Matcher, Provider, State};
 use std::collections::BTreeMap;
 
 const CARD: &str = include_str!("fixtures/purse-card.tsv");
@@ -48,13 +48,12 @@ fn check_table(
     deviations: &[(&str, State, psp_status::Code)],
     expected_rows: usize,
 ) {
-    let surface: Surface = surface_name.parse().unwrap();
-    let p = Provider::Purse;
+    let field: Field = Provider::Purse.field(surface_name).unwrap();
     let table = rows(tsv);
     assert_eq!(table.len(), expected_rows, "{surface_name}: fixture rows");
 
     for (raw, (state, code)) in &table {
-        let c = classify(p, surface, raw);
+        let c = classify(field, raw);
         assert_eq!(
             c.matched,
             Matched::Exact,
@@ -82,7 +81,7 @@ fn check_table(
 
     // Nothing beyond the source: every entry of the surface is a row of the fixture.
     let mut n = 0;
-    for e in p.entries(surface) {
+    for e in field.entries() {
         match e.matcher {
             Matcher::Exact(raw) => assert!(
                 table.contains_key(raw),
@@ -106,14 +105,13 @@ fn card_table_matches_purses_published_rows() {
 
 #[test]
 fn card_table_keeps_two_and_three_digit_codes_apart() {
-    let s: Surface = "card.psp_status".parse().unwrap();
-    let p = Provider::Purse;
+    let s = purse::CARD_PSP_STATUS;
     // "00" and "000" are both approvals, "05" a refusal; "5" (no leading zero) is not a row.
-    assert_eq!(classify(p, s, "00").state, State::Success);
-    assert_eq!(classify(p, s, "000").state, State::Success);
-    assert_eq!(classify(p, s, "05").state, State::Error);
-    assert_eq!(classify(p, s, "5").matched, Matched::Unmapped);
-    assert_eq!(classify(p, s, "100").state, State::Error);
+    assert_eq!(classify(s, "00").state, State::Success);
+    assert_eq!(classify(s, "000").state, State::Success);
+    assert_eq!(classify(s, "05").state, State::Error);
+    assert_eq!(classify(s, "5").matched, Matched::Unmapped);
+    assert_eq!(classify(s, "100").state, State::Error);
 }
 
 #[test]
@@ -123,16 +121,13 @@ fn ingenico_table_matches_purses_published_rows() {
 
 #[test]
 fn ingenico_deviations_say_why_in_their_description() {
-    let s: Surface = "ingenico.psp_status".parse().unwrap();
+    let s = purse::INGENICO_PSP_STATUS;
     for (raw, _, _) in INGENICO_DEVIATIONS {
-        let c = classify(Provider::Purse, s, raw);
+        let c = classify(s, raw);
         let d = c.entry().unwrap().description;
         assert!(d.contains("Purse"), "{raw}: {d}");
     }
-    let d = classify(Provider::Purse, s, "1025")
-        .entry()
-        .unwrap()
-        .description;
+    let d = classify(s, "1025").entry().unwrap().description;
     assert!(d.contains("CARD_IS_NOT_ACTIVE"), "{d}");
 }
 
@@ -140,13 +135,9 @@ fn ingenico_deviations_say_why_in_their_description() {
 /// apart (the reason for one surface per table, mappings/README.md).
 #[test]
 fn partner_tables_do_not_share_meanings() {
-    let p = Provider::Purse;
-    let card: Surface = "card.psp_status".parse().unwrap();
-    let satispay: Surface = "satispay.psp_status".parse().unwrap();
     // 41: a lost card in the card table, "resource not found" in Satispay's.
-    assert_eq!(classify(p, card, "41").code, psp_status::Code::BlockedCard);
-    assert_eq!(
-        classify(p, satispay, "41").code,
-        psp_status::Code::BadRequest
-    );
+    let card = classify(purse::CARD_PSP_STATUS, "41");
+    let satispay = classify(purse::SATISPAY_PSP_STATUS, "41");
+    assert_eq!(card.code, psp_status::Code::BlockedCard);
+    assert_eq!(satispay.code, psp_status::Code::BadRequest);
 }

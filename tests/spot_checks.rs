@@ -8,7 +8,8 @@
 //! callers and exports name them; `resolve` checks use the typed constants (`stripe::…`).
 
 use psp_status::{
-    checkout, classify, resolve, stripe, Code, Field, Matched, Operation, Provider, Retry, State,
+    alma, checkout, classify, purse, resolve, stripe, Code, Field, Matched, Operation, Provider,
+    Retry, State,
 };
 
 use Code::*;
@@ -752,7 +753,7 @@ fn alma_acquirer_return_code() {
     );
     exact(A, "acquirer_return_code", "03", Error, Failed);
     // "Unknown error": the payment may exist, verify first.
-    let c = classify(A, surface("acquirer_return_code"), "99");
+    let c = classify(field(A, "acquirer_return_code"), "99");
     assert_eq!((c.matched, c.state), (Matched::Exact, Uncertain));
     assert_eq!(c.retry(), Retry::AfterVerifying);
 }
@@ -789,18 +790,15 @@ fn alma_insurance_subscription_state() {
 fn alma_undocumented_installment_states_assert_no_outcome() {
     for raw in ["incident", "claimed", "covered"] {
         exact(A, "payment_plan.state", raw, Uncertain, OutcomeInObject);
-        let d = classify(A, surface("payment_plan.state"), raw)
+        let d = classify(field(A, "payment_plan.state"), raw)
             .entry()
             .unwrap()
             .description;
         assert!(d.contains("not documented"), "{raw}: {d}");
-        let c = resolve(
-            A,
-            &[
-                (surface("payment_plan.state"), raw),
-                (surface("payment.state"), "in_progress"),
-            ],
-        );
+        let c = resolve(&[
+            (alma::PAYMENT_PLAN_STATE, raw),
+            (alma::PAYMENT_STATE, "in_progress"),
+        ]);
         assert_eq!((c.state, c.code), (Success, Succeeded), "{raw}");
     }
 }
@@ -941,15 +939,12 @@ fn purse_status_action() {
         OutcomeInObject,
         Operation::Payment,
     );
-    let action = surface("status.action");
-    let state = surface("state");
-    let code = surface("code");
-    let c = resolve(P, &[(action, "CAPTURE"), (state, "ERROR")]);
-    assert_eq!((c.state, c.surface), (Error, state));
-    let c = resolve(P, &[(action, "REFUND"), (code, "SUCCEEDED")]);
+    let c = resolve(&[(purse::STATUS_ACTION, "CAPTURE"), (purse::STATE, "ERROR")]);
+    assert_eq!((c.state, c.field()), (Error, field(P, "state")));
+    let c = resolve(&[(purse::STATUS_ACTION, "REFUND"), (purse::CODE, "SUCCEEDED")]);
     assert_eq!((c.state, c.code), (Success, Succeeded));
-    assert_eq!(c.surface, code);
-    let c = resolve(P, &[(action, "VOID")]);
+    assert_eq!(c.field(), field(P, "code"));
+    let c = resolve(&[(purse::STATUS_ACTION, "VOID")]);
     assert_eq!((c.state, c.code), (Uncertain, OutcomeInObject));
     assert_ne!(c.retry(), Retry::Never);
 }

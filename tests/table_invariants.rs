@@ -140,18 +140,18 @@ fn transport_failures_are_classified_on_purpose_for_every_provider() {
 #[test]
 fn alma_and_purse_surfaces_record_what_completeness_was_checked_against() {
     for p in [Provider::Alma, Provider::Purse] {
-        for s in p.surfaces() {
-            let list = p.checked_against(s);
-            if s.to_string() == "transport" {
+        for &f in p.fields() {
+            let list = f.checked_against();
+            if f.name() == "transport" {
                 assert!(
                     list.is_empty(),
-                    "{p}/{s}: our own names, nothing to check against"
+                    "{f}: our own names, nothing to check against"
                 );
                 continue;
             }
-            assert!(!list.is_empty(), "{p}/{s}: no checked_against");
+            assert!(!list.is_empty(), "{f}: no checked_against");
             for url in list {
-                assert!(url.starts_with("https://"), "{p}/{s}: {url}");
+                assert!(url.starts_with("https://"), "{f}: {url}");
             }
         }
     }
@@ -163,7 +163,7 @@ fn readme_entry_counts_match_the_tables() {
     use strum::IntoEnumIterator;
     let readme = include_str!("../README.md");
     for p in Provider::iter() {
-        let total: usize = p.surfaces().into_iter().map(|s| p.entries(s).count()).sum();
+        let total: usize = p.fields().iter().map(|f| f.entries().count()).sum();
         let prefix = format!("| {} | ", p.name());
         let row = readme
             .lines()
