@@ -21,8 +21,10 @@ pub mod hash;
 mod load;
 mod model;
 pub mod phash;
+mod read;
 mod tables;
 mod validate;
+mod yaml;
 
 pub use diag::Diagnostic;
 pub use load::load_dir;
@@ -48,8 +50,8 @@ pub fn generate_into(mappings_dir: &Path, out_dir: &Path) -> Result<Tables, Vec<
         std::fs::write(out_dir.join(name), text).map_err(|e| {
             vec![Diagnostic::new(
                 out_dir.join(name).display().to_string(),
-                0,
-                0,
+                1,
+                1,
                 format!("cannot write generated code: {e}"),
             )]
         })
