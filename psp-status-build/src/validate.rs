@@ -946,27 +946,68 @@ fn validate_outcome(
     })
 }
 
-/// Surface names become Rust identifiers: two names must not collide. Reported at the later
-/// surface's name.
+/// Surface names become Rust identifiers (a `Surface` variant, a constant in the provider's
+/// module): two names must not collide. Reported at the name's place in its provider file.
 fn check_surface_identifiers(tables: &Tables, places: &[Vec<Pos>], diags: &mut Vec<Diagnostic>) {
-    let mut seen: HashMap<String, &str> = HashMap::new();
-    for (p, places) in tables.providers.iter().zip(places) {
-        for (s, at) in p.surfaces.iter().zip(places) {
-            let ident = crate::codegen::surface_ident(&s.name);
-            match seen.get(&ident) {
-                Some(other) if *other != s.name => diags.push(Diagnostic::new(
-                    &p.path,
-                    at.line,
-                    at.column,
-                    format!(
-                        "surface `{}` and surface `{other}` both become the identifier {ident}: rename one",
-                        s.name
-                    ),
-                )),
-                _ => {
-                    seen.insert(ident, &s.name);
-                }
+    let all = tables
+        .providers
+        .iter()
+        .flat_map(|p| p.surfaces.iter().map(|s| s.name.as_str()));
+    // (provider index or None for any provider, name, other name, identifier)
+    let mut problems: Vec<(Option<usize>, String, String, String)> =
+        collisions(&crate::codegen::surface_idents(all))
+            .into_iter()
+            .map(|(a, b, ident)| (None, a, b, ident))
+            .collect();
+    for (i, p) in tables.providers.iter().enumerate() {
+        let own = p.surfaces.iter().map(|s| s.name.as_str());
+        problems.extend(
+            collisions(&crate::codegen::surface_consts(own))
+                .into_iter()
+                .map(|(a, b, ident)| (Some(i), a, b, ident)),
+        );
+    }
+    // Where a name first appears, in file order (restricted to one provider for constants).
+    let first = |only: Option<usize>, name: &str| {
+        tables
+            .providers
+            .iter()
+            .enumerate()
+            .filter(|(i, _)| only.is_none_or(|o| o == *i))
+            .find_map(|(i, p)| Some((i, p.surfaces.iter().position(|s| s.name == name)?)))
+    };
+    for (only, a, b, ident) in problems {
+        // Reported at the later of the two names: the one that made the clash.
+        let (name, other, at) = match (first(only, &a), first(only, &b)) {
+            (Some(x), Some(y)) if y > x => (&b, &a, y),
+            (Some(x), _) => (&a, &b, x),
+            (None, _) => continue,
+        };
+        let (pi, si) = at;
+        let place = places[pi].get(si).copied().unwrap_or(Pos::START);
+        diags.push(Diagnostic::new(
+            &tables.providers[pi].path,
+            place.line,
+            place.column,
+            format!(
+                "surface `{name}` and surface `{other}` both become the identifier {ident}: \
+                 rename one"
+            ),
+        ));
+    }
+}
+
+/// Pairs of names given the same identifier.
+fn collisions(idents: &std::collections::BTreeMap<&str, String>) -> Vec<(String, String, String)> {
+    let mut seen: HashMap<&str, &str> = HashMap::new();
+    let mut out = Vec::new();
+    for (name, ident) in idents {
+        match seen.get(ident.as_str()) {
+            Some(other) => out.push((name.to_string(), other.to_string(), ident.clone())),
+            None => {
+                seen.insert(ident, name);
             }
         }
     }
+    out
 }
