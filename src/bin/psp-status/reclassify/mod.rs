@@ -4,8 +4,8 @@
 //! Layout: `split` cuts the input into chunks of whole records, `csv_rows` / `jsonl_rows`
 //! read a chunk into columns and write its output rows, the library's `psp_status::batch`
 //! kernel classifies the columns, `pipeline` runs chunks on a rayon pool and writes them in
-//! order, `tally` counts, `rejects` writes the unreadable rows, `staged` renames the outputs
-//! into place at the end, `report` writes the JSON report and the summary.
+//! order, `tally` counts, `rejects` writes the unreadable rows, `report` writes the JSON report
+//! and the summary; `crate::outputs` checks the output paths and commits the files as one set.
 //! A Parquet reader plugs in as one more `*_rows` module feeding the same kernel.
 
 mod chunk;
@@ -18,9 +18,9 @@ mod rejects;
 pub use rejects::write_plain;
 mod report;
 mod split;
-mod staged;
 mod tally;
 
+use crate::outputs::{self, Staged};
 use crate::{names, CliError};
 use chunk::{ChunkOut, Plan, Src, APPENDED};
 use csv_rows::{CsvIn, CsvOut};
@@ -29,7 +29,6 @@ use psp_status::batch::MAX_SIGNALS;
 use psp_status::Surface;
 use rejects::RejectsWriter;
 use split::Syntax;
-use staged::Staged;
 use std::io::{IsTerminal, Read, Write};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
@@ -116,6 +115,9 @@ pub struct Args {
     pub max_record_bytes: usize,
 }
 
+/// The most `--threads` accepted: more threads than this only add memory and contention.
+const MAX_THREADS: usize = 256;
+
 /// The function a chunk goes through (read, classify, write).
 type Work = Arc<dyn Fn(&[u8]) -> ChunkOut + Send + Sync>;
 
@@ -132,6 +134,13 @@ struct Setup {
 pub fn run(args: &Args) -> Result<ExitCode, CliError> {
     let started = Instant::now();
     let setup = setup(args)?;
+    check_paths(args, &setup)?;
+    if args.output == "-" && crate::stdout_closed() {
+        return Err(CliError::Failed(
+            "stdout is closed: the output would be lost (pass -o FILE)".to_string(),
+        ));
+    }
+    outputs::remove_temporaries_on_signals();
     let input_size = if args.input == "-" {
         None
     } else {
@@ -149,9 +158,6 @@ pub fn run(args: &Args) -> Result<ExitCode, CliError> {
                 .map_err(|e| CliError::Failed(format!("cannot open {}: {e}", args.input)))?,
         )
     };
-    if args.output != "-" {
-        same_file_guard(&args.input, &args.output)?;
-    }
 
     // Read the start of the input: the CSV header, or the first JSON objects.
     let limits = pipeline::Limits {
@@ -170,6 +176,11 @@ pub fn run(args: &Args) -> Result<ExitCode, CliError> {
         Output::File(Staged::create(Path::new(&args.output)).map_err(CliError::Failed)?)
     };
     let rejects_file = Staged::create(&setup.rejects).map_err(CliError::Failed)?;
+    // Created now, so that an unwritable report folder fails the run before any work.
+    let mut report_file = match &args.report {
+        Some(path) => Some((path, Staged::create(path).map_err(CliError::Failed)?)),
+        None => None,
+    };
     let mut rejects = RejectsWriter::new(rejects_file)
         .map_err(|e| CliError::Failed(format!("{}: {e}", setup.rejects.display())))?;
 
@@ -352,33 +363,36 @@ pub fn run(args: &Args) -> Result<ExitCode, CliError> {
         elapsed,
         threads: setup.threads,
     };
-    // Rejects and report first, the output last: an output under its final name always has
-    // its rejects and report beside it.
-    let rejects_file = rejects
+    // Everything is written to its temporary (and stdout flushed) before any file is renamed:
+    // the output, rejects and report are committed together, or none of them.
+    let out_file = match out {
+        Output::Stdout(mut w) => {
+            w.flush().map_err(write_error(&args.output))?;
+            None
+        }
+        Output::File(f) => Some(f),
+        Output::Parallel(f, w) => {
+            w.finish().map_err(write_error(&args.output))?;
+            Some(f)
+        }
+    };
+    let mut set = vec![rejects
         .finish()
-        .map_err(|e| CliError::Failed(format!("cannot write {}: {e}", setup.rejects.display())))?;
-    rejects_file.commit().map_err(CliError::Failed)?;
-    if let Some(path) = &args.report {
-        let mut f = Staged::create(path).map_err(CliError::Failed)?;
+        .map_err(|e| CliError::Failed(format!("cannot write {}: {e}", setup.rejects.display())))?];
+    if let Some((path, mut f)) = report_file.take() {
         let json = report::json(&totals, &tally);
         serde_json::to_writer_pretty(&mut f, &json)
             .map_err(|e| CliError::Failed(format!("cannot write {}: {e}", path.display())))?;
         f.write_all(b"\n")
             .map_err(|e| CliError::Failed(format!("cannot write {}: {e}", path.display())))?;
-        f.commit().map_err(CliError::Failed)?;
+        set.push(f);
     }
-    match out {
-        Output::Stdout(mut w) => w.flush().map_err(write_error(&args.output))?,
-        Output::File(f) => f.commit().map_err(CliError::Failed)?,
-        Output::Parallel(f, w) => {
-            w.finish().map_err(write_error(&args.output))?;
-            f.commit().map_err(CliError::Failed)?;
-        }
-    }
+    set.extend(out_file);
+    outputs::commit_all(set).map_err(CliError::Failed)?;
     if !args.quiet {
         eprint!(
             "{}",
-            report::summary(&totals, &tally, args.report.as_deref())
+            crate::escape_lines(&report::summary(&totals, &tally, args.report.as_deref()))
         );
     }
     Ok(ExitCode::SUCCESS)
@@ -515,18 +529,18 @@ fn read_head<R: Read + ?Sized>(
     }
 }
 
-fn same_file_guard(input: &str, output: &str) -> Result<(), CliError> {
-    if input == "-" {
-        return Ok(());
+/// Every output path against the input and the others, before anything is read or written.
+fn check_paths(args: &Args, setup: &Setup) -> Result<(), CliError> {
+    let mut outs: Vec<(&str, &Path)> = Vec::new();
+    if args.output != "-" {
+        outs.push(("the output (-o)", Path::new(&args.output)));
     }
-    if let (Ok(a), Ok(b)) = (std::fs::canonicalize(input), std::fs::canonicalize(output)) {
-        if a == b {
-            return Err(CliError::Usage(format!(
-                "the output {output} is the input: write to another file"
-            )));
-        }
+    outs.push(("the rejects file (--rejects)", &setup.rejects));
+    if let Some(r) = &args.report {
+        outs.push(("the report (--report)", r));
     }
-    Ok(())
+    let input = (args.input != "-").then(|| Path::new(&args.input));
+    outputs::check_distinct(input, &outs)
 }
 
 fn setup(args: &Args) -> Result<Setup, CliError> {
@@ -580,7 +594,12 @@ fn setup(args: &Args) -> Result<Setup, CliError> {
         None => PathBuf::from("psp-status.rejects.csv"),
     };
     let threads = match args.threads {
-        Some(0) => return Err(CliError::Usage("--threads must be at least 1".to_string())),
+        Some(n) if !(1..=MAX_THREADS).contains(&n) => {
+            return Err(CliError::Usage(format!(
+                "--threads {n}: give between 1 and {MAX_THREADS} (this machine has {} cores)",
+                std::thread::available_parallelism().map_or(1, |n| n.get())
+            )))
+        }
         Some(n) => n,
         None => std::thread::available_parallelism().map_or(1, |n| n.get()),
     };
