@@ -31,6 +31,8 @@ mod classify;
 mod entry;
 mod generated;
 mod hash;
+#[cfg(feature = "cli")]
+pub mod readers;
 pub mod reference;
 mod table;
 mod taxonomy;
