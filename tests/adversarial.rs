@@ -649,3 +649,105 @@ fn final_files_get_the_umask_mode_and_temporaries_never_follow_a_symlink() {
     assert_eq!(std::fs::read_to_string(&victim).unwrap(), "keep me");
     assert!(names(dir.path()).iter().all(|n| !n.contains("psp-status-")));
 }
+
+/// Starts `reclassify` reading a large generated input from stdin, writes most of it, and
+/// waits until the run's temporaries exist; stdin stays open so the run cannot finish.
+#[cfg(unix)]
+fn started_run(dir: &Path, extra: &[&str]) -> (std::process::Child, std::process::ChildStdin) {
+    let generated = run(&["generate", "--rows", "200000", "--seed", "5"]);
+    assert!(generated.status.success());
+    let mut args = vec![
+        "reclassify",
+        "-",
+        "--format",
+        "csv",
+        "-q",
+        "--threads",
+        "2",
+        "--chunk-bytes",
+        "65536",
+    ];
+    args.extend_from_slice(extra);
+    let mut child = Command::new(BIN)
+        .args(&args)
+        .current_dir(dir)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut stdin = child.stdin.take().unwrap();
+    let data = &generated.stdout;
+    stdin.write_all(&data[..data.len() - 1000]).unwrap();
+    stdin.flush().unwrap();
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(60);
+    while names(dir)
+        .iter()
+        .filter(|n| n.ends_with(".partial"))
+        .count()
+        < 2
+    {
+        assert!(std::time::Instant::now() < deadline, "no temporaries");
+        std::thread::sleep(std::time::Duration::from_millis(10));
+    }
+    (child, stdin)
+}
+
+#[cfg(unix)]
+#[test]
+fn sigint_and_sigterm_remove_every_temporary() {
+    use std::os::unix::process::ExitStatusExt;
+    for sig in [libc::SIGINT, libc::SIGTERM] {
+        let dir = tempfile::tempdir().unwrap();
+        let (mut child, stdin) = started_run(dir.path(), &["-o", "out.csv", "--report", "r.json"]);
+        // SAFETY: kill(2) on our own child's pid.
+        assert_eq!(unsafe { libc::kill(child.id() as i32, sig) }, 0);
+        let status = child.wait().unwrap();
+        drop(stdin);
+        assert_eq!(
+            status.signal(),
+            Some(sig),
+            "ended by the signal ({status:?})"
+        );
+        assert_eq!(names(dir.path()), Vec::<String>::new(), "signal {sig}");
+    }
+}
+
+#[cfg(unix)]
+#[test]
+fn when_the_last_step_fails_the_previous_outputs_stay_untouched() {
+    let dir = tempfile::tempdir().unwrap();
+    // A previous good run.
+    let input = dir.path().join("in.csv");
+    std::fs::write(&input, input_rows(20) + "bad\n").unwrap();
+    std::fs::create_dir(dir.path().join("reports")).unwrap();
+    let out = run(&[
+        "reclassify",
+        s(&input),
+        "-o",
+        s(&dir.path().join("out.csv")),
+        "--report",
+        s(&dir.path().join("reports/r.json")),
+        "-q",
+    ]);
+    assert!(out.status.success());
+    let before = snapshot(dir.path());
+    // The new run: its report folder vanishes while it runs, so writing the report, the last
+    // step, fails.
+    let (mut child, stdin) =
+        started_run(dir.path(), &["-o", "out.csv", "--report", "reports/r.json"]);
+    std::fs::remove_dir_all(dir.path().join("reports")).unwrap();
+    drop(stdin);
+    let out = child.wait_with_output().unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    assert!(
+        String::from_utf8_lossy(&out.stderr).contains("r.json"),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert_eq!(snapshot(dir.path()), before);
+    assert_eq!(
+        names(dir.path()),
+        ["in.csv", "out.csv", "out.csv.rejects.csv"]
+    );
+}
