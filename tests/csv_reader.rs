@@ -34,7 +34,12 @@ fn ours(input: &[u8]) -> Vec<(usize, usize, u64, Option<Rec>)> {
 fn check(input: &[u8]) -> Result<(), TestCaseError> {
     let got = ours(input);
     for (start, _, line, _) in &got {
-        prop_assert_eq!(*line, line_breaks(&input[..*start]), "line of record at {}", start);
+        prop_assert_eq!(
+            *line,
+            line_breaks(&input[..*start]),
+            "line of record at {}",
+            start
+        );
     }
     match got.iter().position(|r| r.3.is_none()) {
         None => {

@@ -534,3 +534,42 @@ fn the_bundled_sample_is_what_the_generator_prints() {
         "examples/transactions.csv is stale: run `cargo run -- generate --rows 3000 --seed 42 -o examples/transactions.csv`"
     );
 }
+
+/// docs/reclassify.md opens with a command and the summary it prints: run it and compare every
+/// line but the first (its timing varies), with the doc's /tmp paths in a folder of our own.
+#[test]
+fn the_docs_sample_command_prints_the_docs_summary() {
+    let doc = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/docs/reclassify.md"))
+        .unwrap();
+    let block = |tag: &str| {
+        let start = doc.find(&format!("```{tag}\n")).unwrap() + tag.len() + 4;
+        let len = doc[start..].find("```").unwrap();
+        doc[start..start + len].to_string()
+    };
+    let command = block("sh");
+    let command = command.lines().next().unwrap();
+    let args = command
+        .strip_prefix("cargo run --release -- ")
+        .expect("the doc's command runs the binary");
+    let dir = tempfile::tempdir().unwrap();
+    let tmp = dir.path().to_str().unwrap();
+    let args: Vec<String> = args
+        .split_whitespace()
+        .map(|a| a.replace("/tmp", tmp))
+        .collect();
+    let out = Command::new(BIN)
+        .args(&args)
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+    let printed = String::from_utf8(out.stderr).unwrap();
+    let documented = block("text").replace("/tmp", tmp);
+    let tail = |t: &str| t.lines().skip(1).map(String::from).collect::<Vec<_>>();
+    assert_eq!(
+        tail(&printed),
+        tail(&documented),
+        "docs/reclassify.md's sample summary is stale: paste what the command prints"
+    );
+    assert!(printed.starts_with("reclassified examples/transactions.csv in "));
+}
