@@ -751,3 +751,55 @@ fn when_the_last_step_fails_the_previous_outputs_stay_untouched() {
         ["in.csv", "out.csv", "out.csv.rejects.csv"]
     );
 }
+
+#[test]
+fn the_smallest_memory_limit_with_records_near_its_record_limit_finishes() {
+    // --memory-limit 64: records up to 16 MiB. Records of 12 MB in CSV and in JSON Lines read
+    // into CSV (the costliest path) must not wait forever for memory.
+    let big = "z".repeat(12_000_000);
+    let csv_in =
+        format!("{HEADER}alma,payment.state,\"{big}\"\n{GOOD}alma,payment.state,{big}\n{GOOD}");
+    let line = |raw: &str| {
+        format!("{{\"provider\":\"alma\",\"surface\":\"payment.state\",\"raw\":\"{raw}\"}}\n")
+    };
+    let jsonl_in = [line(&big), line("paid"), line(&big), line("paid")].concat();
+    for (name, input, format) in [("in.csv", csv_in, "csv"), ("in.jsonl", jsonl_in, "csv")] {
+        for threads in ["1", "4"] {
+            let dir = tempfile::tempdir().unwrap();
+            let path = dir.path().join(name);
+            std::fs::write(&path, &input).unwrap();
+            let report = dir.path().join("r.json");
+            let mut child = Command::new(BIN)
+                .args([
+                    "reclassify",
+                    s(&path),
+                    "-o",
+                    s(&dir.path().join("o")),
+                    "--output-format",
+                    format,
+                    "--report",
+                    s(&report),
+                    "-q",
+                    "--memory-limit",
+                    "64",
+                    "--threads",
+                    threads,
+                ])
+                .spawn()
+                .unwrap();
+            let deadline = std::time::Instant::now() + std::time::Duration::from_secs(120);
+            let status = loop {
+                if let Some(st) = child.try_wait().unwrap() {
+                    break st;
+                }
+                if std::time::Instant::now() > deadline {
+                    child.kill().unwrap();
+                    panic!("{name} --threads {threads}: still running after 120 s");
+                }
+                std::thread::sleep(std::time::Duration::from_millis(20));
+            };
+            assert!(status.success(), "{name} --threads {threads}");
+            assert_eq!(counts(&report), (4, 4, 0), "{name} --threads {threads}");
+        }
+    }
+}

@@ -56,9 +56,10 @@ impl Budget {
         })
     }
 
-    /// Reserves `n` bytes (at most the whole budget), waiting for releases as needed.
-    fn reserve(self: &Arc<Self>, n: usize) -> Lease {
-        let n = n.min(self.capacity);
+    /// Reserves `n` bytes, waiting for releases as needed. The caller already holds `held`
+    /// bytes: it gets at most the rest of the budget, so it never waits for itself.
+    fn reserve(self: &Arc<Self>, n: usize, held: usize) -> Lease {
+        let n = n.min(self.capacity.saturating_sub(held));
         let mut free = self.free.lock().unwrap_or_else(|e| e.into_inner());
         while *free < n {
             free = self.freed.wait(free).unwrap_or_else(|e| e.into_inner());
@@ -277,7 +278,8 @@ impl<R: Read> Chunker<R> {
         while !self.eof && self.buf.len() < want {
             let need = want - self.buf.len();
             if self.limits.threads > 1 {
-                self.held.join(self.budget.reserve(need));
+                let more = self.budget.reserve(need, self.held.bytes);
+                self.held.join(more);
             }
             match self
                 .input
@@ -320,7 +322,8 @@ impl<R: Read> Chunker<R> {
         if self.limits.threads > 1 {
             self.held = lease.split_off(self.buf.len());
             let extra = n * self.limits.cost_factor.saturating_sub(1);
-            lease.join(self.budget.reserve(extra));
+            let more = self.budget.reserve(extra, lease.bytes + self.held.bytes);
+            lease.join(more);
         }
         (piece, lease)
     }
