@@ -333,4 +333,37 @@ mod tests {
         )
         .is_ok());
     }
+
+    #[test]
+    fn a_set_commits_whole_or_puts_back_what_it_renamed() {
+        let dir = tempfile::tempdir().unwrap();
+        let a = dir.path().join("a.txt");
+        let b = dir.path().join("b.txt");
+        std::fs::write(&a, "old a").unwrap();
+        // b's final name is a non-empty folder: its rename fails after a's succeeded.
+        std::fs::create_dir(&b).unwrap();
+        std::fs::write(b.join("x"), "x").unwrap();
+        let mut fa = Staged::create(&a).unwrap();
+        fa.write_all(b"new a").unwrap();
+        let mut fb = Staged::create(&b).unwrap();
+        fb.write_all(b"new b").unwrap();
+        assert!(commit_all(vec![fa, fb]).is_err());
+        assert_eq!(std::fs::read_to_string(&a).unwrap(), "old a");
+        let mut names: Vec<String> = std::fs::read_dir(dir.path())
+            .unwrap()
+            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+            .collect();
+        names.sort();
+        assert_eq!(names, ["a.txt", "b.txt"], "no temporary or backup left");
+        // And a set that can be committed is, whole.
+        let mut fa = Staged::create(&a).unwrap();
+        fa.write_all(b"new a").unwrap();
+        let c = dir.path().join("c.txt");
+        let mut fc = Staged::create(&c).unwrap();
+        fc.write_all(b"c").unwrap();
+        commit_all(vec![fa, fc]).unwrap();
+        assert_eq!(std::fs::read_to_string(&a).unwrap(), "new a");
+        assert_eq!(std::fs::read_to_string(&c).unwrap(), "c");
+        assert!(live().is_empty());
+    }
 }
