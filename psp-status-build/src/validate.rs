@@ -446,6 +446,7 @@ fn validate_surface(
             false
         }
     };
+    let checked_against = checked_against(cx, def.checked_against.as_ref());
     let fold = |raw: &str| -> String {
         if case_insensitive {
             raw.to_ascii_lowercase()
@@ -577,6 +578,7 @@ fn validate_surface(
         description: description.unwrap_or_default(),
         operation,
         case_insensitive,
+        checked_against,
         entries,
         rules,
         default,
@@ -621,6 +623,53 @@ fn shadows(earlier: &MatcherSpec, later: &MatcherSpec, fold: bool) -> Option<&'s
         }
         _ => None,
     }
+}
+
+/// What is wrong with `url` as a source or a `checked_against` item, if anything: it must be
+/// an http(s) URL with a host and no white space.
+fn url_problem(url: &str) -> Option<String> {
+    let rest = url
+        .strip_prefix("https://")
+        .or_else(|| url.strip_prefix("http://"));
+    match rest {
+        None => Some(format!("`{url}` is not an http(s) URL")),
+        Some(_) if url.contains(char::is_whitespace) => Some("URL contains white space".into()),
+        Some(r) if r.is_empty() || r.starts_with('/') => Some(format!("`{url}` has no host")),
+        Some(_) => None,
+    }
+}
+
+/// `checked_against:`: a non-empty list of http(s) URLs, each once.
+fn checked_against(cx: &mut Ctx<'_>, list: Option<&Sp<Vec<Sp<String>>>>) -> Vec<String> {
+    let Some(list) = list else {
+        return Vec::new();
+    };
+    if list.value.is_empty() {
+        cx.at(
+            list,
+            "`checked_against` is empty: list what the surface was checked against, or omit the key",
+        );
+    }
+    let mut out = Vec::new();
+    let mut first_line: HashMap<&str, u64> = HashMap::new();
+    for item in &list.value {
+        if item.value.trim().is_empty() {
+            cx.at(item, "`checked_against` item is empty");
+        } else if let Some(why) = url_problem(&item.value) {
+            cx.at(item, format!("checked_against {why}"));
+        } else if let Some(line) = first_line.insert(&item.value, item.referenced.line()) {
+            cx.at(
+                item,
+                format!(
+                    "`{}` is listed twice in checked_against (first at line {line})",
+                    item.value
+                ),
+            );
+        } else {
+            out.push(item.value.clone());
+        }
+    }
+    out
 }
 
 fn lookup_operation(cx: &mut Ctx<'_>, o: &Sp<String>, names: &Names) -> Option<usize> {
@@ -706,15 +755,13 @@ fn validate_outcome(
             );
             None
         }
-        Some(s) if !(s.value.starts_with("https://") || s.value.starts_with("http://")) => {
-            cx.at(s, format!("source `{}` is not an http(s) URL", s.value));
-            None
-        }
-        Some(s) if s.value.contains(char::is_whitespace) => {
-            cx.at(s, "source URL contains white space");
-            None
-        }
-        Some(s) => Some(s.value.clone()),
+        Some(s) => match url_problem(&s.value) {
+            Some(why) => {
+                cx.at(s, format!("source {why}"));
+                None
+            }
+            None => Some(s.value.clone()),
+        },
     };
     Some(EntrySpec {
         matcher: MatcherSpec::Default,
@@ -727,26 +774,46 @@ fn validate_outcome(
     })
 }
 
-/// Surface names become Rust identifiers: two names must not collide.
+/// Surface names become Rust identifiers (a `Surface` variant, a constant in the provider's
+/// module): two names must not collide.
 fn check_surface_identifiers(tables: &Tables, diags: &mut Vec<Diagnostic>) {
-    let mut seen: HashMap<String, &str> = HashMap::new();
+    let all = tables
+        .providers
+        .iter()
+        .flat_map(|p| p.surfaces.iter().map(|s| s.name.as_str()));
+    let mut problems = collisions(&crate::codegen::surface_idents(all));
     for p in &tables.providers {
-        for s in &p.surfaces {
-            let ident = crate::codegen::surface_ident(&s.name);
-            match seen.get(&ident) {
-                Some(other) if *other != s.name => diags.push(Diagnostic::new(
-                    &p.path,
-                    0,
-                    0,
-                    format!(
-                        "surface `{}` and surface `{other}` both become the identifier {ident}: rename one",
-                        s.name
-                    ),
-                )),
-                _ => {
-                    seen.insert(ident, &s.name);
-                }
+        let own = p.surfaces.iter().map(|s| s.name.as_str());
+        problems.extend(collisions(&crate::codegen::surface_consts(own)));
+    }
+    for (a, b, ident) in problems {
+        let path = tables
+            .providers
+            .iter()
+            .find(|p| p.surfaces.iter().any(|s| s.name == a))
+            .map_or_else(String::new, |p| p.path.clone());
+        diags.push(Diagnostic::new(
+            &path,
+            0,
+            0,
+            format!(
+                "surface `{a}` and surface `{b}` both become the identifier {ident}: rename one"
+            ),
+        ));
+    }
+}
+
+/// Pairs of names given the same identifier.
+fn collisions(idents: &std::collections::BTreeMap<&str, String>) -> Vec<(String, String, String)> {
+    let mut seen: HashMap<&str, &str> = HashMap::new();
+    let mut out = Vec::new();
+    for (name, ident) in idents {
+        match seen.get(ident.as_str()) {
+            Some(other) => out.push((name.to_string(), other.to_string(), ident.clone())),
+            None => {
+                seen.insert(ident, name);
             }
         }
     }
+    out
 }
