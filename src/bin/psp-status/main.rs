@@ -75,7 +75,19 @@ enum Command {
 
 fn main() -> ExitCode {
     STDOUT_CLOSED.store(outputs::guard_stdio(), Ordering::Relaxed);
-    let cli = Cli::parse();
+    // clap's own errors echo the offending argument: escape them like ours.
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(e) => {
+            let text = escape_lines(&e.render().to_string());
+            if e.use_stderr() {
+                eprint!("{text}");
+            } else {
+                emit(&text);
+            }
+            return ExitCode::from(e.exit_code().clamp(0, 255) as u8);
+        }
+    };
     let result = match cli.command {
         Command::Classify {
             provider,
