@@ -28,6 +28,7 @@
 
 pub mod batch;
 mod classify;
+mod digits;
 mod entry;
 mod field;
 mod generated;
