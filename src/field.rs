@@ -236,8 +236,8 @@ impl fmt::Display for Field {
 impl FromStr for Field {
     type Err = FieldError;
 
-    /// Reads `provider/surface` (`stripe/decline_code`); the provider name is ASCII
-    /// case-insensitive, the surface name exact.
+    /// Reads `provider/surface` (`stripe/decline_code`, `Checkout.com/response_code`): the
+    /// provider by its id or display name, both names in any ASCII case.
     fn from_str(s: &str) -> Result<Field, FieldError> {
         let (provider, surface) = s
             .split_once('/')
@@ -250,17 +250,19 @@ impl FromStr for Field {
 }
 
 impl Provider {
-    /// The provider's field named `name` (the wire name, `payment_intent.status`).
+    /// The provider's field named `name` (the wire name, `payment_intent.status`, in any ASCII
+    /// case).
     ///
     /// ```
     /// use psp_status::{stripe, Field, Provider};
     /// assert_eq!(Provider::Stripe.field("decline_code"), Ok(Field::from(stripe::DECLINE_CODE)));
+    /// assert_eq!(Provider::Stripe.field("Decline_Code"), Ok(Field::from(stripe::DECLINE_CODE)));
     /// assert!(Provider::Stripe.field("payment.state").is_err());
     /// ```
     pub fn field(self, name: &str) -> Result<Field, FieldError> {
         self.fields()
             .iter()
-            .find(|f| f.name() == name)
+            .find(|f| f.name().eq_ignore_ascii_case(name))
             .copied()
             .ok_or_else(|| FieldError::UnknownSurface {
                 provider: self,

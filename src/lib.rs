@@ -73,6 +73,23 @@ impl Provider {
         PROVIDER_INFO[self as usize].name
     }
 
+    /// The names `str::parse` reads as this provider, in any ASCII case: the id, then the
+    /// display name when it is not the id in another case. Parsing allocates nothing.
+    ///
+    /// ```
+    /// use psp_status::Provider;
+    /// assert_eq!(Provider::Checkout.spellings().collect::<Vec<_>>(), ["checkout", "Checkout.com"]);
+    /// for name in ["checkout", "Checkout.com", "checkout.com", "CHECKOUT"] {
+    ///     assert_eq!(name.parse::<Provider>(), Ok(Provider::Checkout));
+    /// }
+    /// assert_eq!(Provider::Stripe.spellings().count(), 1);
+    /// ```
+    pub fn spellings(self) -> impl Iterator<Item = &'static str> {
+        let id: &'static str = self.into();
+        let name = self.name();
+        std::iter::once(id).chain((!name.eq_ignore_ascii_case(id)).then_some(name))
+    }
+
     /// The file the provider's table comes from (`mappings/alma.yaml`).
     ///
     /// ```

@@ -183,6 +183,28 @@ fn encode(raw: &str) -> String {
     out
 }
 
+fn no_aliases(_: &str) -> Vec<String> {
+    Vec::new()
+}
+
+/// The names a provider is also known by, besides its id: its display name (`Checkout.com`),
+/// when it differs from the id in more than ASCII case. `FromStr` compares ASCII
+/// case-insensitively, so `CHECKOUT.COM` and `checkout.com` are read too.
+///
+/// ```
+/// let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/../mappings");
+/// let tables = psp_status_build::load_dir(dir.as_ref()).unwrap();
+/// assert_eq!(psp_status_build::codegen::provider_aliases(&tables, "checkout"), ["Checkout.com"]);
+/// assert!(psp_status_build::codegen::provider_aliases(&tables, "stripe").is_empty());
+/// ```
+pub fn provider_aliases(t: &Tables, id: &str) -> Vec<String> {
+    t.providers
+        .iter()
+        .filter(|p| p.id == id && !p.name.eq_ignore_ascii_case(&p.id))
+        .map(|p| p.name.clone())
+        .collect()
+}
+
 fn lit(s: &str) -> String {
     format!("{s:?}")
 }
@@ -196,13 +218,16 @@ const DERIVES: &str = "#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Partial
 strum::Display, strum::EnumString, strum::EnumIter, strum::IntoStaticStr, strum::EnumCount, \
 serde::Serialize, serde::Deserialize)]";
 
-/// One generated enum: `(wire name, description)` per variant, in order.
+/// One generated enum: `(identifier, wire name, description)` per variant, in order.
+/// `aliases(wire)` lists other names `FromStr` accepts for a variant (`Display` stays the
+/// wire name).
 fn write_enum(
     out: &mut String,
     name: &str,
     about: &str,
     extra: &str,
     variants: &[(String, String, String)],
+    aliases: &dyn Fn(&str) -> Vec<String>,
 ) {
     doc(out, "", about);
     writeln!(out, "{DERIVES}").unwrap();
@@ -212,9 +237,13 @@ fn write_enum(
     writeln!(out, "pub enum {name} {{").unwrap();
     for (ident, wire, description) in variants {
         doc(out, "    ", description);
+        let also: String = aliases(wire)
+            .iter()
+            .map(|a| format!(", serialize = {}", lit(a)))
+            .collect();
         writeln!(
             out,
-            "    #[strum(serialize = {w})]\n    #[serde(rename = {w})]\n    {ident},",
+            "    #[strum(to_string = {w}{also})]\n    #[serde(rename = {w})]\n    {ident},",
             w = lit(wire)
         )
         .unwrap();
@@ -267,6 +296,7 @@ pub fn generate(t: &Tables, command: &str) -> String {
         "What a payment service should do next: the first axis of the taxonomy.",
         "",
         &states,
+        &no_aliases,
     );
     let codes: Vec<_> = t
         .codes
@@ -279,6 +309,7 @@ pub fn generate(t: &Tables, command: &str) -> String {
         "Why: the second axis of the taxonomy. Each code allows some states only.",
         "",
         &codes,
+        &no_aliases,
     );
     let ops: Vec<_> = t
         .operations
@@ -291,6 +322,7 @@ pub fn generate(t: &Tables, command: &str) -> String {
         "The operation a value reports on.",
         "",
         &ops,
+        &no_aliases,
     );
     let providers: Vec<_> = t
         .providers
@@ -309,6 +341,7 @@ pub fn generate(t: &Tables, command: &str) -> String {
         "A payment service provider with a table in mappings/.",
         "#[strum(ascii_case_insensitive)]",
         &providers,
+        &|id: &str| provider_aliases(t, id),
     );
     let idents = surface_idents(
         t.providers
@@ -342,8 +375,9 @@ pub fn generate(t: &Tables, command: &str) -> String {
          `Dot` (Stripe's `error.code` is `ErrorDotCode`, Alma's `error_code` is `ErrorCode`). \
          To classify, use a provider's field (`psp_status::stripe::DECLINE_CODE`) or \
          `Field::new`: a `Surface` alone does not say whose it is.",
-        "",
+        "#[strum(ascii_case_insensitive)]",
         &surfaces,
+        &no_aliases,
     );
 
     // Taxonomy data.

@@ -186,8 +186,15 @@ fn provider(o: &mut String, p: &ProviderSection) {
         o,
         "<section class=\"provider\" id=\"{id}\" data-provider=\"{id}\">\n\
          <h2><a class=\"anchor\" href=\"{href}\" aria-label=\"Link to {name}\">#</a> {name}</h2>\n\
-         <p>Table <code>{file}</code>. When a response carries several fields, <code>resolve</code> \
-         trusts them in this order: {order}.</p>\n",
+         <p>Table <code>{file}</code>. Named {spellings} (any case) in arguments and columns. \
+         When a response carries several fields, <code>resolve</code> trusts them in this order: \
+         {order}.</p>\n",
+        spellings = p
+            .provider
+            .spellings()
+            .map(|n| format!("<code>{}</code>", esc(n)))
+            .collect::<Vec<_>>()
+            .join(" or "),
         id = esc(id),
         href = fragment(id),
         name = esc(p.name),

@@ -26,12 +26,15 @@ pub fn render(reference: &Reference, lang: Lang) -> String {
             .iter()
             .map(|s| format!("`{}`", <&str>::from(*s)))
             .collect();
+        let spellings: Vec<String> = p.provider.spellings().map(|n| format!("`{n}`")).collect();
         let _ = write!(
             o,
-            "## <a id=\"{id}\"></a>{name}\n\nTable `{file}`. When a response carries several \
-             fields, `resolve` trusts them in this order: {order}.\n\n",
+            "## <a id=\"{id}\"></a>{name}\n\nTable `{file}`. Named {spellings} (any case) in \
+             arguments and columns. When a response carries several fields, `resolve` trusts \
+             them in this order: {order}.\n\n",
             id = <&str>::from(p.provider),
             name = text(p.name),
+            spellings = spellings.join(" or "),
             order = precedence.join(" > "),
         );
         for s in &p.surfaces {

@@ -4,7 +4,7 @@ use crate::CliError;
 use psp_status::{Field, Provider};
 use strum::IntoEnumIterator;
 
-/// The provider named `name` (ASCII case-insensitive).
+/// The provider named `name` (its id or display name, `checkout` or `Checkout.com`, any ASCII case).
 pub fn provider(name: &str) -> Result<Provider, CliError> {
     name.parse::<Provider>().map_err(|_| {
         let valid: Vec<&str> = Provider::iter().map(Into::into).collect();
