@@ -13,7 +13,7 @@
 //! let raw: Vec<&[u8]> = vec![b"paid", b"scored_no", b"nobody_knows"];
 //! let batch = Batch {
 //!     provider: Given::Fixed(Provider::Alma),
-//!     signals: vec![Signal { surface: Given::Fixed(Surface::PaymentState), raw: &raw[..] }],
+//!     signals: vec![Signal { surface: Given::Fixed(Surface::PaymentState), raw: &raw[..], only: None }],
 //!     empty_is_absent: false,
 //! };
 //! let mut out = Vec::new();
@@ -88,7 +88,7 @@ pub enum Given<'c, T, C: ?Sized> {
 /// use psp_status::batch::{Given, Signal};
 /// use psp_status::Surface;
 /// let raw: Vec<&[u8]> = vec![b"paid"];
-/// let s = Signal { surface: Given::Fixed(Surface::PaymentState), raw: &raw[..] };
+/// let s = Signal { surface: Given::Fixed(Surface::PaymentState), raw: &raw[..], only: None };
 /// assert!(matches!(s.surface, Given::Fixed(Surface::PaymentState)));
 /// ```
 pub struct Signal<'c, C: ?Sized> {
@@ -96,6 +96,9 @@ pub struct Signal<'c, C: ?Sized> {
     pub surface: Given<'c, Surface, C>,
     /// The raw values.
     pub raw: &'c C,
+    /// The provider whose rows the signal applies to (`--signal stripe:decline_code=…`); `None`:
+    /// every provider that has the surface.
+    pub only: Option<Provider>,
 }
 
 /// What to classify: the provider and one or more signals per row.
@@ -109,7 +112,7 @@ pub struct Signal<'c, C: ?Sized> {
 /// let raw: Vec<&[u8]> = vec![b"paid"];
 /// let b = Batch {
 ///     provider: Given::Fixed(Provider::Alma),
-///     signals: vec![Signal { surface: Given::Fixed(Surface::PaymentState), raw: &raw[..] }],
+///     signals: vec![Signal { surface: Given::Fixed(Surface::PaymentState), raw: &raw[..], only: None }],
 ///     empty_is_absent: false,
 /// };
 /// assert_eq!(b.rows(), 1);
@@ -119,8 +122,9 @@ pub struct Batch<'c, C: ?Sized> {
     pub provider: Given<'c, Provider, C>,
     /// The signals of each row, in the caller's order.
     pub signals: Vec<Signal<'c, C>>,
-    /// Whether an empty value means "no signal" (several signal columns, most of them empty on
-    /// any one row) rather than the empty string as a value.
+    /// Whether an empty value means "no signal" rather than the empty string as a value. The
+    /// CLI always sets it: an empty cell says nothing, and a row with no signal left is
+    /// rejected with [`Reason::NoSignal`].
     pub empty_is_absent: bool,
 }
 
@@ -151,7 +155,7 @@ impl<C: ByteColumn + ?Sized> Batch<'_, C> {
     /// let raw: Vec<&[u8]> = vec![b"paid"];
     /// let b = Batch {
     ///     provider: Given::Column(&prov[..]),
-    ///     signals: vec![Signal { surface: Given::Fixed(Surface::PaymentState), raw: &raw[..] }],
+    ///     signals: vec![Signal { surface: Given::Fixed(Surface::PaymentState), raw: &raw[..], only: None }],
     ///     empty_is_absent: false,
     /// };
     /// let mut out = Vec::new();
@@ -170,10 +174,11 @@ impl<C: ByteColumn + ?Sized> Batch<'_, C> {
                 Given::Column(c) => format!("unknown provider `{}`", show(c.value(row))),
                 Given::Fixed(p) => format!("unknown provider `{p}`"),
             },
-            Reason::MissingSurface { signal } => match self.signals.get(usize::from(signal)) {
-                Some(_) => "missing surface".to_string(),
-                None => "no signal".to_string(),
-            },
+            Reason::MissingSurface { .. } => "missing surface".to_string(),
+            Reason::NoSignal => "no signal: every signal cell of the row is empty".to_string(),
+            Reason::NoSignalFor(p) => {
+                format!("no signal applies to provider {p} (none of the signals is one of its surfaces)")
+            }
             Reason::UnknownSurface { provider, signal } => {
                 let name = match self.signals.get(usize::from(signal)).map(|s| &s.surface) {
                     Some(Given::Column(c)) => show(c.value(row)),
@@ -204,7 +209,13 @@ pub enum Reason {
         /// The signal's index.
         signal: u8,
     },
-    /// The surface of `signal` is not one of the provider's surfaces.
+    /// Every signal that applies to the row's provider is null or empty (with
+    /// `empty_is_absent`): the row says nothing to classify.
+    NoSignal,
+    /// No signal applies to the row's provider: each is another provider's (`only`) or a fixed
+    /// surface the provider does not have.
+    NoSignalFor(Provider),
+    /// The surface of `signal` (a surface column) is not one of the provider's surfaces.
     UnknownSurface {
         /// The row's provider.
         provider: Provider,
@@ -221,7 +232,7 @@ pub enum Reason {
 /// let raw: Vec<&[u8]> = vec![b"paid"];
 /// let b = Batch {
 ///     provider: Given::Fixed(Provider::Alma),
-///     signals: vec![Signal { surface: Given::Fixed(Surface::PaymentState), raw: &raw[..] }],
+///     signals: vec![Signal { surface: Given::Fixed(Surface::PaymentState), raw: &raw[..], only: None }],
 ///     empty_is_absent: false,
 /// };
 /// let mut out = Vec::new();
@@ -347,7 +358,7 @@ pub const MAX_SIGNALS: usize = 32;
 /// let raw: Vec<&[u8]> = vec![b"paid"];
 /// let b = Batch {
 ///     provider: Given::Column(&prov[..]),
-///     signals: vec![Signal { surface: Given::Column(&surf[..]), raw: &raw[..] }],
+///     signals: vec![Signal { surface: Given::Column(&surf[..]), raw: &raw[..], only: None }],
 ///     empty_is_absent: false,
 /// };
 /// let mut out = Vec::new();
@@ -384,21 +395,24 @@ pub fn classify_columns<C: ByteColumn + ?Sized>(
         signals.clear();
         index.clear();
         let mut rejected = None;
+        let mut applies = false;
         for (i, s) in batch.signals.iter().enumerate() {
             let i = i as u8;
+            if s.only.is_some_and(|p| p != provider) {
+                continue;
+            }
+            if let Given::Fixed(surface) = s.surface {
+                if crate::Field::new(provider, surface).is_err() {
+                    continue;
+                }
+            }
+            applies = true;
             let raw = s.raw.value(row);
             if batch.empty_is_absent && raw.is_none_or(<[u8]>::is_empty) {
                 continue;
             }
             let surface = match &s.surface {
-                Given::Fixed(s) if crate::Field::new(provider, *s).is_ok() => *s,
-                Given::Fixed(_) => {
-                    rejected = Some(Reason::UnknownSurface {
-                        provider,
-                        signal: i,
-                    });
-                    break;
-                }
+                Given::Fixed(s) => *s,
                 Given::Column(c) => match c.value(row) {
                     None | Some(b"") => {
                         rejected = Some(Reason::MissingSurface { signal: i });
@@ -421,6 +435,14 @@ pub fn classify_columns<C: ByteColumn + ?Sized>(
         }
         if let Some(r) = rejected {
             out.push(Outcome::Rejected(r));
+            continue;
+        }
+        if !applies {
+            out.push(Outcome::Rejected(Reason::NoSignalFor(provider)));
+            continue;
+        }
+        if signals.is_empty() && batch.empty_is_absent {
+            out.push(Outcome::Rejected(Reason::NoSignal));
             continue;
         }
         let c = crate::resolve_surfaces(provider, &signals);
@@ -464,6 +486,7 @@ mod tests {
             signals: vec![Signal {
                 surface: Given::Column(&surf[..]),
                 raw: &raw[..],
+                only: None,
             }],
             empty_is_absent: false,
         };
@@ -505,10 +528,12 @@ mod tests {
                 Signal {
                     surface: Given::Fixed(Surface::PaymentState),
                     raw: &a[..],
+                    only: None,
                 },
                 Signal {
                     surface: Given::Fixed(Surface::ErrorCode),
                     raw: &b[..],
+                    only: None,
                 },
             ],
             empty_is_absent: true,
@@ -519,10 +544,57 @@ mod tests {
             panic!("{:?}", out[0])
         };
         assert_eq!((v.state, v.signal), (State::Success, Some(0)));
-        let Outcome::Classified(v) = out[1] else {
-            panic!("{:?}", out[1])
+        assert_eq!(out[1], Outcome::Rejected(Reason::NoSignal));
+    }
+
+    #[test]
+    fn a_signal_applies_to_its_provider_and_to_providers_having_its_surface() {
+        let prov = col(&["stripe", "alma", "checkout", "purse"]);
+        let status = col(&["succeeded", "paid", "", "x"]);
+        let decline = col(&["do_not_honor", "", "", ""]);
+        let b = Batch {
+            provider: Given::Column(&prov[..]),
+            signals: vec![
+                Signal {
+                    surface: Given::Fixed(Surface::PaymentIntentStatus),
+                    raw: &status[..],
+                    only: Some(Provider::Stripe),
+                },
+                Signal {
+                    surface: Given::Fixed(Surface::PaymentState),
+                    raw: &status[..],
+                    only: None,
+                },
+                Signal {
+                    surface: Given::Fixed(Surface::DeclineCode),
+                    raw: &decline[..],
+                    only: None,
+                },
+                Signal {
+                    surface: Given::Fixed(Surface::PaymentStatus),
+                    raw: &status[..],
+                    only: Some(Provider::Checkout),
+                },
+            ],
+            empty_is_absent: true,
         };
-        assert_eq!((v.matched, v.signal), (Matched::Unmapped, None));
+        let mut out = Vec::new();
+        classify_columns(&b, &mut Names::default(), &mut out);
+        let stripe = crate::resolve(&[
+            (crate::stripe::PAYMENT_INTENT_STATUS, "succeeded"),
+            (crate::stripe::DECLINE_CODE, "do_not_honor"),
+        ]);
+        assert!(
+            matches!(out[0], Outcome::Classified(v) if (v.state, v.code) == (stripe.state, stripe.code))
+        );
+        assert!(
+            matches!(out[1], Outcome::Classified(v) if v.state == State::Success && v.signal == Some(1))
+        );
+        assert_eq!(out[2], Outcome::Rejected(Reason::NoSignal));
+        assert_eq!(
+            out[3],
+            Outcome::Rejected(Reason::NoSignalFor(Provider::Purse))
+        );
     }
 
     #[test]

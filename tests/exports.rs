@@ -143,3 +143,267 @@ fn the_reference_lists_the_accepted_spellings() {
     assert!(md.contains("Named `checkout` or `Checkout.com` (any case)"));
     assert!(md.contains("Named `stripe` (any case)"));
 }
+
+/// A finance team's export: four providers under the names the export uses, one `status`
+/// column meaning a different surface per provider, blank cells, garbage rows, a BOM, CRLF.
+const MIXED: &str = "\u{feff}id,created,amount,currency,psp,status,failure_code,decline_code\r\n\
+    1,2026-11-01,10.00,EUR,Stripe,succeeded,,\r\n\
+    2,2026-11-01,12.00,EUR,Checkout.com,Declined,20051,\r\n\
+    3,2026-11-01,99.90,EUR,ALMA,paid,,\r\n\
+    4,2026-11-02,5.00,EUR,Purse,ERROR,REJECTED_BANK,\r\n\
+    5,2026-11-02,7.50,USD,stripe,requires_payment_method,card_declined,insufficient_funds\r\n\
+    6,2026-11-02,8.00,EUR,checkout.com,Captured,,\r\n\
+    7,2026-11-03,150.00,EUR,Alma,scored_no,validation_error,\r\n\
+    8,2026-11-03,3.00,EUR,STRIPE,requires_payment_method,,do_not_honor\r\n\
+    9,2026-11-03,4.00,EUR,Checkout.com,,20005,\r\n\
+    10,2026-11-04,1.00,EUR,Stripe,,,\r\n\
+    11,2026-11-04,2.00,EUR,Adyen,Authorised,,\r\n\
+    12,2026-11-04,2.50,EUR,Checkout.com,Pending\r\n\
+    13,2026-11-05,6.00,EUR,PURSE,SUCCESS,SUCCEEDED,\r\n\
+    14,2026-11-05,6.50,EUR,Stripe,made_up_status,,\r\n\
+    15,2026-11-05,9.00,EUR,CHECKOUT,Pending,10000,\r\n";
+
+/// [provider, status surface, failure surface] as the export means them.
+const MEANING: [(&str, &str, &str); 4] = [
+    ("stripe", "payment_intent.status", "error.code"),
+    ("checkout", "payment.status", "response_code"),
+    ("alma", "payment.state", "error_code"),
+    ("purse", "state", "code"),
+];
+
+fn mixed_signals() -> Vec<String> {
+    let mut v = Vec::new();
+    for (p, status, failure) in MEANING {
+        v.push(format!("{p}:{status}=status"));
+        v.push(format!("{p}:{failure}=failure_code"));
+    }
+    // Only Stripe has a decline_code surface: unqualified, it applies to Stripe rows.
+    v.push("decline_code=decline_code".to_string());
+    v
+}
+
+/// The scalar answer for one row of the export: `resolve` over its non-empty signals.
+fn scalar(psp: &str, status: &str, failure: &str, decline: &str) -> Option<(String, String)> {
+    let p: Provider = psp.parse().ok()?;
+    let (_, s, f) = MEANING.iter().find(|m| m.0 == <&str>::from(p))?;
+    let mut signals = vec![];
+    for (surface, raw) in [(*s, status), (*f, failure), ("decline_code", decline)] {
+        if let (Ok(field), false) = (p.field(surface), raw.is_empty()) {
+            signals.push((field, raw));
+        }
+    }
+    if signals.is_empty() {
+        return None;
+    }
+    let c = p.resolve(&signals).unwrap();
+    Some((c.state.to_string(), c.code.to_string()))
+}
+
+#[test]
+fn a_mixed_provider_export_is_classified_in_one_run() {
+    let dir = tempfile::tempdir().unwrap();
+    let input = write(dir.path(), "export.csv", MIXED);
+    let out = dir.path().join("out.csv");
+    let report = dir.path().join("report.json");
+    let mut args = vec![
+        "reclassify".to_string(),
+        s(&input).to_string(),
+        "-o".into(),
+        s(&out).to_string(),
+        "--report".into(),
+        s(&report).to_string(),
+        "--provider-column".into(),
+        "psp".into(),
+    ];
+    for sig in mixed_signals() {
+        args.push("--signal".into());
+        args.push(sig);
+    }
+    let args: Vec<&str> = args.iter().map(String::as_str).collect();
+    let res = ok(&args);
+    let summary = String::from_utf8_lossy(&res.stderr);
+    assert!(summary.contains("15 in = 12 out + 3 rejected"), "{summary}");
+
+    // Every readable row with a signal comes out, in input order, each with the answer of
+    // the scalar `resolve` over that row's signals.
+    let mut expected_ids = vec![];
+    let mut expected_rows = vec![];
+    let mut expected_rejects = vec![];
+    for line in MIXED.trim_start_matches('\u{feff}').lines().skip(1) {
+        let cells: Vec<&str> = line.split(',').collect();
+        if cells.len() != 8 {
+            expected_rejects.push(cells[0].to_string());
+            continue;
+        }
+        match scalar(cells[4], cells[5], cells[6], cells[7]) {
+            Some(sc) => {
+                expected_ids.push(cells[0].to_string());
+                expected_rows.push(sc);
+            }
+            None => expected_rejects.push(cells[0].to_string()),
+        }
+    }
+    let (h, rows) = read_csv(&out);
+    let (id, state, code) = (col(&h, "id"), col(&h, "state"), col(&h, "code"));
+    let got_ids: Vec<String> = rows.iter().map(|r| r[id].clone()).collect();
+    assert_eq!(got_ids, expected_ids);
+    let got: Vec<(String, String)> = rows
+        .iter()
+        .map(|r| (r[state].clone(), r[code].clone()))
+        .collect();
+    assert_eq!(got, expected_rows);
+    // Spot checks that the scalar path agrees with the tables' meaning.
+    assert_eq!(got[1], ("ERROR".into(), "INSUFFICIENT_FUNDS".into()));
+    assert_eq!(
+        got[4].1, "INSUFFICIENT_FUNDS",
+        "decline code beats the status"
+    );
+
+    let (_, rejects) = read_csv(&PathBuf::from(format!("{}.rejects.csv", s(&out))));
+    let reject_rows: Vec<String> = rejects.iter().map(|r| r[0].clone()).collect();
+    assert_eq!(reject_rows, ["10", "11", "12"].map(String::from));
+    // Row numbers count data rows from 1: here they equal the ids.
+    assert_eq!(reject_rows, expected_rejects);
+    let reasons: Vec<&str> = rejects.iter().map(|r| r[2].as_str()).collect();
+    assert!(reasons[0].starts_with("no signal"), "{reasons:?}");
+    assert!(
+        reasons[1].contains("unknown provider `Adyen`"),
+        "{reasons:?}"
+    );
+    assert!(reasons[2].contains("wrong number of fields"), "{reasons:?}");
+
+    let r: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&report).unwrap()).unwrap();
+    assert_eq!(r["rows_in"], 15);
+    assert_eq!(
+        r["rows_out"].as_u64().unwrap() + r["rows_rejected"].as_u64().unwrap(),
+        15
+    );
+}
+
+#[test]
+fn an_empty_cell_is_an_absent_signal_and_a_row_without_any_is_rejected_as_such() {
+    let dir = tempfile::tempdir().unwrap();
+    // One signal column (the default provider/surface/raw layout): an empty raw is no signal.
+    let input = write(
+        dir.path(),
+        "one.csv",
+        "provider,surface,raw\nalma,payment.state,paid\nalma,payment.state,\n",
+    );
+    let out = dir.path().join("one.out.csv");
+    ok(&["reclassify", s(&input), "-o", s(&out), "-q"]);
+    let (_, rows) = read_csv(&out);
+    assert_eq!(rows.len(), 1);
+    let (_, rej) = read_csv(&PathBuf::from(format!("{}.rejects.csv", s(&out))));
+    assert_eq!((rej.len(), rej[0][0].as_str()), (1, "2"));
+    assert_eq!(
+        rej[0][2],
+        "no signal: every signal cell of the row is empty"
+    );
+
+    // JSON Lines: an empty string, a null and a missing key are the same absent signal.
+    let input = write(
+        dir.path(),
+        "in.jsonl",
+        "{\"provider\":\"alma\",\"st\":\"paid\"}\n{\"provider\":\"alma\",\"st\":\"\"}\n{\"provider\":\"alma\",\"st\":null}\n{\"provider\":\"alma\",\"st\":\"paid\",\"err\":\"\"}\n{\"provider\":\"alma\"}\n",
+    );
+    let out = dir.path().join("out.jsonl");
+    ok(&[
+        "reclassify",
+        s(&input),
+        "-o",
+        s(&out),
+        "-q",
+        "--signal",
+        "payment.state=st",
+        "--signal",
+        "error_code=err",
+    ]);
+    let text = std::fs::read_to_string(&out).unwrap();
+    assert_eq!(text.lines().count(), 2);
+    let (_, rej) = read_csv(&PathBuf::from(format!("{}.rejects.csv", s(&out))));
+    let rows: Vec<&str> = rej.iter().map(|r| r[0].as_str()).collect();
+    assert_eq!(rows, ["2", "3", "5"]);
+    assert!(rej.iter().all(|r| r[2].starts_with("no signal")));
+}
+
+#[test]
+fn conflicting_flags_are_usage_errors() {
+    let dir = tempfile::tempdir().unwrap();
+    let input = write(dir.path(), "in.csv", "psp,status\nstripe,succeeded\n");
+    let out = dir.path().join("out.csv");
+    let cases: [&[&str]; 6] = [
+        &[
+            "--provider",
+            "stripe",
+            "--provider-column",
+            "psp",
+            "--signal",
+            "payment_intent.status=status",
+        ],
+        &[
+            "--provider-column",
+            "psp",
+            "--signal",
+            "payment_intent.status=status",
+            "--surface-column",
+            "x",
+        ],
+        &[
+            "--provider-column",
+            "psp",
+            "--surface",
+            "payment_intent.status",
+            "--surface-column",
+            "x",
+        ],
+        &[
+            "--provider-column",
+            "psp",
+            "--signal",
+            "payment.status=status",
+            "--signal",
+            "checkout:payment.status=status",
+        ],
+        &[
+            "--provider",
+            "stripe",
+            "--signal",
+            "alma:payment.state=status",
+        ],
+        &[
+            "--provider-column",
+            "psp",
+            "--signal",
+            "stripe:payment.state=status",
+        ],
+    ];
+    for extra in cases {
+        let mut args = vec!["reclassify", s(&input), "-o", s(&out)];
+        args.extend_from_slice(extra);
+        let r = run(&args);
+        assert_eq!(
+            r.status.code(),
+            Some(2),
+            "{extra:?}: {}",
+            String::from_utf8_lossy(&r.stderr)
+        );
+        assert!(!out.exists(), "{extra:?}");
+    }
+    // Unqualified and qualified for different providers is fine.
+    ok(&[
+        "reclassify",
+        s(&input),
+        "-o",
+        s(&out),
+        "-q",
+        "--provider-column",
+        "psp",
+        "--signal",
+        "checkout:payment.status=status",
+        "--signal",
+        "purse:payment.status=status",
+        "--signal",
+        "payment_intent.status=status",
+    ]);
+}

@@ -20,9 +20,9 @@ pub struct Plan {
     /// The names of the columns the kernel reads, one slot each.
     pub wanted: Vec<String>,
     pub provider: Src<Provider>,
-    /// (surface, slot of the raw values).
-    pub signals: Vec<(Src<Surface>, usize)>,
-    pub empty_is_absent: bool,
+    /// (surface, slot of the raw values, the one provider it applies to or `None` for every
+    /// provider having the surface).
+    pub signals: Vec<(Src<Surface>, usize, Option<Provider>)>,
 }
 
 /// A value of a chunk: `len == NULL` is a null; a start with the top bit set is in the arena.
@@ -122,15 +122,18 @@ impl Plan {
             signals: self
                 .signals
                 .iter()
-                .map(|(s, raw)| Signal {
+                .map(|(s, raw, only)| Signal {
                     surface: match *s {
                         Src::Fixed(s) => Given::Fixed(s),
                         Src::Slot(i) => Given::Column(&columns[i]),
                     },
                     raw: &columns[*raw],
+                    only: *only,
                 })
                 .collect(),
-            empty_is_absent: self.empty_is_absent,
+            // One rule for every input: an empty cell (or a missing or null JSON key) is an
+            // absent signal.
+            empty_is_absent: true,
         }
     }
 

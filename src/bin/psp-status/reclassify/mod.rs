@@ -26,7 +26,7 @@ use csv_rows::{CsvIn, CsvOut};
 use jsonl_rows::{JsonlIn, JsonlOut};
 use pipeline::Syntax;
 use psp_status::batch::MAX_SIGNALS;
-use psp_status::Surface;
+use psp_status::{Provider, Surface};
 use rejects::RejectsWriter;
 use std::io::{IsTerminal, Read, Write};
 use std::path::{Path, PathBuf};
@@ -81,14 +81,20 @@ pub struct Args {
     #[arg(long, default_value = "raw")]
     pub raw_column: String,
     /// One provider for every row, instead of a provider column.
-    #[arg(long)]
+    #[arg(long, conflicts_with = "provider_column")]
     pub provider: Option<String>,
     /// One surface for every row, instead of a surface column.
-    #[arg(long, conflicts_with = "signals")]
+    #[arg(long, conflicts_with_all = ["signals", "surface_column"])]
     pub surface: Option<String>,
-    /// A signal column: SURFACE=COLUMN, repeatable. Several signals per row are resolved by the
-    /// provider's precedence, as `resolve` does; empty cells are absent signals.
-    #[arg(long = "signal", value_name = "SURFACE=COLUMN")]
+    /// A signal column: [PROVIDER:]SURFACE=COLUMN, repeatable. Unqualified, it applies to every
+    /// provider that has the surface; `stripe:payment_intent.status=status` to Stripe rows
+    /// only. Several signals per row are resolved by the provider's precedence, as `resolve`
+    /// does; empty cells are absent signals.
+    #[arg(
+        long = "signal",
+        value_name = "[PROVIDER:]SURFACE=COLUMN",
+        conflicts_with_all = ["surface_column", "raw_column"]
+    )]
     pub signals: Vec<String>,
     /// Where unreadable rows go, with their row number and the reason
     /// (default: OUTPUT.rejects.csv; INPUT.rejects.csv when writing to stdout).
@@ -321,14 +327,14 @@ pub fn run(args: &Args) -> Result<ExitCode, CliError> {
                     }
                 }
             };
+            // Provider and surface keys are required; signal values may be absent.
             let required = (0..plan.wanted.len())
                 .map(|slot| {
-                    !plan.empty_is_absent
-                        || matches!(plan.provider, Src::Slot(p) if p == slot)
+                    matches!(plan.provider, Src::Slot(p) if p == slot)
                         || plan
                             .signals
                             .iter()
-                            .any(|(s, _)| matches!(s, Src::Slot(p) if *p == slot))
+                            .any(|(s, _, _)| matches!(s, Src::Slot(p) if *p == slot))
                 })
                 .collect();
             let cfg = JsonlIn {
@@ -727,13 +733,13 @@ fn plan(args: &Args) -> Result<Plan, CliError> {
             }),
         }
     };
-    let mut signals = Vec::new();
+    let mut signals: Vec<(Src<Surface>, usize, Option<Provider>)> = Vec::new();
     if args.signals.is_empty() {
         let surface = match &args.surface {
             Some(s) => Src::Fixed(surface_named(s)?),
             None => Src::Slot(slot(&args.surface_column)),
         };
-        signals.push((surface, slot(&args.raw_column)));
+        signals.push((surface, slot(&args.raw_column), None));
     } else {
         if args.signals.len() > MAX_SIGNALS {
             return Err(CliError::Usage(format!(
@@ -741,29 +747,63 @@ fn plan(args: &Args) -> Result<Plan, CliError> {
             )));
         }
         for s in &args.signals {
-            let Some((surface, column)) = s.split_once('=') else {
+            let (surface, only, column) = parse_signal(s, fixed_provider)?;
+            // Two signals of one surface that could apply to the same row: which one counts?
+            let twice = signals.iter().any(|(t, _, o)| {
+                matches!(t, Src::Fixed(x) if *x == surface)
+                    && (o.is_none() || only.is_none() || *o == only)
+            });
+            if twice {
                 return Err(CliError::Usage(format!(
-                    "--signal `{s}` is not SURFACE=COLUMN (e.g. decline_code=last_decline)"
-                )));
-            };
-            let surface = surface_named(surface)?;
-            if signals
-                .iter()
-                .any(|(s, _)| matches!(s, Src::Fixed(x) if *x == surface))
-            {
-                return Err(CliError::Usage(format!(
-                    "surface `{surface}` is given twice in --signal"
+                    "--signal `{s}`: surface `{surface}` already has a column for {}",
+                    only.map_or("some of these rows".to_string(), |p| format!("{p} rows"))
                 )));
             }
-            signals.push((Src::Fixed(surface), slot(column)));
+            signals.push((Src::Fixed(surface), slot(column), only));
         }
     }
     Ok(Plan {
         wanted,
         provider,
-        empty_is_absent: signals.len() > 1,
         signals,
     })
+}
+
+/// Reads `[PROVIDER:]SURFACE=COLUMN`: the surface, the provider it is limited to, the column.
+fn parse_signal(
+    s: &str,
+    fixed_provider: Option<Provider>,
+) -> Result<(Surface, Option<Provider>, &str), CliError> {
+    let Some((name, column)) = s.split_once('=') else {
+        return Err(CliError::Usage(format!(
+            "--signal `{s}` is not [PROVIDER:]SURFACE=COLUMN (e.g. decline_code=last_decline, \
+             stripe:payment_intent.status=status)"
+        )));
+    };
+    match name.split_once(':') {
+        Some((provider, surface)) => {
+            let p = names::provider(provider)?;
+            if fixed_provider.is_some_and(|f| f != p) {
+                return Err(CliError::Usage(format!(
+                    "--signal `{s}` is for {p}, but --provider says every row is {}",
+                    fixed_provider.expect("checked")
+                )));
+            }
+            Ok((names::field(p, surface)?.surface(), Some(p), column))
+        }
+        None => {
+            let surface = match fixed_provider {
+                Some(p) => names::field(p, name)?.surface(),
+                None => name.parse::<Surface>().map_err(|_| {
+                    CliError::Usage(format!(
+                        "unknown surface `{name}` in --signal `{s}` (no provider has it; \
+                         `psp-status validate --json` lists them)"
+                    ))
+                })?,
+            };
+            Ok((surface, None, column))
+        }
+    }
 }
 
 fn progress_bar(quiet: bool, size: Option<u64>) -> Option<indicatif::ProgressBar> {
