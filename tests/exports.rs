@@ -407,3 +407,177 @@ fn conflicting_flags_are_usage_errors() {
         "payment_intent.status=status",
     ]);
 }
+
+#[test]
+fn trim_and_near_misses() {
+    let dir = tempfile::tempdir().unwrap();
+    let input = write(
+        dir.path(),
+        "in.csv",
+        "provider,surface,raw\nstripe,payment_intent.status,succeeded \nstripe,payment_intent.status,SUCCEEDED\nstripe,payment_intent.status,succeeded \nstripe,payment_intent.status,made_up\n",
+    );
+    let out = dir.path().join("out.csv");
+    let report = dir.path().join("r.json");
+    let r = ok(&[
+        "reclassify",
+        s(&input),
+        "-o",
+        s(&out),
+        "--report",
+        s(&report),
+    ]);
+    let summary = String::from_utf8_lossy(&r.stderr);
+    assert!(
+        summary.contains(
+            "near miss \"succeeded \" ×2 → stripe/payment_intent.status/succeeded (--trim)  \"SUCCEEDED\" ×1 → stripe/payment_intent.status/succeeded (case)"
+        ),
+        "{summary}"
+    );
+    let v: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&report).unwrap()).unwrap();
+    let near = v["near_misses"].as_array().unwrap();
+    assert_eq!(near.len(), 2);
+    assert_eq!(near[0]["raw"], "succeeded ");
+    assert_eq!(near[0]["rows"], 2);
+    assert_eq!(near[0]["after"], "trim");
+    assert_eq!(
+        near[0]["would_match"],
+        "stripe/payment_intent.status/succeeded"
+    );
+    assert_eq!(near[1]["after"], "case");
+
+    // --trim: the trailing space no longer hides the value; the output keeps the input bytes.
+    let out2 = dir.path().join("trimmed.csv");
+    let r = ok(&["reclassify", s(&input), "-o", s(&out2), "--trim"]);
+    let summary = String::from_utf8_lossy(&r.stderr);
+    let (h, rows) = read_csv(&out2);
+    let (raw, state) = (col(&h, "raw"), col(&h, "state"));
+    assert_eq!(rows[0][raw], "succeeded ");
+    assert_eq!(rows[0][state], "SUCCESS");
+    assert_eq!(rows[1][state], "UNCERTAIN", "--trim does not fold case");
+    assert!(
+        summary.contains("(case)") && !summary.contains("(--trim)"),
+        "{summary}"
+    );
+}
+
+#[test]
+fn max_rejects_fails_the_run_and_commits_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    let input = write(
+        dir.path(),
+        "in.csv",
+        "provider,surface,raw\nalma,payment.state,paid\nacme,x,y\nalma,payment.state,paid\nalma,payment.state,paid\n",
+    );
+    let out = dir.path().join("out.csv");
+    for limit in ["0", "20%"] {
+        let r = run(&[
+            "reclassify",
+            s(&input),
+            "-o",
+            s(&out),
+            "--max-rejects",
+            limit,
+        ]);
+        assert_eq!(r.status.code(), Some(1), "{limit}");
+        assert!(String::from_utf8_lossy(&r.stderr).contains("1 of 4 rows rejected"));
+        assert!(!out.exists());
+        assert!(!dir.path().join("out.csv.rejects.csv").exists());
+    }
+    for limit in ["1", "25%"] {
+        ok(&[
+            "reclassify",
+            s(&input),
+            "-o",
+            s(&out),
+            "-q",
+            "--max-rejects",
+            limit,
+        ]);
+        assert!(out.exists());
+    }
+    let r = run(&[
+        "reclassify",
+        s(&input),
+        "-o",
+        s(&out),
+        "--max-rejects",
+        "lots",
+    ]);
+    assert_eq!(r.status.code(), Some(2));
+}
+
+#[test]
+fn from_stdin_the_rejects_go_next_to_the_output_and_the_summary_names_them() {
+    use std::io::Write;
+    use std::process::Stdio;
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("out.csv");
+    let feed = |args: &[&str]| {
+        let mut child = Command::new(BIN)
+            .args(args)
+            .current_dir(dir.path())
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap();
+        child
+            .stdin
+            .take()
+            .unwrap()
+            .write_all(b"provider,surface,raw\nalma,payment.state,paid\nacme,x,y\n")
+            .unwrap();
+        child.wait_with_output().unwrap()
+    };
+    let sub = dir.path().join("sub");
+    std::fs::create_dir(&sub).unwrap();
+    let out_in_sub = sub.join("out.csv");
+    let r = feed(&["reclassify", "--format", "csv", "-o", s(&out_in_sub)]);
+    assert!(r.status.success(), "{}", String::from_utf8_lossy(&r.stderr));
+    let summary = String::from_utf8_lossy(&r.stderr);
+    let rejects = format!("{}.rejects.csv", s(&out_in_sub));
+    assert!(std::path::Path::new(&rejects).exists());
+    assert!(summary.contains("reclassified <stdin>"), "{summary}");
+    assert!(
+        summary.contains(&format!("rejects   {rejects}")),
+        "{summary}"
+    );
+    // Nothing lands in the working directory unasked.
+    let cwd: Vec<_> = std::fs::read_dir(dir.path()).unwrap().collect();
+    assert_eq!(cwd.len(), 1, "only sub/ in the working directory");
+
+    // stdin to stdout: the rejects file needs a place; without --rejects it is a usage error.
+    let r = feed(&["reclassify", "--format", "csv"]);
+    assert_eq!(r.status.code(), Some(2));
+    assert!(r.stdout.is_empty());
+    let rej = dir.path().join("rej.csv");
+    let r = feed(&["reclassify", "--format", "csv", "--rejects", s(&rej)]);
+    assert!(r.status.success());
+    assert!(String::from_utf8_lossy(&r.stderr).contains("output    <stdout>"));
+    assert!(rej.exists());
+    let _ = out;
+}
+
+#[test]
+fn a_closed_pipe_ends_every_command_quietly() {
+    let dir = tempfile::tempdir().unwrap();
+    let big = dir.path().join("big.csv");
+    ok(&["generate", "--rows", "200000", "-o", s(&big)]);
+    let cmds = [
+        format!("{BIN} generate --rows 500000 | head -1"),
+        format!("{BIN} reclassify {} | head -1", s(&big)),
+        format!("{BIN} reference --format markdown | head -1"),
+    ];
+    for c in cmds {
+        let out = Command::new("bash")
+            .args(["-c", &format!("{c}; echo \"rc=${{PIPESTATUS[0]}}\" >&2")])
+            .output()
+            .unwrap();
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(err.trim(), "rc=0", "{c}: {err}");
+        assert_eq!(String::from_utf8_lossy(&out.stdout).lines().count(), 1);
+    }
+    // The interrupted reclassify committed nothing.
+    assert!(!dir.path().join("big.csv.rejects.csv").exists());
+}

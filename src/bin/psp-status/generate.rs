@@ -187,7 +187,13 @@ pub fn write_rows(out: &mut dyn Write, rows: u64, seed: u64) -> std::io::Result<
 }
 
 pub fn run(args: &Args) -> Result<ExitCode, CliError> {
-    let fail = |e: std::io::Error| CliError::Failed(format!("{}: {e}", args.output.display()));
+    let fail = |e: std::io::Error| {
+        if args.output.as_os_str() == "-" && e.kind() == std::io::ErrorKind::BrokenPipe {
+            CliError::ClosedPipe
+        } else {
+            CliError::Failed(format!("{}: {e}", args.output.display()))
+        }
+    };
     if args.output.as_os_str() == "-" {
         let mut out = BufWriter::with_capacity(1 << 20, std::io::stdout().lock());
         write_rows(&mut out, args.rows, args.seed).map_err(fail)?;

@@ -108,6 +108,7 @@ fn main() -> ExitCode {
     };
     match result {
         Ok(code) => code,
+        Err(CliError::ClosedPipe) => ExitCode::SUCCESS,
         Err(e) => {
             eprintln!("psp-status: {}", escape(&e.to_string()));
             e.exit_code()
@@ -179,6 +180,8 @@ pub enum CliError {
     Usage(String),
     /// Anything else (exit 1).
     Failed(String),
+    /// The reader of stdout went away (`| head`): a normal end, quiet, exit 0.
+    ClosedPipe,
 }
 
 impl CliError {
@@ -186,6 +189,7 @@ impl CliError {
         match self {
             CliError::Usage(_) => ExitCode::from(2),
             CliError::Failed(_) => ExitCode::from(1),
+            CliError::ClosedPipe => ExitCode::SUCCESS,
         }
     }
 }
@@ -194,6 +198,7 @@ impl std::fmt::Display for CliError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
             CliError::Usage(m) | CliError::Failed(m) => f.write_str(m),
+            CliError::ClosedPipe => f.write_str("stdout closed by its reader"),
         }
     }
 }

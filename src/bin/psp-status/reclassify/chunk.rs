@@ -23,6 +23,8 @@ pub struct Plan {
     /// (surface, slot of the raw values, the one provider it applies to or `None` for every
     /// provider having the surface).
     pub signals: Vec<(Src<Surface>, usize, Option<Provider>)>,
+    /// Strip ASCII whitespace around every value the kernel reads (`--trim`).
+    pub trim: bool,
 }
 
 /// A value of a chunk: `len == NULL` is a null; a start with the top bit set is in the arena.
@@ -61,18 +63,26 @@ pub struct SpanColumn<'a> {
     pub chunk: &'a [u8],
     pub arena: &'a [u8],
     pub spans: &'a [Span],
+    /// Values are read with ASCII whitespace stripped (`--trim`).
+    pub trim: bool,
 }
 
 impl<'a> SpanColumn<'a> {
     /// One column per wanted input column of a chunk (`spans[slot]`, cells in `chunk` or
-    /// `arena`).
-    pub fn all(chunk: &'a [u8], arena: &'a [u8], spans: &'a [Vec<Span>]) -> Vec<SpanColumn<'a>> {
+    /// `arena`), trimmed when `trim`.
+    pub fn all(
+        chunk: &'a [u8],
+        arena: &'a [u8],
+        spans: &'a [Vec<Span>],
+        trim: bool,
+    ) -> Vec<SpanColumn<'a>> {
         spans
             .iter()
             .map(|s| SpanColumn {
                 chunk,
                 arena,
                 spans: s,
+                trim,
             })
             .collect()
     }
@@ -107,7 +117,8 @@ impl ByteColumn for SpanColumn<'_> {
         } else {
             (self.chunk, s.start as usize)
         };
-        buf.get(start..start + s.len as usize)
+        let v = buf.get(start..start + s.len as usize)?;
+        Some(if self.trim { v.trim_ascii() } else { v })
     }
 }
 

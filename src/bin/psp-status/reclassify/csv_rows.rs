@@ -9,7 +9,7 @@
 use super::chunk::{append_csv, append_json, json_string, ChunkOut, Plan, Span, SpanColumn};
 use super::rejects::{is_formula, write_cell, Reject};
 use csv_core::ReaderBuilder;
-use psp_status::batch::{classify_columns, Names, Outcome};
+use psp_status::batch::{classify_columns, Names, Outcome, Reason};
 use psp_status::readers::csv::{decode, fields_of, Fields, Record, Records};
 use std::cell::RefCell;
 
@@ -156,7 +156,7 @@ pub fn process(chunk: &[u8], cfg: &CsvIn) -> ChunkOut {
         ..
     } = parsed;
 
-    let columns = SpanColumn::all(chunk, &arena, &spans);
+    let columns = SpanColumn::all(chunk, &arena, &spans, cfg.plan.trim);
     let batch = cfg.plan.batch(&columns);
     let mut outcomes = Vec::new();
     NAMES.with(|n| classify_columns(&batch, &mut n.borrow_mut(), &mut outcomes));
@@ -207,12 +207,17 @@ pub fn process(chunk: &[u8], cfg: &CsvIn) -> ChunkOut {
                     }
                 }
             }
-            Outcome::Rejected(reason) => rejects.push(Reject {
-                row: rec.row,
-                line: rec.line,
-                reason: batch.explain(i, *reason),
-                record: chunk[rec.start..rec.content_end].to_vec(),
-            }),
+            Outcome::Rejected(reason) => {
+                if matches!(reason, Reason::NoSignal | Reason::NoSignalFor(_)) {
+                    result.tally.no_signal += 1;
+                }
+                rejects.push(Reject {
+                    row: rec.row,
+                    line: rec.line,
+                    reason: batch.explain(i, *reason),
+                    record: chunk[rec.start..rec.content_end].to_vec(),
+                })
+            }
         }
     }
     rejects.sort_by_key(|r| r.row);

@@ -6,7 +6,7 @@
 
 use super::chunk::{append_csv, append_json, ChunkOut, Plan, Span, SpanColumn};
 use super::rejects::{write_cell, write_plain, Reject};
-use psp_status::batch::{classify_columns, ByteColumn, Names, Outcome};
+use psp_status::batch::{classify_columns, ByteColumn, Names, Outcome, Reason};
 use psp_status::readers::jsonl::for_each_line;
 use serde::de::{DeserializeSeed, Deserializer, IgnoredAny, MapAccess, Visitor};
 use serde_json::value::RawValue;
@@ -181,7 +181,7 @@ pub fn process(chunk: &[u8], cfg: &JsonlIn) -> ChunkOut {
         recs.push(rec);
     }
 
-    let columns = SpanColumn::all(chunk, &arena, &spans);
+    let columns = SpanColumn::all(chunk, &arena, &spans, cfg.plan.trim);
     let batch = cfg.plan.batch(&columns);
     let mut outcomes = Vec::new();
     NAMES.with(|n| classify_columns(&batch, &mut n.borrow_mut(), &mut outcomes));
@@ -243,12 +243,17 @@ pub fn process(chunk: &[u8], cfg: &JsonlIn) -> ChunkOut {
                 });
                 result.tally.add(v, raw);
             }
-            Outcome::Rejected(reason) => rejects.push(Reject {
-                row: rec.row,
-                line: rec.line,
-                reason: batch.explain(i, *reason),
-                record: content.to_vec(),
-            }),
+            Outcome::Rejected(reason) => {
+                if matches!(reason, Reason::NoSignal | Reason::NoSignalFor(_)) {
+                    result.tally.no_signal += 1;
+                }
+                rejects.push(Reject {
+                    row: rec.row,
+                    line: rec.line,
+                    reason: batch.explain(i, *reason),
+                    record: content.to_vec(),
+                })
+            }
         }
     }
     rejects.sort_by_key(|r| r.row);

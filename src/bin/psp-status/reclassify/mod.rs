@@ -11,6 +11,7 @@
 mod chunk;
 mod csv_rows;
 mod jsonl_rows;
+mod near;
 mod pipeline;
 mod positional;
 mod rejects;
@@ -96,6 +97,15 @@ pub struct Args {
         conflicts_with_all = ["surface_column", "raw_column"]
     )]
     pub signals: Vec<String>,
+    /// Strip ASCII whitespace (spaces, tabs, CR, LF, FF) around the provider, surface and signal
+    /// values before classifying (`"pending "` reads as `pending`). Output rows keep their
+    /// bytes.
+    #[arg(long)]
+    pub trim: bool,
+    /// Fail the run (exit 1, nothing committed) when more rows than this are rejected: a count
+    /// (`100`) or a share of the rows read (`0.5%`).
+    #[arg(long, value_name = "N|P%")]
+    pub max_rejects: Option<String>,
     /// Where unreadable rows go, with their row number and the reason
     /// (default: OUTPUT.rejects.csv; INPUT.rejects.csv when writing to stdout).
     #[arg(long)]
@@ -149,6 +159,39 @@ struct Setup {
     appended: [String; 5],
     threads: usize,
     limits: pipeline::Limits,
+    max_rejects: Option<MaxRejects>,
+}
+
+/// `--max-rejects`: the most rejected rows a run may have, as a count or a share of the rows.
+#[derive(Debug, Clone, Copy, PartialEq)]
+enum MaxRejects {
+    Rows(u64),
+    Percent(f64),
+}
+
+impl MaxRejects {
+    fn parse(s: &str) -> Result<MaxRejects, CliError> {
+        let bad = || {
+            CliError::Usage(format!(
+                "--max-rejects `{s}`: give a number of rows (100) or a percentage (0.5%)"
+            ))
+        };
+        match s.trim().strip_suffix('%') {
+            Some(p) => match p.trim().parse::<f64>() {
+                Ok(p) if (0.0..=100.0).contains(&p) => Ok(MaxRejects::Percent(p)),
+                _ => Err(bad()),
+            },
+            None => s.trim().parse().map(MaxRejects::Rows).map_err(|_| bad()),
+        }
+    }
+
+    /// Whether `rejected` of `rows` rows is above the limit.
+    fn exceeded(self, rejected: u64, rows: u64) -> bool {
+        match self {
+            MaxRejects::Rows(n) => rejected > n,
+            MaxRejects::Percent(p) => rejected as f64 > p / 100.0 * rows as f64,
+        }
+    }
 }
 
 pub fn run(args: &Args) -> Result<ExitCode, CliError> {
@@ -205,9 +248,9 @@ pub fn run(args: &Args) -> Result<ExitCode, CliError> {
     {
         Format::Csv => {
             let (fields, nin) = csv_rows::read_header(&head, setup.delimiter)
-                .map_err(|e| CliError::Failed(format!("{}: {e}", display(&args.input))))?
+                .map_err(|e| CliError::Failed(format!("{}: {e}", shown(&args.input, "<stdin>"))))?
                 .ok_or_else(|| {
-                    CliError::Failed(format!("{}: no header row", display(&args.input)))
+                    CliError::Failed(format!("{}: no header row", shown(&args.input, "<stdin>")))
                 })?;
             let names: Vec<String> = fields
                 .iter()
@@ -217,7 +260,7 @@ pub fn run(args: &Args) -> Result<ExitCode, CliError> {
                 if let Some(i) = names[..j].iter().position(|m| m == n) {
                     return Err(CliError::Usage(format!(
                         "{}: the header names column `{n}` twice (columns {} and {}): rename one",
-                        display(&args.input),
+                        shown(&args.input, "<stdin>"),
                         i + 1,
                         j + 1
                     )));
@@ -238,7 +281,7 @@ pub fn run(args: &Args) -> Result<ExitCode, CliError> {
                     names.iter().position(|n| n == w).ok_or_else(|| {
                         CliError::Usage(format!(
                             "{}: no column `{w}` in the header ({})",
-                            display(&args.input),
+                            shown(&args.input, "<stdin>"),
                             names.join(", ")
                         ))
                     })
@@ -303,7 +346,7 @@ pub fn run(args: &Args) -> Result<ExitCode, CliError> {
                     let columns = jsonl_rows::first_keys(&head).ok_or_else(|| {
                         CliError::Failed(format!(
                             "{}: no JSON object in the first {} bytes to take the CSV columns from",
-                            display(&args.input),
+                            shown(&args.input, "<stdin>"),
                             head.len()
                         ))
                     })?;
@@ -362,6 +405,7 @@ pub fn run(args: &Args) -> Result<ExitCode, CliError> {
     let (mut rows_in, mut rows_rejected, mut lines) = (0u64, 0u64, 0u64);
     let offset = offset + bom;
     let mut bytes = offset;
+    let mut pipe_closed = false;
     let result = pipeline::run(
         input,
         carry,
@@ -370,8 +414,10 @@ pub fn run(args: &Args) -> Result<ExitCode, CliError> {
         limits,
         work,
         |c: ChunkOut, lease| {
-            out.put(c.out, lease)
-                .map_err(|e| format!("cannot write {}: {e}", display(&args.output)))?;
+            out.put(c.out, lease).map_err(|e| {
+                pipe_closed |= args.output == "-" && e.kind() == std::io::ErrorKind::BrokenPipe;
+                format!("cannot write {}: {e}", shown(&args.output, "<stdout>"))
+            })?;
             for r in &c.rejects {
                 rejects
                     .write(
@@ -397,14 +443,26 @@ pub fn run(args: &Args) -> Result<ExitCode, CliError> {
     if let Some(p) = &progress {
         p.finish_and_clear();
     }
-    result.map_err(|e| CliError::Failed(format!("{}: {e}", display(&args.input))))?;
+    if result.is_err() && pipe_closed {
+        return Err(CliError::ClosedPipe);
+    }
+    result.map_err(|e| CliError::Failed(format!("{}: {e}", shown(&args.input, "<stdin>"))))?;
     let rows_out = tally.rows();
     debug_assert_eq!(rows_in, rows_out + rows_rejected);
+    if let Some(limit) = setup.max_rejects {
+        if limit.exceeded(rows_rejected, rows_in) {
+            return Err(CliError::Failed(format!(
+                "{rows_rejected} of {rows_in} rows rejected, more than --max-rejects {}: \
+                 nothing was written (run without it to see the rejects)",
+                args.max_rejects.as_deref().unwrap_or_default()
+            )));
+        }
+    }
     let elapsed = started.elapsed();
 
     let totals = report::Totals {
-        input: display(&args.input),
-        output: display(&args.output),
+        input: shown(&args.input, "<stdin>"),
+        output: shown(&args.output, "<stdout>"),
         rejects: setup.rejects.display().to_string(),
         format: setup.format.name(),
         output_format: setup.output_format.name(),
@@ -515,13 +573,22 @@ impl Write for Output {
     }
 }
 
+/// A write error on the output; a reader of stdout that went away (`| head`) ends the run
+/// quietly, committing nothing.
 fn write_error(output: &str) -> impl Fn(std::io::Error) -> CliError + '_ {
-    move |e| CliError::Failed(format!("cannot write {}: {e}", display(output)))
+    move |e| {
+        if output == "-" && e.kind() == std::io::ErrorKind::BrokenPipe {
+            CliError::ClosedPipe
+        } else {
+            CliError::Failed(format!("cannot write {}: {e}", shown(output, "<stdout>")))
+        }
+    }
 }
 
-fn display(path: &str) -> String {
+/// A path as the summary names it: `stdio` (`<stdin>`, `<stdout>`) for `-`.
+fn shown(path: &str, stdio: &str) -> String {
     if path == "-" {
-        "<stdin/stdout>".to_string()
+        stdio.to_string()
     } else {
         path.to_string()
     }
@@ -648,12 +715,17 @@ fn setup(args: &Args) -> Result<Setup, CliError> {
             )))
         }
     };
-    let rejects = match &args.rejects {
-        Some(p) => p.clone(),
-        None if args.output != "-" => PathBuf::from(format!("{}.rejects.csv", args.output)),
-        None if args.input != "-" => PathBuf::from(format!("{}.rejects.csv", args.input)),
-        None => PathBuf::from("psp-status.rejects.csv"),
-    };
+    let rejects =
+        match &args.rejects {
+            Some(p) => p.clone(),
+            None if args.output != "-" => PathBuf::from(format!("{}.rejects.csv", args.output)),
+            None if args.input != "-" => PathBuf::from(format!("{}.rejects.csv", args.input)),
+            None => return Err(CliError::Usage(
+                "from stdin to stdout the rejects file has no place to go: pass --rejects FILE \
+                 (or -o FILE: the rejects then go next to it)"
+                    .to_string(),
+            )),
+        };
     let threads = match args.threads {
         Some(n) if !(1..=MAX_THREADS).contains(&n) => {
             return Err(CliError::Usage(format!(
@@ -696,7 +768,13 @@ fn setup(args: &Args) -> Result<Setup, CliError> {
             3
         },
     };
+    let max_rejects = args
+        .max_rejects
+        .as_deref()
+        .map(MaxRejects::parse)
+        .transpose()?;
     Ok(Setup {
+        max_rejects,
         format,
         output_format,
         delimiter,
@@ -766,6 +844,7 @@ fn plan(args: &Args) -> Result<Plan, CliError> {
         wanted,
         provider,
         signals,
+        trim: args.trim,
     })
 }
 
@@ -825,4 +904,23 @@ fn progress_bar(quiet: bool, size: Option<u64>) -> Option<indicatif::ProgressBar
     };
     bar.set_draw_target(indicatif::ProgressDrawTarget::stderr_with_hz(4));
     Some(bar)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::MaxRejects;
+
+    #[test]
+    fn max_rejects_is_a_count_or_a_percentage() {
+        assert_eq!(MaxRejects::parse("10").unwrap(), MaxRejects::Rows(10));
+        assert_eq!(MaxRejects::parse("0.5%").unwrap(), MaxRejects::Percent(0.5));
+        for bad in ["", "x", "-1", "101%", "%", "1.5"] {
+            assert!(MaxRejects::parse(bad).is_err(), "{bad}");
+        }
+        assert!(!MaxRejects::Rows(1).exceeded(1, 10));
+        assert!(MaxRejects::Rows(1).exceeded(2, 10));
+        assert!(!MaxRejects::Percent(10.0).exceeded(1, 10));
+        assert!(MaxRejects::Percent(10.0).exceeded(2, 10));
+        assert!(MaxRejects::Rows(0).exceeded(1, 1));
+    }
 }

@@ -87,6 +87,21 @@ pub fn json(t: &Totals, tally: &Tally) -> Value {
             .into_iter()
             .map(|((p, s, c), n)| json!({"provider": p, "state": s, "code": c, "rows": n}))
             .collect::<Vec<_>>(),
+        "rows_no_signal": tally.no_signal,
+        "near_misses": tally
+            .near_misses()
+            .into_iter()
+            .map(|(u, how, e)| {
+                json!({
+                    "provider": u.provider.to_string(),
+                    "surface": u.surface.to_string(),
+                    "raw": String::from_utf8_lossy(&u.raw),
+                    "rows": u.rows,
+                    "after": how.name(),
+                    "would_match": e.anchor(),
+                })
+            })
+            .collect::<Vec<_>>(),
         "unmapped": {
             "rows": tally.unmapped_rows(),
             "distinct": tally.unmapped_distinct(),
@@ -114,11 +129,15 @@ pub fn summary(t: &Totals, tally: &Tally, report: Option<&Path>) -> String {
         t.threads,
         if t.threads == 1 { "" } else { "s" }
     );
-    let _ = writeln!(
+    let _ = write!(
         s,
         "  rows      {} in = {} out + {} rejected",
         t.rows_in, t.rows_out, t.rows_rejected
     );
+    if tally.no_signal > 0 {
+        let _ = write!(s, " ({} with no signal)", tally.no_signal);
+    }
+    s.push('\n');
     let _ = writeln!(
         s,
         "  tables    {TABLE_VERSION} (digest {})",
@@ -167,6 +186,31 @@ pub fn summary(t: &Totals, tally: &Tally, report: Option<&Path>) -> String {
                 })
                 .collect(),
         );
+    }
+    let near = tally.near_misses();
+    if !near.is_empty() {
+        let shown: Vec<String> = near
+            .iter()
+            .take(5)
+            .map(|(u, how, e)| {
+                format!(
+                    "{:?} ×{} → {} ({})",
+                    String::from_utf8_lossy(&u.raw),
+                    u.rows,
+                    e.anchor(),
+                    match how {
+                        super::near::Near::Trim => "--trim",
+                        super::near::Near::Case => "case",
+                    }
+                )
+            })
+            .collect();
+        let more = near.len().saturating_sub(5);
+        let mut items = shown;
+        if more > 0 {
+            items.push(format!("and {more} more in the report"));
+        }
+        line(&mut s, "near miss", items);
     }
     let _ = writeln!(s, "  output    {}", t.output);
     let _ = writeln!(s, "  rejects   {}", t.rejects);

@@ -1,8 +1,9 @@
 //! Counting what a run classified: rows by provider, state, code and matched kind, and the
 //! unmapped values by frequency, in bounded memory.
 
+use super::near::{near_miss, Near};
 use psp_status::batch::Verdict;
-use psp_status::{Code, Matched, Provider, State, Surface};
+use psp_status::{Code, Entry, Field, Matched, Provider, State, Surface};
 use std::collections::HashMap;
 use strum::{EnumCount, IntoEnumIterator};
 
@@ -11,6 +12,8 @@ use strum::{EnumCount, IntoEnumIterator};
 const UNMAPPED_CAP: usize = 100_000;
 /// Longest unmapped value kept, in bytes (longer ones are cut and marked).
 const UNMAPPED_VALUE_MAX: usize = 256;
+/// The most near misses listed.
+const TOP_NEAR: usize = 100;
 
 /// Counts of one chunk or of a whole run.
 #[derive(Debug, Clone)]
@@ -21,6 +24,9 @@ pub struct Tally {
     unmapped: HashMap<(Provider, Surface, Box<[u8]>), u64>,
     /// Whether the unmapped list lost rare values to the memory bound.
     pub unmapped_exact: bool,
+    /// Rows rejected because they carry no signal (every signal cell empty, or no signal for
+    /// the row's provider).
+    pub no_signal: u64,
 }
 
 const M: usize = 4;
@@ -40,6 +46,7 @@ impl Default for Tally {
             counts: vec![0; Provider::COUNT * State::COUNT * Code::COUNT * M],
             unmapped: HashMap::new(),
             unmapped_exact: true,
+            no_signal: 0,
         }
     }
 }
@@ -79,6 +86,7 @@ impl Tally {
             *a += b;
         }
         self.unmapped_exact &= other.unmapped_exact;
+        self.no_signal += other.no_signal;
         for (k, n) in other.unmapped {
             *self.unmapped.entry(k).or_insert(0) += n;
         }
@@ -149,6 +157,22 @@ impl Tally {
                 .then(a.raw.cmp(&b.raw))
         });
         all.truncate(n);
+        all
+    }
+
+    /// The unmapped values an entry would match after trimming or case folding, with that
+    /// entry, most frequent first.
+    pub fn near_misses(&self) -> Vec<(Unmapped, Near, &'static Entry)> {
+        let mut all: Vec<_> = self
+            .top_unmapped(usize::MAX)
+            .into_iter()
+            .filter_map(|u| {
+                let field = Field::new(u.provider, u.surface).ok()?;
+                let (how, e) = near_miss(field, &u.raw)?;
+                Some((u, how, e))
+            })
+            .collect();
+        all.truncate(TOP_NEAR);
         all
     }
 
