@@ -581,3 +581,140 @@ fn a_closed_pipe_ends_every_command_quietly() {
     // The interrupted reclassify committed nothing.
     assert!(!dir.path().join("big.csv.rejects.csv").exists());
 }
+
+/// Stripe PaymentIntent objects as the API returns them (trimmed), one per line.
+const INTENTS: &str = r#"{"id":"pi_1","object":"payment_intent","amount":1000,"status":"succeeded","last_payment_error":null}
+{"id":"pi_2","object":"payment_intent","amount":2000,"status":"requires_payment_method","last_payment_error":{"type":"card_error","code":"card_declined","decline_code":"insufficient_funds","message":"Your card has insufficient funds."}}
+{"id":"pi_3","object":"payment_intent","amount":3000,"status":"requires_payment_method","last_payment_error":{"type":"card_error","code":"expired_card"}}
+{"id":"pi_4","object":"payment_intent","amount":4000,"status":"processing"}
+{"id":"pi_5","object":"payment_intent","amount":5000,"status":"requires_payment_method","last_payment_error":{"code":"card_declined","decline_code":"do_not_honor"},"metadata":{"order.id":"A-5"}}
+"#;
+
+#[test]
+fn jsonl_dotted_paths_reach_nested_keys_of_stripe_payment_intents() {
+    let dir = tempfile::tempdir().unwrap();
+    let input = write(dir.path(), "intents.jsonl", INTENTS);
+    let out = dir.path().join("out.jsonl");
+    let report = dir.path().join("r.json");
+    let r = ok(&[
+        "reclassify",
+        s(&input),
+        "-o",
+        s(&out),
+        "--report",
+        s(&report),
+        "--provider",
+        "Stripe",
+        "--signal",
+        "payment_intent.status=status",
+        "--signal",
+        "decline_code=last_payment_error.decline_code",
+        "--signal",
+        "error.code=last_payment_error.code",
+    ]);
+    let lines: Vec<serde_json::Value> = std::fs::read_to_string(&out)
+        .unwrap()
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    assert_eq!(lines.len(), 5);
+    for (line, v) in INTENTS.lines().zip(&lines) {
+        let o: serde_json::Value = serde_json::from_str(line).unwrap();
+        let e = &o["last_payment_error"];
+        let mut signals = vec![(
+            psp_status::stripe::PAYMENT_INTENT_STATUS,
+            o["status"].as_str().unwrap(),
+        )];
+        if let Some(d) = e["decline_code"].as_str() {
+            signals.push((psp_status::stripe::DECLINE_CODE, d));
+        }
+        if let Some(c) = e["code"].as_str() {
+            signals.push((psp_status::stripe::ERROR_CODE, c));
+        }
+        let c = psp_status::resolve(&signals);
+        assert_eq!(v["state"], c.state.to_string(), "{line}");
+        assert_eq!(v["code"], c.code.to_string(), "{line}");
+    }
+    assert_eq!(lines[1]["code"], "INSUFFICIENT_FUNDS");
+    assert_eq!(lines[1]["state"], "ERROR");
+    // Keys missing from some rows are counted (a path through a null reaches nothing).
+    let summary = String::from_utf8_lossy(&r.stderr);
+    assert!(
+        summary.contains("missing   key `last_payment_error.decline_code` in 3 rows"),
+        "{summary}"
+    );
+    let v: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&report).unwrap()).unwrap();
+    assert_eq!(v["missing_keys"]["last_payment_error.decline_code"], 3);
+    assert_eq!(v["missing_keys"]["last_payment_error.code"], 2);
+    assert!(v["missing_keys"].get("status").is_none());
+
+    // A key with a dot in its name: `\.` inside a path, or the whole name at the top level.
+    let out2 = dir.path().join("out2.jsonl");
+    let r = run(&[
+        "reclassify",
+        s(&input),
+        "-o",
+        s(&out2),
+        "-q",
+        "--provider",
+        "stripe",
+        "--signal",
+        "payment_intent.status=metadata.order\\.id",
+    ]);
+    assert!(r.status.success(), "{}", String::from_utf8_lossy(&r.stderr));
+    let flat = write(
+        dir.path(),
+        "flat.jsonl",
+        "{\"payment_intent.status\":\"succeeded\"}\n",
+    );
+    let out3 = dir.path().join("out3.jsonl");
+    ok(&[
+        "reclassify",
+        s(&flat),
+        "-o",
+        s(&out3),
+        "-q",
+        "--provider",
+        "stripe",
+        "--signal",
+        "payment_intent.status=payment_intent.status",
+    ]);
+    assert!(std::fs::read_to_string(&out3)
+        .unwrap()
+        .contains("\"state\":\"SUCCESS\""));
+}
+
+#[test]
+fn a_misspelt_json_key_is_a_usage_error_and_writes_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    let input = write(dir.path(), "intents.jsonl", INTENTS);
+    let out = dir.path().join("out.jsonl");
+    let report = dir.path().join("r.json");
+    let r = run(&[
+        "reclassify",
+        s(&input),
+        "-o",
+        s(&out),
+        "--report",
+        s(&report),
+        "--provider",
+        "stripe",
+        "--signal",
+        "payment_intent.status=status",
+        "--signal",
+        "decline_code=declinecode",
+    ]);
+    assert_eq!(
+        r.status.code(),
+        Some(2),
+        "{}",
+        String::from_utf8_lossy(&r.stderr)
+    );
+    assert!(String::from_utf8_lossy(&r.stderr).contains("no row has the key `declinecode`"));
+    let left: Vec<_> = std::fs::read_dir(dir.path())
+        .unwrap()
+        .map(|e| e.unwrap().file_name())
+        .collect();
+    assert_eq!(left, ["intents.jsonl"], "nothing written: {left:?}");
+}

@@ -6,6 +6,7 @@
 
 use super::chunk::{append_csv, append_json, ChunkOut, Plan, Span, SpanColumn};
 use super::rejects::{write_cell, write_plain, Reject};
+use super::tally::Tally;
 use psp_status::batch::{classify_columns, ByteColumn, Names, Outcome, Reason};
 use psp_status::readers::jsonl::for_each_line;
 use serde::de::{DeserializeSeed, Deserializer, IgnoredAny, MapAccess, Visitor};
@@ -37,6 +38,9 @@ pub struct JsonlIn {
     pub required: Vec<bool>,
     /// The appended column names: an input key with one of these names is a reject.
     pub appended: [String; 5],
+    /// What each wanted key is looked up as: (slot, [whole name]) for a top-level key named in
+    /// full, and (slots + slot, path) for its dotted path (see [`targets`]).
+    pub targets: Vec<(usize, Vec<String>)>,
     pub out: JsonlOut,
 }
 
@@ -51,11 +55,33 @@ struct Rec {
     line: u64,
 }
 
-/// Picks the wanted keys of one JSON object as raw values, and notices appended-name clashes.
+/// A wanted key as a path: `last_payment_error.decline_code` is `["last_payment_error",
+/// "decline_code"]`; `\.` is a dot inside a key (`metadata.order\.id`), `\\` a backslash.
+pub fn key_path(name: &str) -> Vec<String> {
+    let mut path = vec![String::new()];
+    let mut chars = name.chars();
+    while let Some(c) = chars.next() {
+        match c {
+            '\\' => match chars.next() {
+                Some(n) => path.last_mut().expect("not empty").push(n),
+                None => path.last_mut().expect("not empty").push('\\'),
+            },
+            '.' => path.push(String::new()),
+            c => path.last_mut().expect("not empty").push(c),
+        }
+    }
+    path
+}
+
+/// What to pick in an object: (slot in `found`, the rest of its path).
+type Targets<'a> = Vec<(usize, &'a [String])>;
+
+/// Picks the wanted keys of one JSON object as raw values (descending into nested objects for
+/// dotted paths), and, at the top level, notices appended-name clashes.
 struct Picker<'a, 'de> {
-    wanted: &'a [String],
-    appended: &'a [String; 5],
-    found: &'a mut Vec<Option<&'de RawValue>>,
+    targets: &'a [(usize, &'a [String])],
+    appended: Option<&'a [String; 5]>,
+    found: &'a mut [Option<&'de RawValue>],
     clash: &'a mut Option<String>,
 }
 
@@ -73,17 +99,54 @@ impl<'de> Visitor<'de> for Picker<'_, 'de> {
     }
     fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<(), A::Error> {
         while let Some(key) = map.next_key::<Cow<'de, str>>()? {
-            if let Some(i) = self.wanted.iter().position(|w| *w == *key) {
-                self.found[i] = Some(map.next_value::<&'de RawValue>()?);
-            } else {
-                if self.clash.is_none() && self.appended.iter().any(|a| *a == *key) {
-                    *self.clash = Some(key.into_owned());
+            if !self.targets.iter().any(|(_, p)| p[0] == *key) {
+                if let Some(appended) = self.appended {
+                    if self.clash.is_none() && appended.iter().any(|a| *a == *key) {
+                        *self.clash = Some(key.into_owned());
+                    }
                 }
                 map.next_value::<IgnoredAny>()?;
+                continue;
+            }
+            let value = map.next_value::<&'de RawValue>()?;
+            let mut deeper: Targets<'_> = Vec::new();
+            for &(slot, path) in self.targets.iter().filter(|(_, p)| p[0] == *key) {
+                if path.len() == 1 {
+                    self.found[slot] = Some(value);
+                } else {
+                    deeper.push((slot, &path[1..]));
+                }
+            }
+            // A path through a value that is not an object reaches nothing (a missing key).
+            if !deeper.is_empty() && value.get().starts_with('{') {
+                let mut de = serde_json::Deserializer::from_str(value.get());
+                Picker {
+                    targets: &deeper,
+                    appended: None,
+                    found: self.found,
+                    clash: self.clash,
+                }
+                .deserialize(&mut de)
+                .map_err(serde::de::Error::custom)?;
             }
         }
         Ok(())
     }
+}
+
+/// The lookups for the wanted keys: each name in full at the top level (slot `i`), and, when it
+/// has a dot, as a path (slot `wanted.len() + i`).
+pub fn targets(wanted: &[String]) -> Vec<(usize, Vec<String>)> {
+    let n = wanted.len();
+    let mut t = Vec::new();
+    for (i, w) in wanted.iter().enumerate() {
+        let path = key_path(w);
+        t.push((i, vec![w.clone()]));
+        if path.len() > 1 || path[0] != *w {
+            t.push((n + i, path));
+        }
+    }
+    t
 }
 
 /// Where `inner` (a sub-slice of `outer`) starts in `outer`.
@@ -98,7 +161,13 @@ pub fn process(chunk: &[u8], cfg: &JsonlIn) -> ChunkOut {
     let mut arena: Vec<u8> = Vec::new();
     let mut recs: Vec<Rec> = Vec::new();
     let mut rejects: Vec<Reject> = Vec::new();
-    let mut found: Vec<Option<&RawValue>> = Vec::with_capacity(slots);
+    let mut found: Vec<Option<&RawValue>> = Vec::with_capacity(2 * slots);
+    let mut keys = Tally::default();
+    let targets: Vec<(usize, &[String])> = cfg
+        .targets
+        .iter()
+        .map(|(i, p)| (*i, p.as_slice()))
+        .collect();
     let mut row = 0u64;
     let mut lines = Vec::new();
     let line = for_each_line(chunk, |l| lines.push(l));
@@ -119,12 +188,12 @@ pub fn process(chunk: &[u8], cfg: &JsonlIn) -> ChunkOut {
             record: content.to_vec(),
         };
         found.clear();
-        found.resize(slots, None);
+        found.resize(2 * slots, None);
         let mut clash = None;
         let mut de = serde_json::Deserializer::from_slice(content);
         let parsed = Picker {
-            wanted: &cfg.plan.wanted,
-            appended: &cfg.appended,
+            targets: &targets,
+            appended: Some(&cfg.appended),
             found: &mut found,
             clash: &mut clash,
         }
@@ -139,6 +208,14 @@ pub fn process(chunk: &[u8], cfg: &JsonlIn) -> ChunkOut {
             rejects.push(reject(reason));
             continue;
         }
+        // A key named in full at the top level wins over the same name read as a path.
+        for slot in 0..slots {
+            if found[slot].is_none() {
+                found[slot] = found[slots + slot];
+            }
+        }
+        found.truncate(slots);
+        keys.count_keys(&found);
         if let Some(key) = clash {
             rejects.push(reject(format!(
                 "the row already has a `{key}` key, which the output adds (use --column-prefix)"
@@ -187,6 +264,7 @@ pub fn process(chunk: &[u8], cfg: &JsonlIn) -> ChunkOut {
     NAMES.with(|n| classify_columns(&batch, &mut n.borrow_mut(), &mut outcomes));
 
     let mut result = ChunkOut::for_chunk(chunk, row, line);
+    result.tally = keys;
     for (i, (rec, outcome)) in recs.iter().zip(&outcomes).enumerate() {
         let content = &chunk[rec.start..rec.content_end];
         match outcome {
@@ -274,4 +352,30 @@ pub fn first_keys(input: &[u8]) -> Option<Vec<String>> {
         }
     });
     keys
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn key_paths_split_at_unescaped_dots() {
+        assert_eq!(key_path("status"), ["status"]);
+        assert_eq!(
+            key_path("last_payment_error.decline_code"),
+            ["last_payment_error", "decline_code"]
+        );
+        assert_eq!(key_path("metadata.order\\.id"), ["metadata", "order.id"]);
+        assert_eq!(key_path("a\\\\.b"), ["a\\", "b"]);
+        assert_eq!(key_path("trailing\\"), ["trailing\\"]);
+        let t = targets(&["a.b".to_string(), "c".to_string()]);
+        assert_eq!(
+            t,
+            [
+                (0, vec!["a.b".to_string()]),
+                (2, vec!["a".to_string(), "b".to_string()]),
+                (1, vec!["c".to_string()])
+            ]
+        );
+    }
 }

@@ -243,6 +243,8 @@ pub fn run(args: &Args) -> Result<ExitCode, CliError> {
     let mut rejects = RejectsWriter::new(rejects_file)
         .map_err(|e| CliError::Failed(format!("{}: {e}", setup.rejects.display())))?;
 
+    let plan = plan(args)?;
+    let wanted = plan.wanted.clone();
     let (carry, offset, header_lines, work, syntax): (Vec<u8>, u64, u64, Work, Syntax) = match setup
         .format
     {
@@ -266,7 +268,6 @@ pub fn run(args: &Args) -> Result<ExitCode, CliError> {
                     )));
                 }
             }
-            let plan = plan(args)?;
             for a in &setup.appended {
                 if names.contains(a) {
                     return Err(CliError::Usage(format!(
@@ -337,7 +338,6 @@ pub fn run(args: &Args) -> Result<ExitCode, CliError> {
             )
         }
         Format::Jsonl => {
-            let plan = plan(args)?;
             let out_kind = match setup.output_format {
                 Format::Jsonl => JsonlOut::Jsonl {
                     appended: setup.appended.clone().map(|a| json_key(&a)),
@@ -381,6 +381,7 @@ pub fn run(args: &Args) -> Result<ExitCode, CliError> {
                 })
                 .collect();
             let cfg = JsonlIn {
+                targets: jsonl_rows::targets(&plan.wanted),
                 plan,
                 required,
                 appended: setup.appended.clone(),
@@ -449,6 +450,22 @@ pub fn run(args: &Args) -> Result<ExitCode, CliError> {
     result.map_err(|e| CliError::Failed(format!("{}: {e}", shown(&args.input, "<stdin>"))))?;
     let rows_out = tally.rows();
     debug_assert_eq!(rows_in, rows_out + rows_rejected);
+    let mut missing_keys = Vec::new();
+    if setup.format == Format::Jsonl && tally.objects > 0 {
+        for (slot, name) in wanted.iter().enumerate() {
+            let present = tally.keys_present.get(slot).copied().unwrap_or(0);
+            if present == 0 {
+                return Err(CliError::Usage(format!(
+                    "{}: no row has the key `{name}` (misspelt? a nested key is a dotted path, \
+                     e.g. last_payment_error.decline_code): nothing was written",
+                    shown(&args.input, "<stdin>")
+                )));
+            }
+            if present < tally.objects {
+                missing_keys.push((name.clone(), tally.objects - present));
+            }
+        }
+    }
     if let Some(limit) = setup.max_rejects {
         if limit.exceeded(rows_rejected, rows_in) {
             return Err(CliError::Failed(format!(
@@ -461,6 +478,7 @@ pub fn run(args: &Args) -> Result<ExitCode, CliError> {
     let elapsed = started.elapsed();
 
     let totals = report::Totals {
+        missing_keys,
         input: shown(&args.input, "<stdin>"),
         output: shown(&args.output, "<stdout>"),
         rejects: setup.rejects.display().to_string(),

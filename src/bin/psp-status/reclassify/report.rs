@@ -24,6 +24,8 @@ pub struct Totals {
     pub input_bytes: u64,
     pub elapsed: Duration,
     pub threads: usize,
+    /// JSON Lines: wanted keys some rows lack, with how many rows lack them.
+    pub missing_keys: Vec<(String, u64)>,
 }
 
 impl Totals {
@@ -88,6 +90,11 @@ pub fn json(t: &Totals, tally: &Tally) -> Value {
             .map(|((p, s, c), n)| json!({"provider": p, "state": s, "code": c, "rows": n}))
             .collect::<Vec<_>>(),
         "rows_no_signal": tally.no_signal,
+        "missing_keys": t
+            .missing_keys
+            .iter()
+            .map(|(k, n)| (k.clone(), Value::from(*n)))
+            .collect::<Map<_, _>>(),
         "near_misses": tally
             .near_misses()
             .into_iter()
@@ -184,6 +191,16 @@ pub fn summary(t: &Totals, tally: &Tally, report: Option<&Path>) -> String {
                         u.rows
                     )
                 })
+                .collect(),
+        );
+    }
+    if !t.missing_keys.is_empty() {
+        line(
+            &mut s,
+            "missing",
+            t.missing_keys
+                .iter()
+                .map(|(k, n)| format!("key `{k}` in {n} rows"))
                 .collect(),
         );
     }

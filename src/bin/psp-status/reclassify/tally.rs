@@ -27,6 +27,9 @@ pub struct Tally {
     /// Rows rejected because they carry no signal (every signal cell empty, or no signal for
     /// the row's provider).
     pub no_signal: u64,
+    /// JSON Lines: objects read, and per wanted key (slot) how many of them had it.
+    pub objects: u64,
+    pub keys_present: Vec<u64>,
 }
 
 const M: usize = 4;
@@ -47,6 +50,8 @@ impl Default for Tally {
             unmapped: HashMap::new(),
             unmapped_exact: true,
             no_signal: 0,
+            objects: 0,
+            keys_present: Vec::new(),
         }
     }
 }
@@ -87,6 +92,13 @@ impl Tally {
         }
         self.unmapped_exact &= other.unmapped_exact;
         self.no_signal += other.no_signal;
+        self.objects += other.objects;
+        if self.keys_present.len() < other.keys_present.len() {
+            self.keys_present.resize(other.keys_present.len(), 0);
+        }
+        for (a, b) in self.keys_present.iter_mut().zip(&other.keys_present) {
+            *a += b;
+        }
         for (k, n) in other.unmapped {
             *self.unmapped.entry(k).or_insert(0) += n;
         }
@@ -103,6 +115,17 @@ impl Tally {
         let threshold = counts[keep];
         self.unmapped.retain(|_, n| *n > threshold);
         self.unmapped_exact = false;
+    }
+
+    /// Counts one JSON object and which wanted keys (slots) it has (`null` counts as had).
+    pub fn count_keys<T>(&mut self, found: &[Option<T>]) {
+        self.objects += 1;
+        if self.keys_present.len() < found.len() {
+            self.keys_present.resize(found.len(), 0);
+        }
+        for (n, f) in self.keys_present.iter_mut().zip(found) {
+            *n += u64::from(f.is_some());
+        }
     }
 
     /// Classified rows in total.
