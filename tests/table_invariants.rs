@@ -136,3 +136,167 @@ fn transport_failures_are_classified_on_purpose_for_every_provider() {
         );
     }
 }
+
+// ------------------------------------------------------------------------------------------
+// Stripe and Checkout.com (issue 14): sources pinned, outcome-free fields ranked after the
+// fields that carry the outcome.
+// ------------------------------------------------------------------------------------------
+
+/// An SDK file is a source only at a commit: a `blob/master` link changes under the entry.
+#[test]
+fn stripe_and_checkout_sdk_sources_are_pinned_to_a_commit() {
+    for p in [Provider::Stripe, Provider::Checkout] {
+        for s in p.surfaces() {
+            for e in p.entries(s) {
+                let Some(rest) = e.source.strip_prefix("https://github.com/") else {
+                    continue;
+                };
+                let rev = rest.split('/').nth(3).unwrap_or("");
+                assert!(
+                    rev.len() == 40 && rev.bytes().all(|b| b.is_ascii_hexdigit()),
+                    "{} ({}:{}): {} is not pinned to a commit",
+                    e.anchor(),
+                    p.file(),
+                    e.line,
+                    e.source
+                );
+            }
+        }
+    }
+}
+
+/// Every response-code entry and rule cites the page that lists the response codes.
+#[test]
+fn checkout_response_codes_cite_the_response_code_page() {
+    let rc: Surface = "response_code".parse().unwrap();
+    let mut n = 0;
+    for e in Provider::Checkout.entries(rc) {
+        n += 1;
+        assert!(
+            e.source.ends_with("/codes/api-response-codes"),
+            "{}: cites {}",
+            e.anchor(),
+            e.source
+        );
+    }
+    assert!(n > 250, "only {n} response-code entries");
+}
+
+/// Where a field never carries an outcome (every entry UNCERTAIN), the field that does carry it
+/// must come first in the provider's precedence, so that `resolve` takes the outcome from there.
+#[test]
+fn outcome_free_fields_rank_after_the_fields_carrying_their_outcome() {
+    use psp_status::State;
+    let rank = |p: Provider, name: &str| {
+        let s: Surface = name.parse().unwrap();
+        p.precedence()
+            .iter()
+            .position(|x| *x == s)
+            .unwrap_or_else(|| panic!("{p}: {name} not in precedence"))
+    };
+    let pairs: &[(Provider, &str, &[&str])] = &[
+        (
+            Provider::Checkout,
+            "action.type",
+            &["action.approved", "response_code"],
+        ),
+        (
+            Provider::Stripe,
+            "outcome.risk_level",
+            &[
+                "outcome.type",
+                "outcome.reason",
+                "charge.status",
+                "event.type",
+            ],
+        ),
+        (
+            Provider::Stripe,
+            "outcome.reason",
+            &["outcome.type", "charge.status"],
+        ),
+        (
+            Provider::Stripe,
+            "refund.reason",
+            &["refund.status", "refund.failure_reason"],
+        ),
+    ];
+    for (p, free, carriers) in pairs {
+        let s: Surface = free.parse().unwrap();
+        if *free != "outcome.reason" {
+            for e in p.entries(s) {
+                assert_eq!(
+                    e.state,
+                    State::Uncertain,
+                    "{}: claims an outcome",
+                    e.anchor()
+                );
+            }
+        }
+        for c in *carriers {
+            assert!(
+                rank(*p, c) < rank(*p, free),
+                "{p}: {c} must rank before {free}"
+            );
+        }
+    }
+}
+
+/// For every action type, approved flag and response code Checkout.com publishes, `resolve`
+/// answers with the response code when there is one, else with the flag: never with the type.
+#[test]
+fn checkout_action_resolves_from_approved_and_response_code_for_every_value() {
+    use psp_status::{classify, resolve, Matcher};
+    let c = Provider::Checkout;
+    let ty: Surface = "action.type".parse().unwrap();
+    let ap: Surface = "action.approved".parse().unwrap();
+    let rc: Surface = "response_code".parse().unwrap();
+    let exact = |s: Surface| {
+        c.entries(s)
+            .filter_map(|e| match e.matcher {
+                Matcher::Exact(r) => Some(r),
+                _ => None,
+            })
+            .collect::<Vec<_>>()
+    };
+    let (types, flags, codes) = (exact(ty), exact(ap), exact(rc));
+    assert!(types.len() >= 7 && flags.len() == 2 && codes.len() > 250);
+    for t in &types {
+        for f in &flags {
+            let want = classify(c, ap, f);
+            let got = resolve(c, &[(ty, t), (ap, f)]);
+            assert_eq!(
+                (got.state, got.code, got.surface),
+                (want.state, want.code, ap),
+                "{t} {f}"
+            );
+            for code in &codes {
+                let want = classify(c, rc, code);
+                let got = resolve(c, &[(ty, t), (ap, f), (rc, code)]);
+                assert_eq!(
+                    (got.state, got.code),
+                    (want.state, want.code),
+                    "{t} {f} {code}"
+                );
+            }
+        }
+    }
+}
+
+/// The entry counts in README.md's table are the compiled tables' counts.
+#[test]
+fn readme_entry_counts_match_the_tables() {
+    use strum::IntoEnumIterator;
+    let readme =
+        std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/README.md")).unwrap();
+    for p in Provider::iter() {
+        let file = format!("(mappings/{})", p.file().rsplit('/').next().unwrap());
+        let row = readme
+            .lines()
+            .find(|l| l.starts_with('|') && l.contains(&file))
+            .unwrap_or_else(|| panic!("README has no table row for {file}"));
+        let shown: usize = row.split('|').nth(2).unwrap().trim().parse().unwrap();
+        let actual: usize = p.surfaces().into_iter().map(|s| p.entries(s).count()).sum();
+        assert_eq!(shown, actual, "README count for {p}");
+    }
+}
