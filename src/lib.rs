@@ -115,6 +115,21 @@ impl Provider {
         classify::surface_table(self, surface).map(|t| t.description)
     }
 
+    /// What the completeness of the provider's `surface` was checked against: the URLs (SDK
+    /// files at a commit, documentation pages) listed under `checked_against:` in its table, in
+    /// file order. Empty when the table does not say, or when `surface` is not the provider's.
+    ///
+    /// ```
+    /// use psp_status::{Provider, Surface};
+    /// for url in Provider::Stripe.checked_against(Surface::DeclineCode) {
+    ///     assert!(url.starts_with("https://") || url.starts_with("http://"));
+    /// }
+    /// assert!(Provider::Alma.checked_against(Surface::DeclineCode).is_empty());
+    /// ```
+    pub fn checked_against(self, surface: Surface) -> &'static [&'static str] {
+        classify::surface_table(self, surface).map_or(&[], |t| t.checked_against)
+    }
+
     /// Every entry of the provider's `surface`, in file order (exact, rules, default).
     ///
     /// ```

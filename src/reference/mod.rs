@@ -105,6 +105,8 @@ pub struct SurfaceSection {
     pub description: &'static str,
     /// Whether values match ASCII case-insensitively.
     pub case_insensitive: bool,
+    /// What the surface's completeness was checked against (URLs); empty when not stated.
+    pub checked_against: &'static [&'static str],
     /// Its entries in file order.
     pub entries: Vec<EntryView>,
 }
@@ -432,6 +434,7 @@ impl Reference {
                         anchor: format!("{}/{}", <&str>::from(provider), <&str>::from(surface)),
                         description: provider.surface_description(surface).unwrap_or_default(),
                         case_insensitive: provider.is_case_insensitive(surface),
+                        checked_against: provider.checked_against(surface),
                         entries: provider.entries(surface).map(EntryView::new).collect(),
                     })
                     .collect(),
