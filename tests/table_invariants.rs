@@ -300,3 +300,24 @@ fn readme_entry_counts_match_the_tables() {
         assert_eq!(shown, actual, "README count for {p}");
     }
 }
+
+/// Every Stripe and Checkout.com surface says what its completeness was checked against, and an
+/// SDK file named there is pinned to a commit.
+#[test]
+fn stripe_and_checkout_surfaces_say_what_they_were_checked_against() {
+    for p in [Provider::Stripe, Provider::Checkout] {
+        for s in p.surfaces() {
+            let list = p.checked_against(s);
+            assert!(!list.is_empty(), "{p}/{s}: no checked_against");
+            for url in list {
+                if let Some(rest) = url.strip_prefix("https://github.com/") {
+                    let rev = rest.split('/').nth(3).unwrap_or("");
+                    assert!(
+                        rev.len() == 40 && rev.bytes().all(|b| b.is_ascii_hexdigit()),
+                        "{p}/{s}: {url} is not pinned to a commit"
+                    );
+                }
+            }
+        }
+    }
+}
