@@ -3,7 +3,7 @@
 
 use crate::entry::Entry;
 use crate::hash::{bucket, finish, long_words, middle_eq, short_words, slot, start};
-use crate::{Operation, Surface};
+use crate::{Field, Operation, Surface};
 
 /// One slot of a perfect-hash table: the words `hash::hash_words` makes of its key, the key
 /// (ASCII-folded on insensitive surfaces) and its entry.
@@ -24,15 +24,17 @@ pub(crate) type RuleFn = fn(&[u8]) -> Option<&'static Entry>;
 pub(crate) struct ProviderInfo {
     pub(crate) name: &'static str,
     pub(crate) file: &'static str,
-    pub(crate) precedence: &'static [Surface],
-    /// The most specific surface (the validator guarantees one).
-    pub(crate) first: Surface,
-    pub(crate) tables: &'static [u16],
+    /// Most specific first (the validator guarantees at least one).
+    pub(crate) precedence: &'static [Field],
+    /// In file order.
+    pub(crate) fields: &'static [Field],
 }
 
 /// The compiled table of one surface of one provider (generated).
 #[derive(Debug)]
 pub(crate) struct SurfaceTable {
+    /// Whose table it is (read by the tests and `Debug`).
+    #[allow(dead_code)]
     pub(crate) surface: Surface,
     pub(crate) description: &'static str,
     /// What the surface's completeness was checked against (URLs), in file order.

@@ -1,6 +1,6 @@
 //! `psp-status reclassify` and `generate`, end to end through the binary, on small fixtures.
 
-use psp_status::{classify, resolve, Provider, Surface};
+use psp_status::{alma, classify, resolve, Provider};
 use std::collections::BTreeMap;
 use std::io::Write;
 use std::path::{Path, PathBuf};
@@ -47,8 +47,7 @@ fn read_csv(path: &Path) -> (Vec<String>, Vec<Vec<String>>) {
 
 fn expected(provider: &str, surface: &str, raw: &str) -> [String; 4] {
     let p: Provider = provider.parse().unwrap();
-    let su: Surface = surface.parse().unwrap();
-    let c = classify(p, su, raw);
+    let c = classify(p.field(surface).unwrap(), raw);
     [
         c.state.to_string(),
         c.code.to_string(),
@@ -240,12 +239,12 @@ fn signal_columns_follow_the_providers_precedence() {
     for row in &rows {
         let mut signals = vec![];
         if !row[1].is_empty() {
-            signals.push((Surface::Payment_State, row[1].as_str()));
+            signals.push((alma::PAYMENT_STATE, row[1].as_str()));
         }
         if !row[2].is_empty() {
-            signals.push((Surface::ErrorCode, row[2].as_str()));
+            signals.push((alma::ERROR_CODE, row[2].as_str()));
         }
-        let c = resolve(Provider::Alma, &signals);
+        let c = resolve(&signals);
         assert_eq!(row[3], c.state.to_string(), "{row:?}");
         assert_eq!(row[4], c.code.to_string(), "{row:?}");
         assert_eq!(row[6], c.matched.to_string(), "{row:?}");

@@ -2,7 +2,7 @@
 //! committed docs/reference.{md,html}, and the shopper messages' discretion.
 
 use psp_status::reference::{html, json, markdown, Reference, HTML_COMMAND, MARKDOWN_COMMAND};
-use psp_status::{classify, entries, Code, Entry, Lang, Provider, Surface, TABLE_VERSION};
+use psp_status::{alma, classify, entries, Code, Entry, Lang, Provider, TABLE_VERSION};
 use std::collections::{HashMap, HashSet};
 use std::path::Path;
 use std::process::{Command, Output};
@@ -44,7 +44,7 @@ fn ids(page: &str) -> HashMap<&str, usize> {
 
 #[test]
 fn explain_known_value_gives_meaning_state_retry_messages_action_and_source() {
-    let c = classify(Provider::Alma, Surface::Payment_State, "scored_maybe");
+    let c = classify(alma::PAYMENT_STATE, "scored_maybe");
     let e = c.entry().expect("scored_maybe is in the tables");
     let out = stdout(&cli(&["explain", "alma", "payment.state", "scored_maybe"]));
     for part in [
@@ -129,7 +129,7 @@ fn explain_in_french_gives_the_french_shopper_message() {
         "--lang",
         "fr",
     ]));
-    let code = classify(Provider::Alma, Surface::Payment_State, "scored_no").code;
+    let code = classify(alma::PAYMENT_STATE, "scored_no").code;
     assert!(out.contains("Tell the customer (fr)"), "{out}");
     assert!(out.contains(code.shopper_message(Lang::Fr)), "{out}");
     assert!(!out.contains(code.shopper_message(Lang::En)), "{out}");
@@ -194,8 +194,8 @@ fn markdown_has_one_anchored_row_per_entry_and_the_whole_taxonomy() {
         assert_eq!(ids.get(e.anchor()), Some(&1), "{}", e.anchor());
     }
     for p in Provider::iter() {
-        for s in p.surfaces() {
-            let a = format!("{}/{}", <&str>::from(p), <&str>::from(s));
+        for f in p.fields() {
+            let a = f.to_string();
             assert_eq!(ids.get(a.as_str()), Some(&1), "{a}");
         }
     }
@@ -330,8 +330,8 @@ fn html_fetches_nothing_and_links_only_to_sources_and_checked_against() {
     }
     let mut sources: HashSet<&str> = entries().map(|e| e.source).collect();
     for p in Provider::iter() {
-        for s in p.surfaces() {
-            sources.extend(p.checked_against(s));
+        for f in p.fields() {
+            sources.extend(f.checked_against());
         }
     }
     let mut rest = page.as_str();
@@ -526,7 +526,8 @@ fn reference_carries_the_compiled_checked_against() {
     let r = Reference::current();
     for p in &r.providers {
         for s in &p.surfaces {
-            assert_eq!(s.checked_against, p.provider.checked_against(s.surface));
+            let field = psp_status::Field::new(p.provider, s.surface).unwrap();
+            assert_eq!(s.checked_against, field.checked_against());
         }
     }
 }

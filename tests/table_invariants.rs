@@ -1,18 +1,18 @@
 //! Invariants of each provider's table, walked entry by entry through the public API
-//! (`Provider::surfaces`, `Provider::entries`): every entry is sourced by a web page, its
+//! (`Provider::fields`, `Field::entries`): every entry is sourced by a web page, its
 //! (state, code) pair is allowed by the taxonomy, its description is its own, and the provider
 //! still holds at least the vocabulary it was published with.
 
-use psp_status::{Matcher, Provider, Surface};
+use psp_status::{Field, Matcher, Provider};
 use std::collections::HashMap;
 
 /// What a surface's entries were checked against, for the count assertion.
 fn check_provider(provider: Provider, minimum: usize) {
-    let surfaces = provider.surfaces();
-    assert!(!surfaces.is_empty(), "{provider}: no surfaces");
+    let fields = provider.fields();
+    assert!(!fields.is_empty(), "{provider}: no surfaces");
     let mut total = 0;
-    for surface in surfaces {
-        total += check_surface(provider, surface);
+    for &field in fields {
+        total += check_surface(provider, field);
     }
     assert!(
         total >= minimum,
@@ -21,21 +21,18 @@ fn check_provider(provider: Provider, minimum: usize) {
 }
 
 /// Checks every entry of one surface and returns how many there are.
-fn check_surface(provider: Provider, surface: Surface) -> usize {
+fn check_surface(provider: Provider, field: Field) -> usize {
     // description (whitespace-normalised) -> raw values (lower-cased) that use it
     let mut seen: HashMap<String, (String, String)> = HashMap::new();
     let mut n = 0;
-    for e in provider.entries(surface) {
+    for e in field.entries() {
         n += 1;
         let at = format!("{} ({}:{})", e.anchor(), provider.file(), e.line);
         assert_eq!(
             e.provider, provider,
             "{at}: entry filed under another provider"
         );
-        assert_eq!(
-            e.surface, surface,
-            "{at}: entry filed under another surface"
-        );
+        assert_eq!(e.field(), field, "{at}: entry filed under another surface");
 
         let url = e.source;
         let rest = url
@@ -75,7 +72,7 @@ fn check_surface(provider: Provider, surface: Surface) -> usize {
             seen.insert(desc, (key, e.anchor().to_string()));
         }
     }
-    assert!(n > 0, "{provider}/{surface}: surface without entries");
+    assert!(n > 0, "{field}: surface without entries");
     n
 }
 
@@ -104,18 +101,18 @@ fn purse_entries_hold_the_invariants() {
 /// ERROR (a blind retry could charge twice).
 #[test]
 fn transport_failures_are_classified_on_purpose_for_every_provider() {
-    use psp_status::{classify, Code, Matched, State, Surface};
+    use psp_status::{classify, Code, Matched, State};
     use strum::IntoEnumIterator;
-    let http: Surface = "http_status".parse().unwrap();
-    let transport: Surface = "transport".parse().unwrap();
     for p in Provider::iter() {
+        let http = p.field("http_status").unwrap();
+        let transport = p.field("transport").unwrap();
         for status in [
             "400", "401", "402", "403", "404", "409", "422", "429", "500", "502", "503", "504",
         ] {
-            let c = classify(p, http, status);
+            let c = classify(http, status);
             assert_eq!(c.matched, Matched::Exact, "{p} http_status {status}");
         }
-        let c = classify(p, http, "429");
+        let c = classify(http, "429");
         assert_eq!(
             (c.state, c.code),
             (State::Pending, Code::RateLimited),
@@ -123,12 +120,12 @@ fn transport_failures_are_classified_on_purpose_for_every_provider() {
         );
         for status in ["500", "502", "503", "504", "599"] {
             assert_eq!(
-                classify(p, http, status).state,
+                classify(http, status).state,
                 State::Uncertain,
                 "{p} {status}"
             );
         }
-        let c = classify(p, transport, "timeout");
+        let c = classify(transport, "timeout");
         assert_eq!(
             (c.state, c.matched),
             (State::Uncertain, Matched::Exact),
@@ -146,8 +143,8 @@ fn transport_failures_are_classified_on_purpose_for_every_provider() {
 #[test]
 fn stripe_and_checkout_sdk_sources_are_pinned_to_a_commit() {
     for p in [Provider::Stripe, Provider::Checkout] {
-        for s in p.surfaces() {
-            for e in p.entries(s) {
+        for &f in p.fields() {
+            for e in f.entries() {
                 let Some(rest) = e.source.strip_prefix("https://github.com/") else {
                     continue;
                 };
@@ -168,9 +165,8 @@ fn stripe_and_checkout_sdk_sources_are_pinned_to_a_commit() {
 /// Every response-code entry and rule cites the page that lists the response codes.
 #[test]
 fn checkout_response_codes_cite_the_response_code_page() {
-    let rc: Surface = "response_code".parse().unwrap();
     let mut n = 0;
-    for e in Provider::Checkout.entries(rc) {
+    for e in psp_status::Field::from(psp_status::checkout::RESPONSE_CODE).entries() {
         n += 1;
         assert!(
             e.source.ends_with("/codes/api-response-codes"),
@@ -188,7 +184,7 @@ fn checkout_response_codes_cite_the_response_code_page() {
 fn outcome_free_fields_rank_after_the_fields_carrying_their_outcome() {
     use psp_status::State;
     let rank = |p: Provider, name: &str| {
-        let s: Surface = name.parse().unwrap();
+        let s = p.field(name).unwrap();
         p.precedence()
             .iter()
             .position(|x| *x == s)
@@ -222,9 +218,9 @@ fn outcome_free_fields_rank_after_the_fields_carrying_their_outcome() {
         ),
     ];
     for (p, free, carriers) in pairs {
-        let s: Surface = free.parse().unwrap();
+        let s = p.field(free).unwrap();
         if *free != "outcome.reason" {
-            for e in p.entries(s) {
+            for e in s.entries() {
                 assert_eq!(
                     e.state,
                     State::Uncertain,
@@ -246,33 +242,32 @@ fn outcome_free_fields_rank_after_the_fields_carrying_their_outcome() {
 /// answers with the response code when there is one, else with the flag: never with the type.
 #[test]
 fn checkout_action_resolves_from_approved_and_response_code_for_every_value() {
-    use psp_status::{classify, resolve, Matcher};
-    let c = Provider::Checkout;
-    let ty: Surface = "action.type".parse().unwrap();
-    let ap: Surface = "action.approved".parse().unwrap();
-    let rc: Surface = "response_code".parse().unwrap();
-    let exact = |s: Surface| {
-        c.entries(s)
+    use psp_status::{checkout, classify, resolve, Matcher};
+    let ty = checkout::ACTION_TYPE;
+    let ap = checkout::ACTION_APPROVED;
+    let rc = checkout::RESPONSE_CODE;
+    let exact = |f: Field| {
+        f.entries()
             .filter_map(|e| match e.matcher {
                 Matcher::Exact(r) => Some(r),
                 _ => None,
             })
             .collect::<Vec<_>>()
     };
-    let (types, flags, codes) = (exact(ty), exact(ap), exact(rc));
+    let (types, flags, codes) = (exact(ty.into()), exact(ap.into()), exact(rc.into()));
     assert!(types.len() >= 7 && flags.len() == 2 && codes.len() > 250);
     for t in &types {
         for f in &flags {
-            let want = classify(c, ap, f);
-            let got = resolve(c, &[(ty, t), (ap, f)]);
+            let want = classify(ap, f);
+            let got = resolve(&[(ty, t), (ap, f)]);
             assert_eq!(
-                (got.state, got.code, got.surface),
-                (want.state, want.code, ap),
+                (got.state, got.code, got.field()),
+                (want.state, want.code, Field::from(ap)),
                 "{t} {f}"
             );
             for code in &codes {
-                let want = classify(c, rc, code);
-                let got = resolve(c, &[(ty, t), (ap, f), (rc, code)]);
+                let want = classify(rc, code);
+                let got = resolve(&[(ty, t), (ap, f), (rc, code)]);
                 assert_eq!(
                     (got.state, got.code),
                     (want.state, want.code),
@@ -296,7 +291,7 @@ fn readme_entry_counts_match_the_tables() {
             .find(|l| l.starts_with('|') && l.contains(&file))
             .unwrap_or_else(|| panic!("README has no table row for {file}"));
         let shown: usize = row.split('|').nth(2).unwrap().trim().parse().unwrap();
-        let actual: usize = p.surfaces().into_iter().map(|s| p.entries(s).count()).sum();
+        let actual: usize = p.fields().iter().map(|f| f.entries().count()).sum();
         assert_eq!(shown, actual, "README count for {p}");
     }
 }
@@ -306,8 +301,8 @@ fn readme_entry_counts_match_the_tables() {
 #[test]
 fn stripe_and_checkout_surfaces_say_what_they_were_checked_against() {
     for p in [Provider::Stripe, Provider::Checkout] {
-        for s in p.surfaces() {
-            let list = p.checked_against(s);
+        for &s in p.fields() {
+            let list = s.checked_against();
             assert!(!list.is_empty(), "{p}/{s}: no checked_against");
             for url in list {
                 if let Some(rest) = url.strip_prefix("https://github.com/") {

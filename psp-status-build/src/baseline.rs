@@ -6,7 +6,7 @@
 //! matching entry in `psp_status::entries()` and how it matched (`None` when unmapped), and
 //! expects `Provider`, `Surface` and `Matched` of psp-status in scope.
 
-use crate::codegen::{camel, surface_ident};
+use crate::codegen::{camel, surface_idents};
 use crate::tables::{MatcherSpec, SurfaceSpec, Tables};
 use std::fmt::Write;
 
@@ -23,13 +23,18 @@ pub fn generate_match(t: &Tables) -> String {
     let mut bodies = String::new();
     let mut position = 0usize;
     let mut table_no = 0usize;
+    let idents = surface_idents(
+        t.providers
+            .iter()
+            .flat_map(|p| p.surfaces.iter().map(|s| s.name.as_str())),
+    );
     for p in &t.providers {
         for s in &p.surfaces {
             writeln!(
                 dispatch,
                 "        (Provider::{}, Surface::{}) => t{table_no}(raw),",
                 camel(&p.id),
-                surface_ident(&s.name)
+                idents[s.name.as_str()]
             )
             .unwrap();
             surface_fn(&mut bodies, table_no, position, s);

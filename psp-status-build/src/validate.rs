@@ -774,26 +774,46 @@ fn validate_outcome(
     })
 }
 
-/// Surface names become Rust identifiers: two names must not collide.
+/// Surface names become Rust identifiers (a `Surface` variant, a constant in the provider's
+/// module): two names must not collide.
 fn check_surface_identifiers(tables: &Tables, diags: &mut Vec<Diagnostic>) {
-    let mut seen: HashMap<String, &str> = HashMap::new();
+    let all = tables
+        .providers
+        .iter()
+        .flat_map(|p| p.surfaces.iter().map(|s| s.name.as_str()));
+    let mut problems = collisions(&crate::codegen::surface_idents(all));
     for p in &tables.providers {
-        for s in &p.surfaces {
-            let ident = crate::codegen::surface_ident(&s.name);
-            match seen.get(&ident) {
-                Some(other) if *other != s.name => diags.push(Diagnostic::new(
-                    &p.path,
-                    0,
-                    0,
-                    format!(
-                        "surface `{}` and surface `{other}` both become the identifier {ident}: rename one",
-                        s.name
-                    ),
-                )),
-                _ => {
-                    seen.insert(ident, &s.name);
-                }
+        let own = p.surfaces.iter().map(|s| s.name.as_str());
+        problems.extend(collisions(&crate::codegen::surface_consts(own)));
+    }
+    for (a, b, ident) in problems {
+        let path = tables
+            .providers
+            .iter()
+            .find(|p| p.surfaces.iter().any(|s| s.name == a))
+            .map_or_else(String::new, |p| p.path.clone());
+        diags.push(Diagnostic::new(
+            &path,
+            0,
+            0,
+            format!(
+                "surface `{a}` and surface `{b}` both become the identifier {ident}: rename one"
+            ),
+        ));
+    }
+}
+
+/// Pairs of names given the same identifier.
+fn collisions(idents: &std::collections::BTreeMap<&str, String>) -> Vec<(String, String, String)> {
+    let mut seen: HashMap<&str, &str> = HashMap::new();
+    let mut out = Vec::new();
+    for (name, ident) in idents {
+        match seen.get(ident.as_str()) {
+            Some(other) => out.push((name.to_string(), other.to_string(), ident.clone())),
+            None => {
+                seen.insert(ident, name);
             }
         }
     }
+    out
 }

@@ -13,8 +13,8 @@ pub fn classify(
     json: bool,
 ) -> Result<ExitCode, CliError> {
     let provider = names::provider(provider)?;
-    let surface = names::surface(provider, surface)?;
-    let c = psp_status::classify(provider, surface, raw);
+    let field = names::field(provider, surface)?;
+    let c = psp_status::classify(field, raw);
     if json {
         emit(&to_json(
             &serde_json::to_value(c).expect("a classification serializes"),
@@ -35,12 +35,14 @@ pub fn resolve(provider: &str, signals: &[String], json: bool) -> Result<ExitCod
                 "signal `{s}` is not SURFACE=RAW (e.g. payment_intent.status=requires_payment_method)"
             )));
         };
-        parsed.push((names::surface(provider, surface)?, raw));
+        parsed.push((names::field(provider, surface)?, raw));
     }
-    let winner = psp_status::resolve(provider, &parsed);
+    let winner = provider
+        .resolve(&parsed)
+        .map_err(|e| CliError::Usage(e.to_string()))?;
     let each: Vec<Classification<'_>> = parsed
         .iter()
-        .map(|(s, r)| psp_status::classify(provider, *s, r))
+        .map(|(f, r)| psp_status::classify(*f, r))
         .collect();
     if json {
         let mut v = serde_json::to_value(winner).expect("a classification serializes");

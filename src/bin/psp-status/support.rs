@@ -70,8 +70,8 @@ pub struct ReferenceArgs {
 
 pub fn explain(a: &ExplainArgs) -> Result<ExitCode, CliError> {
     let provider = names::provider(&a.provider)?;
-    let surface = names::surface(provider, &a.surface)?;
-    let x = Explanation::of(provider, surface, &a.raw, a.lang.into());
+    let field = names::field(provider, &a.surface)?;
+    let x = Explanation::of(field, &a.raw, a.lang.into());
     if a.json {
         let mut text = serde_json::to_string_pretty(&x).expect("an explanation serializes");
         text.push('\n');

@@ -612,7 +612,7 @@ fn plan(args: &Args) -> Result<Plan, CliError> {
     };
     let surface_named = |name: &str| -> Result<Surface, CliError> {
         match fixed_provider {
-            Some(p) => names::surface(p, name),
+            Some(p) => names::field(p, name).map(|f| f.surface()),
             None => name.parse::<Surface>().map_err(|_| {
                 CliError::Usage(format!(
                     "unknown surface `{name}` (no provider has it; `psp-status validate --json` lists them)"
