@@ -573,8 +573,11 @@ fn checkout_response_code() {
     // An alphanumeric soft decline not in the list: the 20 prefix rule answers.
     by_rule(C, "response_code", "2000A", Error, RejectedBank);
     by_rule(C, "response_code", "44999", Error, RejectedByRiskChecks);
-    // No source describes 45000-49999 or 11000-19999: unmapped, never a guessed approval.
-    for raw in ["45000", "49999", "11000", "19999"] {
+    // No source describes 11000-19999, 21000-29999, 31000-39999, 45000-49999 or 51000-59999:
+    // unmapped, never a guessed approval or decline.
+    for raw in [
+        "11000", "19999", "21000", "31000", "39999", "45000", "49999", "51000",
+    ] {
         let c = classify(field(C, "response_code"), raw);
         assert_eq!((c.matched, c.code), (Matched::Unmapped, Unmapped), "{raw}");
     }
