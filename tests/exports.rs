@@ -144,24 +144,16 @@ fn the_reference_lists_the_accepted_spellings() {
     assert!(md.contains("Named `stripe` (any case)"));
 }
 
-/// A finance team's export: four providers under the names the export uses, one `status`
-/// column meaning a different surface per provider, blank cells, garbage rows, a BOM, CRLF.
-const MIXED: &str = "\u{feff}id,created,amount,currency,psp,status,failure_code,decline_code\r\n\
-    1,2026-11-01,10.00,EUR,Stripe,succeeded,,\r\n\
-    2,2026-11-01,12.00,EUR,Checkout.com,Declined,20051,\r\n\
-    3,2026-11-01,99.90,EUR,ALMA,paid,,\r\n\
-    4,2026-11-02,5.00,EUR,Purse,ERROR,REJECTED_BANK,\r\n\
-    5,2026-11-02,7.50,USD,stripe,requires_payment_method,card_declined,insufficient_funds\r\n\
-    6,2026-11-02,8.00,EUR,checkout.com,Captured,,\r\n\
-    7,2026-11-03,150.00,EUR,Alma,scored_no,validation_error,\r\n\
-    8,2026-11-03,3.00,EUR,STRIPE,requires_payment_method,,do_not_honor\r\n\
-    9,2026-11-03,4.00,EUR,Checkout.com,,20005,\r\n\
-    10,2026-11-04,1.00,EUR,Stripe,,,\r\n\
-    11,2026-11-04,2.00,EUR,Adyen,Authorised,,\r\n\
-    12,2026-11-04,2.50,EUR,Checkout.com,Pending\r\n\
-    13,2026-11-05,6.00,EUR,PURSE,SUCCESS,SUCCEEDED,\r\n\
-    14,2026-11-05,6.50,EUR,Stripe,made_up_status,,\r\n\
-    15,2026-11-05,9.00,EUR,CHECKOUT,Pending,10000,\r\n";
+/// A finance team's export (examples/mixed-export.csv, the worked example of
+/// docs/reclassify.md): four providers under the names the export uses, one `status` column
+/// meaning a different surface per provider, blank cells, garbage rows, a BOM, CRLF.
+fn mixed() -> String {
+    std::fs::read_to_string(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/examples/mixed-export.csv"
+    ))
+    .unwrap()
+}
 
 /// [provider, status surface, failure surface] as the export means them.
 const MEANING: [(&str, &str, &str); 4] = [
@@ -202,7 +194,9 @@ fn scalar(psp: &str, status: &str, failure: &str, decline: &str) -> Option<(Stri
 #[test]
 fn a_mixed_provider_export_is_classified_in_one_run() {
     let dir = tempfile::tempdir().unwrap();
-    let input = write(dir.path(), "export.csv", MIXED);
+    let text = mixed();
+    assert!(text.starts_with('\u{feff}') && text.contains("\r\n"));
+    let input = write(dir.path(), "export.csv", &text);
     let out = dir.path().join("out.csv");
     let report = dir.path().join("report.json");
     let mut args = vec![
@@ -229,7 +223,7 @@ fn a_mixed_provider_export_is_classified_in_one_run() {
     let mut expected_ids = vec![];
     let mut expected_rows = vec![];
     let mut expected_rejects = vec![];
-    for line in MIXED.trim_start_matches('\u{feff}').lines().skip(1) {
+    for line in text.trim_start_matches('\u{feff}').lines().skip(1) {
         let cells: Vec<&str> = line.split(',').collect();
         if cells.len() != 8 {
             expected_rejects.push(cells[0].to_string());
@@ -717,4 +711,73 @@ fn a_misspelt_json_key_is_a_usage_error_and_writes_nothing() {
         .map(|e| e.unwrap().file_name())
         .collect();
     assert_eq!(left, ["intents.jsonl"], "nothing written: {left:?}");
+}
+
+/// The block opened by `tag` in `from`, and what follows it.
+fn block<'a>(from: &'a str, tag: &str) -> (String, &'a str) {
+    let start = from.find(tag).expect("a block") + tag.len();
+    let end = from[start..].find("\n```").unwrap() + start;
+    (from[start..end].to_string(), &from[end + 4..])
+}
+
+/// The first ```sh block of `section` in `doc` and the ```text block after it.
+fn doc_blocks(doc: &str, section: &str) -> (String, String) {
+    let at = doc.find(section).expect("the section exists");
+    let rest = &doc[at..];
+    let (sh, rest) = block(rest, "```sh\n");
+    let (text, _) = block(rest, "```text\n");
+    (sh, text)
+}
+
+#[test]
+fn the_docs_worked_mixed_export_example_is_what_the_commands_print() {
+    let root = env!("CARGO_MANIFEST_DIR");
+    let doc = std::fs::read_to_string(format!("{root}/docs/reclassify.md")).unwrap();
+    let (sh, text) = doc_blocks(&doc, "## Worked example: a mixed-provider export");
+    let dir = tempfile::tempdir().unwrap();
+    let tmp = format!("{}/", s(dir.path()));
+    let bin_dir = Path::new(BIN).parent().unwrap();
+    let out = Command::new("bash")
+        .args([
+            "-euo",
+            "pipefail",
+            "-c",
+            &format!("exec 2>&1\n{}", sh.replace("/tmp/", &tmp)),
+        ])
+        .current_dir(root)
+        .env(
+            "PATH",
+            format!("{}:{}", s(bin_dir), std::env::var("PATH").unwrap()),
+        )
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stdout)
+    );
+    let got = String::from_utf8(out.stdout).unwrap();
+    let want = text.replace("/tmp/", &tmp);
+    let (got, want): (Vec<&str>, Vec<&str>) = (got.lines().collect(), want.lines().collect());
+    assert!(got[0].starts_with("reclassified examples/mixed-export.csv in "));
+    assert_eq!(
+        got[1..],
+        want[1..],
+        "docs/reclassify.md's worked example is stale"
+    );
+
+    // What the text says of row 5 is what `resolve` answers.
+    let r = ok(&[
+        "resolve",
+        "stripe",
+        "payment_intent.status=requires_payment_method",
+        "error.code=card_declined",
+        "decline_code=insufficient_funds",
+        "--json",
+    ]);
+    let v: serde_json::Value = serde_json::from_slice(&r.stdout).unwrap();
+    assert_eq!(
+        (v["state"].as_str(), v["code"].as_str()),
+        (Some("ERROR"), Some("INSUFFICIENT_FUNDS"))
+    );
 }
