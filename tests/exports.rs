@@ -781,3 +781,95 @@ fn the_docs_worked_mixed_export_example_is_what_the_commands_print() {
         (Some("ERROR"), Some("INSUFFICIENT_FUNDS"))
     );
 }
+
+mod kernel_vs_scalar {
+    use proptest::prelude::*;
+    use psp_status::batch::{classify_columns, Batch, Given, Names, Outcome, Reason, Signal};
+    use psp_status::{Field, Provider, Surface};
+    use strum::IntoEnumIterator;
+
+    /// Provider names as cells may spell them, and values: real entries, near misses, junk.
+    fn names() -> Vec<&'static str> {
+        vec!["stripe", "Checkout.com", "ALMA", "purse", "acme", ""]
+    }
+
+    fn values(field: Field) -> Vec<String> {
+        let mut v: Vec<String> = field.entries().take(6).map(|e| e.pattern()).collect();
+        v.extend(["".to_string(), "zz_unknown".to_string()]);
+        v
+    }
+
+    proptest! {
+        /// Whatever the signals (qualified or not) and the rows, each row is either classified
+        /// as the scalar `resolve` of the signals that apply to its provider and are not
+        /// empty, or rejected for the reason that says why none does.
+        #[test]
+        fn qualified_signals_agree_with_scalar_resolve(
+            spec in proptest::collection::vec((0usize..4, 0usize..64, any::<bool>()), 1..5),
+            rows in proptest::collection::vec((0usize..6, proptest::collection::vec(0usize..8, 5)), 1..40),
+        ) {
+            let providers: Vec<Provider> = Provider::iter().collect();
+            // Each signal: a surface of some provider, qualified (only that provider) or not.
+            let signals: Vec<(Surface, Option<Provider>, Field)> = spec
+                .iter()
+                .map(|&(p, s, qualified)| {
+                    let fields = providers[p].fields();
+                    let f = fields[s % fields.len()];
+                    (f.surface(), qualified.then_some(f.provider()), f)
+                })
+                .collect();
+            let names = names();
+            let prov: Vec<&[u8]> = rows.iter().map(|(p, _)| names[*p].as_bytes()).collect();
+            let cols: Vec<Vec<String>> = signals
+                .iter()
+                .enumerate()
+                .map(|(i, (_, _, f))| {
+                    let vals = values(*f);
+                    rows.iter().map(|(_, v)| vals[v[i] % vals.len()].clone()).collect()
+                })
+                .collect();
+            let cols_b: Vec<Vec<&[u8]>> =
+                cols.iter().map(|c| c.iter().map(|s| s.as_bytes()).collect()).collect();
+            let batch = Batch {
+                provider: Given::Column(&prov[..]),
+                signals: signals
+                    .iter()
+                    .zip(&cols_b)
+                    .map(|((s, only, _), c)| Signal { surface: Given::Fixed(*s), raw: &c[..], only: *only })
+                    .collect(),
+                empty_is_absent: true,
+            };
+            let mut out = Vec::new();
+            classify_columns(&batch, &mut Names::default(), &mut out);
+            prop_assert_eq!(out.len(), rows.len());
+            for (r, o) in out.iter().enumerate() {
+                let Ok(p) = names[rows[r].0].parse::<Provider>() else {
+                    prop_assert!(matches!(o, Outcome::Rejected(Reason::MissingProvider | Reason::UnknownProvider)));
+                    continue;
+                };
+                let applicable: Vec<(Field, &str)> = signals
+                    .iter()
+                    .enumerate()
+                    .filter(|(_, (s, only, _))| only.is_none_or(|q| q == p) && Field::new(p, *s).is_ok())
+                    .map(|(i, (s, _, _))| (Field::new(p, *s).unwrap(), cols[i][r].as_str()))
+                    .collect();
+                let given: Vec<(Field, &str)> =
+                    applicable.iter().copied().filter(|(_, v)| !v.is_empty()).collect();
+                match o {
+                    Outcome::Classified(v) => {
+                        let c = p.resolve(&given).unwrap();
+                        prop_assert_eq!((v.state, v.code, v.matched), (c.state, c.code, c.matched));
+                    }
+                    Outcome::Rejected(Reason::NoSignalFor(q)) => {
+                        prop_assert!(applicable.is_empty());
+                        prop_assert_eq!(*q, p);
+                    }
+                    Outcome::Rejected(Reason::NoSignal) => {
+                        prop_assert!(!applicable.is_empty() && given.is_empty());
+                    }
+                    other => prop_assert!(false, "unexpected {:?}", other),
+                }
+            }
+        }
+    }
+}
