@@ -766,6 +766,33 @@ fn the_docs_worked_mixed_export_example_is_what_the_commands_print() {
         "docs/reclassify.md's worked example is stale"
     );
 
+    // The same mapping as a --columns file gives the same output (the section's second
+    // block, run after the first: it compares with the first's output).
+    let at = doc
+        .find("## Worked example: a mixed-provider export")
+        .unwrap();
+    let rest = &doc[at..];
+    let (_, rest) = block(rest, "```sh\n");
+    let (_, rest) = block(rest, "```text\n");
+    let (sh2, rest) = block(rest, "```sh\n");
+    let (text2, _) = block(rest, "```text\n");
+    assert!(sh2.contains("--columns examples/mixed-export.columns"));
+    let out = Command::new("bash")
+        .args(["-euo", "pipefail", "-c", &sh2.replace("/tmp/", &tmp)])
+        .current_dir(root)
+        .env(
+            "PATH",
+            format!("{}:{}", s(bin_dir), std::env::var("PATH").unwrap()),
+        )
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert_eq!(String::from_utf8(out.stdout).unwrap().trim(), text2.trim());
+
     // What the text says of row 5 is what `resolve` answers.
     let r = ok(&[
         "resolve",
@@ -871,5 +898,33 @@ mod kernel_vs_scalar {
                 }
             }
         }
+    }
+}
+
+#[test]
+fn a_columns_file_that_cannot_be_used_is_a_usage_error() {
+    let dir = tempfile::tempdir().unwrap();
+    let input = write(dir.path(), "in.csv", "psp,status\nstripe,succeeded\n");
+    let out = dir.path().join("out.csv");
+    let empty = write(dir.path(), "empty.columns", "# nothing\n\n");
+    let bad = write(
+        dir.path(),
+        "bad.columns",
+        "stripe:no.such.surface = status\n",
+    );
+    let missing = dir.path().join("missing.columns");
+    for f in [&empty, &bad, &missing] {
+        let r = run(&[
+            "reclassify",
+            s(&input),
+            "-o",
+            s(&out),
+            "--provider-column",
+            "psp",
+            "--columns",
+            s(f),
+        ]);
+        assert_eq!(r.status.code(), Some(2), "{f:?}");
+        assert!(!out.exists());
     }
 }

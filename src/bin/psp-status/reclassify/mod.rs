@@ -97,6 +97,10 @@ pub struct Args {
         conflicts_with_all = ["surface_column", "raw_column"]
     )]
     pub signals: Vec<String>,
+    /// A file of signals, one `[PROVIDER:]SURFACE=COLUMN` per line (`#` starts a comment line):
+    /// the column mapping of an export used every month. Adds to `--signal`.
+    #[arg(long, value_name = "FILE", conflicts_with_all = ["surface", "surface_column", "raw_column"])]
+    pub columns: Option<PathBuf>,
     /// Strip ASCII whitespace (spaces, tabs, CR, LF, FF) around the provider, surface and signal
     /// values before classifying (`"pending "` reads as `pending`). Output rows keep their
     /// bytes.
@@ -830,19 +834,23 @@ fn plan(args: &Args) -> Result<Plan, CliError> {
         }
     };
     let mut signals: Vec<(Src<Surface>, usize, Option<Provider>)> = Vec::new();
-    if args.signals.is_empty() {
+    let mut given = args.signals.clone();
+    if let Some(path) = &args.columns {
+        given.splice(0..0, column_file(path)?);
+    }
+    if given.is_empty() {
         let surface = match &args.surface {
             Some(s) => Src::Fixed(surface_named(s)?),
             None => Src::Slot(slot(&args.surface_column)),
         };
         signals.push((surface, slot(&args.raw_column), None));
     } else {
-        if args.signals.len() > MAX_SIGNALS {
+        if given.len() > MAX_SIGNALS {
             return Err(CliError::Usage(format!(
                 "at most {MAX_SIGNALS} --signal columns"
             )));
         }
-        for s in &args.signals {
+        for s in &given {
             let (surface, only, column) = parse_signal(s, fixed_provider)?;
             // Two signals of one surface that could apply to the same row: which one counts?
             let twice = signals.iter().any(|(t, _, o)| {
@@ -864,6 +872,30 @@ fn plan(args: &Args) -> Result<Plan, CliError> {
         signals,
         trim: args.trim,
     })
+}
+
+/// The signals of a `--columns` file: one `[PROVIDER:]SURFACE=COLUMN` per line, spaces around
+/// the `=` allowed; blank lines and lines starting with `#` are skipped.
+fn column_file(path: &Path) -> Result<Vec<String>, CliError> {
+    let text = std::fs::read_to_string(path).map_err(|e| {
+        CliError::Usage(format!("--columns {}: cannot read it: {e}", path.display()))
+    })?;
+    let signals: Vec<String> = text
+        .lines()
+        .map(str::trim)
+        .filter(|l| !l.is_empty() && !l.starts_with('#'))
+        .map(|l| match l.split_once('=') {
+            Some((a, b)) => format!("{}={}", a.trim(), b.trim()),
+            None => l.to_string(),
+        })
+        .collect();
+    if signals.is_empty() {
+        return Err(CliError::Usage(format!(
+            "--columns {}: no signal in it (one [PROVIDER:]SURFACE=COLUMN per line)",
+            path.display()
+        )));
+    }
+    Ok(signals)
 }
 
 /// Reads `[PROVIDER:]SURFACE=COLUMN`: the surface, the provider it is limited to, the column.
