@@ -44,12 +44,30 @@ impl Diagnostic {
     }
 }
 
+/// Prints `path:line:column: message`. Control characters (from the file's values, or its
+/// name) are escaped as Rust escapes them (`\u{1b}`, `\n`), so that a table can never send
+/// terminal escape sequences to whoever reads the errors.
+///
+/// ```
+/// let d = psp_status_build::Diagnostic::new("a.yaml", 3, 5, "unknown key `\u{1b}[2Jx`");
+/// assert_eq!(d.to_string(), "a.yaml:3:5: unknown key `\\u{1b}[2Jx`");
+/// ```
 impl fmt::Display for Diagnostic {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(
-            f,
-            "{}:{}:{}: {}",
-            self.path, self.line, self.column, self.message
-        )
+        write_escaped(f, &self.path)?;
+        write!(f, ":{}:{}: ", self.line, self.column)?;
+        write_escaped(f, &self.message)
     }
+}
+
+/// `text` with its control characters escaped.
+fn write_escaped(f: &mut fmt::Formatter<'_>, text: &str) -> fmt::Result {
+    for c in text.chars() {
+        if c.is_control() {
+            write!(f, "{}", c.escape_debug())?;
+        } else {
+            write!(f, "{c}")?;
+        }
+    }
+    Ok(())
 }
