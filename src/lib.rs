@@ -33,6 +33,8 @@ mod entry;
 mod field;
 mod generated;
 mod hash;
+#[cfg(feature = "cli")]
+pub mod readers;
 pub mod reference;
 mod table;
 mod taxonomy;
