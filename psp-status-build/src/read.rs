@@ -460,7 +460,7 @@ mod tests {
         .provider(Some(&root));
         assert!(file.is_some() && diags.is_empty(), "{diags:?}");
 
-        fn sorted<'a>(mut v: Vec<&'a str>) -> Vec<&'a str> {
+        fn sorted(mut v: Vec<&str>) -> Vec<&str> {
             v.sort_unstable();
             v.dedup();
             v
