@@ -703,3 +703,31 @@ proptest::proptest! {
         }
     }
 }
+
+#[test]
+fn control_characters_of_a_table_never_reach_the_terminal() {
+    // A double-quoted YAML key may hold any character, ESC included.
+    let broken = GOOD.replace(
+        "        description: Collected.",
+        "        description: Collected.\n        \"\\e[2J\\e]0;pwned\\a\": 1",
+    );
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("taxonomy.yaml"), TAXONOMY).unwrap();
+    std::fs::write(dir.path().join("acme.yaml"), broken).unwrap();
+    let out = Command::new(env!("CARGO_BIN_EXE_psp-status"))
+        .arg("validate")
+        .arg(dir.path())
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let stderr = String::from_utf8(out.stderr).unwrap();
+    assert!(
+        !stderr.chars().any(|c| c.is_control() && c != '\n'),
+        "{stderr:?}"
+    );
+    assert!(
+        stderr
+            .contains("acme.yaml:15:9: unknown key `\\u{1b}[2J\\u{1b}]0;pwned\\u{7}` in an entry"),
+        "{stderr}"
+    );
+}

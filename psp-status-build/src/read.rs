@@ -424,6 +424,70 @@ fn edit_distance(a: &str, b: &str) -> usize {
 mod tests {
     use super::*;
 
+    /// The keys of every mapping at `path` (a list of keys and `*` for "every item").
+    fn keys_at<'n>(node: &'n Node, path: &[&str], out: &mut Vec<&'n str>) {
+        match (path.split_first(), &node.kind) {
+            (None, Kind::Map(pairs)) => out.extend(pairs.iter().filter_map(|(k, _)| k.as_str())),
+            (Some((&"*", rest)), Kind::Seq(items)) => {
+                items.iter().for_each(|i| keys_at(i, rest, out))
+            }
+            (Some((key, rest)), Kind::Map(pairs)) => pairs
+                .iter()
+                .filter(|(k, _)| k.as_str() == Some(key))
+                .for_each(|(_, v)| keys_at(v, rest, out)),
+            _ => {}
+        }
+    }
+
+    /// mappings/README.md's example provider file uses exactly the keys the reader knows, so
+    /// that "keys not listed here are errors" stays true both ways.
+    #[test]
+    fn the_documented_format_lists_every_key_the_reader_knows() {
+        let readme = include_str!("../../mappings/README.md");
+        let block = readme
+            .split("## Format of a provider file\n\n```yaml\n")
+            .nth(1)
+            .and_then(|rest| rest.split("\n```").next())
+            .expect("mappings/README.md has the format block");
+        let doc = crate::yaml::parse(block);
+        assert!(doc.errors.is_empty(), "{:?}", doc.errors);
+        let root = doc.root.expect("a mapping");
+        let mut diags = Vec::new();
+        let file = Reader {
+            path: "README",
+            diags: &mut diags,
+        }
+        .provider(Some(&root));
+        assert!(file.is_some() && diags.is_empty(), "{diags:?}");
+
+        fn sorted(mut v: Vec<&str>) -> Vec<&str> {
+            v.sort_unstable();
+            v.dedup();
+            v
+        }
+        let used = |paths: &[&[&str]]| {
+            let mut out = Vec::new();
+            for p in paths {
+                keys_at(&root, p, &mut out);
+            }
+            sorted(out)
+        };
+        assert_eq!(used(&[&[]]), sorted(PROVIDER_KEYS.to_vec()));
+        assert_eq!(used(&[&["surfaces", "*"]]), sorted(SURFACE_KEYS.to_vec()));
+        assert_eq!(
+            used(&[
+                &["surfaces", "*", "entries", "*"],
+                &["surfaces", "*", "rules", "*"],
+                &["surfaces", "*", "default"],
+            ]),
+            sorted(OUTCOME_KEYS.to_vec())
+        );
+        assert_eq!(
+            used(&[&["surfaces", "*", "rules", "*", "range"]]),
+            sorted(RANGE_KEYS.to_vec())
+        );
+    }
+
     #[test]
     fn typos_get_a_suggestion_and_strangers_do_not() {
         assert_eq!(closest("descripton", OUTCOME_KEYS), Some("description"));
