@@ -298,10 +298,17 @@ pub fn classify_bytes(field: impl Into<Field>, raw: &[u8]) -> Classification<'_>
 
 /// Resolves several signals of one response (e.g. a status and a decline code) into one answer.
 ///
-/// The provider's precedence (most specific surface first) picks the first signal that matched
-/// an exact entry or a rule; failing that, the first that fell to a surface default; failing
-/// that, the most specific unmapped one. With no signals at all the answer is unmapped on the
-/// provider's most specific surface with an empty raw value.
+/// **Precedence.** A signal whose surface is more specific (earlier in the provider's
+/// [`precedence`](Provider::precedence)) and that matched anything (an exact entry, a rule or
+/// the surface's default) outranks every signal on a less specific surface, however those
+/// matched. Unmapped signals rank after all matched ones, most specific first. Between two
+/// signals on the same surface, the one that matched, then the earlier one, wins. With no
+/// signals at all the answer is unmapped on the provider's most specific surface with an empty
+/// raw value.
+///
+/// So a Stripe decline code the tables do not list (it takes the `decline_code` default, a
+/// bank decline) still outranks `payment_intent.status=requires_payment_method`, which alone
+/// would say the customer has to act.
 ///
 /// The signals are one provider's fields (`stripe::DECLINE_CODE`, …), so two providers cannot
 /// be mixed; for names known only at run time use [`Provider::resolve`].
@@ -313,6 +320,12 @@ pub fn classify_bytes(field: impl Into<Field>, raw: &[u8]) -> Classification<'_>
 ///     (stripe::DECLINE_CODE, "insufficient_funds"),
 /// ]);
 /// assert_eq!((c.state, c.code), (State::Error, Code::InsufficientFunds));
+///
+/// let unknown = resolve(&[
+///     (stripe::PAYMENT_INTENT_STATUS, "requires_payment_method"),
+///     (stripe::DECLINE_CODE, "a_code_stripe_adds_later"),
+/// ]);
+/// assert_eq!((unknown.state, unknown.code), (State::Error, Code::RejectedBank));
 /// ```
 #[inline]
 pub fn resolve<'a, F: ProviderField>(signals: &[(F, &'a str)]) -> Classification<'a> {
@@ -396,26 +409,22 @@ pub(crate) fn resolve_surfaces<'a>(
     pick(provider, signals.len(), |i| signals[i])
 }
 
-/// The best of `n` signals: lower (match class, precedence rank) wins, ties keep the earlier
-/// signal. Only the winner becomes a [`Classification`].
+/// The best of `n` signals under [`resolve`]'s rule: lower (unmapped, precedence rank) wins,
+/// ties keep the earlier signal. Only the winner becomes a [`Classification`].
 #[inline(always)]
 fn pick<'a>(
     provider: Provider,
     n: usize,
     signal: impl Fn(usize) -> (Surface, &'a [u8]),
 ) -> Classification<'a> {
-    // (key, signal index, what it found); key = class << 8 | rank, class 0 exact or rule,
-    // 1 default, 2 unmapped; a surface the provider does not have ranks after all of its own.
+    // (key, signal index, what it found); key = unmapped << 8 | rank: any match (exact, rule
+    // or default) on a more specific surface beats everything on a less specific one.
     let mut best: Option<(u32, usize, Found)> = None;
     for i in 0..n {
         let (surface, raw) = signal(i);
         let table = table_of(provider, surface);
         let found = find(table, raw);
-        let class = match found {
-            Some((_, Matched::Default)) => 1,
-            Some(_) => 0,
-            None => 2,
-        };
+        let class = u32::from(found.is_none());
         let rank = u32::from(table.rank);
         let key = (class << 8) | rank;
         if best.as_ref().is_none_or(|(k, _, _)| key < *k) {
