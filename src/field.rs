@@ -197,6 +197,20 @@ impl Field {
         surface_table(self).is_some_and(|t| t.case_insensitive)
     }
 
+    /// What the completeness of the surface was checked against: the URLs (SDK files at a
+    /// commit, documentation pages) listed under `checked_against:` in its table, in file
+    /// order; empty when the table does not say.
+    ///
+    /// ```
+    /// use psp_status::{stripe, Field};
+    /// for url in Field::from(stripe::DECLINE_CODE).checked_against() {
+    ///     assert!(url.starts_with("https://") || url.starts_with("http://"));
+    /// }
+    /// ```
+    pub fn checked_against(self) -> &'static [&'static str] {
+        surface_table(self).map_or(&[], |t| t.checked_against)
+    }
+
     /// The surface's position in its provider's precedence (0 = most specific).
     ///
     /// ```

@@ -37,6 +37,8 @@ pub(crate) struct SurfaceTable {
     #[allow(dead_code)]
     pub(crate) surface: Surface,
     pub(crate) description: &'static str,
+    /// What the surface's completeness was checked against (URLs), in file order.
+    pub(crate) checked_against: &'static [&'static str],
     pub(crate) operation: Option<Operation>,
     pub(crate) case_insensitive: bool,
     /// Position of the surface in its provider's precedence (0 = most specific).

@@ -335,3 +335,89 @@ fn validate_command_accepts_the_shipped_tables() {
         "validator and compiled tables count the same entries"
     );
 }
+
+/// GOOD with `checked_against:` on the `status` surface (lines 9–11).
+fn with_checked_against(items: &str) -> String {
+    GOOD.replace(
+        "    description: Status of an Acme payment.\n",
+        &format!("    description: Status of an Acme payment.\n    checked_against:\n{items}"),
+    )
+}
+
+#[test]
+fn checked_against_is_carried_in_file_order() {
+    let t = validate(&with_checked_against(
+        "      - https://github.com/acme/acme-sdk/blob/0123abc/src/status.rs\n      - https://docs.example.com/acme/status\n",
+    ))
+    .expect("valid");
+    let s = &t.providers[0].surfaces;
+    assert_eq!(
+        s[0].checked_against,
+        [
+            "https://github.com/acme/acme-sdk/blob/0123abc/src/status.rs",
+            "https://docs.example.com/acme/status"
+        ]
+    );
+    assert!(s[1].checked_against.is_empty(), "the key is optional");
+}
+
+#[test]
+fn checked_against_items_must_be_http_urls() {
+    let e = errors(&with_checked_against(
+        "      - the SDK\n      - \"\"\n      - https://docs.example.com/a\n      - https://docs.example.com/a\n      - https://\n",
+    ));
+    assert_eq!(
+        e,
+        [
+            "acme.yaml:10:9: checked_against `the SDK` is not an http(s) URL",
+            "acme.yaml:11:9: `checked_against` item is empty",
+            "acme.yaml:13:9: `https://docs.example.com/a` is listed twice in checked_against (first at line 12)",
+            "acme.yaml:14:9: checked_against `https://` has no host",
+        ]
+    );
+}
+
+#[test]
+fn checked_against_may_not_be_an_empty_list() {
+    let broken = GOOD.replace(
+        "    description: Status of an Acme payment.\n",
+        "    description: Status of an Acme payment.\n    checked_against: []\n",
+    );
+    let e = errors(&broken);
+    assert_eq!(e.len(), 1, "{e:?}");
+    assert!(
+        e[0].starts_with("acme.yaml:9:22: `checked_against` is empty"),
+        "{e:?}"
+    );
+}
+
+#[test]
+fn validate_json_prints_checked_against_per_surface() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("taxonomy.yaml"), TAXONOMY).unwrap();
+    std::fs::write(
+        dir.path().join("acme.yaml"),
+        with_checked_against("      - https://docs.example.com/acme/status\n"),
+    )
+    .unwrap();
+    let out = Command::new(env!("CARGO_BIN_EXE_psp-status"))
+        .args(["validate", "--json"])
+        .arg(dir.path())
+        .output()
+        .unwrap();
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(
+        v["providers"]["acme"]["checked_against"],
+        serde_json::json!({
+            "status": ["https://docs.example.com/acme/status"],
+            "error_code": [],
+        })
+    );
+    assert_eq!(v["providers"]["acme"]["surfaces"]["status"], 2);
+}

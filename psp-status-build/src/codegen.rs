@@ -523,6 +523,13 @@ pub fn generate(t: &Tables, command: &str) -> String {
             )
             .unwrap();
             writeln!(tables_src, "        description: {},", lit(&s.description)).unwrap();
+            let checked: Vec<String> = s.checked_against.iter().map(|u| lit(u)).collect();
+            writeln!(
+                tables_src,
+                "        checked_against: &[{}],",
+                checked.join(", ")
+            )
+            .unwrap();
             match s.operation {
                 Some(op) => writeln!(
                     tables_src,
@@ -588,7 +595,7 @@ pub fn generate(t: &Tables, command: &str) -> String {
         "static NO_ENTRY: Entry = Entry {{ provider: Provider::{p}, surface: Surface::{s}, matcher: Matcher::Default, \
          state: State::Uncertain, code: Code::Unmapped, operation: Operation::{op}, description: \"\", source: \"\", line: 0, anchor: \"\" }};\n\
          const EMPTY_SLOT: Slot = Slot {{ words: [0; 4], len: usize::MAX, key: b\"\", entry: &NO_ENTRY }};\n\
-         pub(crate) static NO_TABLE: SurfaceTable = SurfaceTable {{ surface: Surface::{s}, description: \"\", operation: None, \
+         pub(crate) static NO_TABLE: SurfaceTable = SurfaceTable {{ surface: Surface::{s}, description: \"\", checked_against: &[], operation: None, \
          case_insensitive: false, rank: u8::MAX, seed: 0, bucket_mask: 0, mask: 0, pilots: &[0], slots: &[EMPTY_SLOT], \
          exact: &[], rules: &[], rule: None, default: None }};\n",
         p = camel(&t.providers[0].id),

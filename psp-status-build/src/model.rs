@@ -81,6 +81,8 @@ pub struct SurfaceDef {
     pub operation: Option<Sp<String>>,
     /// `exact` (default) or `ascii_insensitive`.
     pub case: Option<Sp<String>>,
+    /// What the surface's completeness was checked against (URLs of SDK files or pages).
+    pub checked_against: Option<Sp<Vec<Sp<String>>>>,
     /// Exact values.
     #[serde(default)]
     pub entries: Vec<Sp<OutcomeDef>>,

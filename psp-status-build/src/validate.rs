@@ -446,6 +446,7 @@ fn validate_surface(
             false
         }
     };
+    let checked_against = checked_against(cx, def.checked_against.as_ref());
     let fold = |raw: &str| -> String {
         if case_insensitive {
             raw.to_ascii_lowercase()
@@ -577,6 +578,7 @@ fn validate_surface(
         description: description.unwrap_or_default(),
         operation,
         case_insensitive,
+        checked_against,
         entries,
         rules,
         default,
@@ -621,6 +623,53 @@ fn shadows(earlier: &MatcherSpec, later: &MatcherSpec, fold: bool) -> Option<&'s
         }
         _ => None,
     }
+}
+
+/// What is wrong with `url` as a source or a `checked_against` item, if anything: it must be
+/// an http(s) URL with a host and no white space.
+fn url_problem(url: &str) -> Option<String> {
+    let rest = url
+        .strip_prefix("https://")
+        .or_else(|| url.strip_prefix("http://"));
+    match rest {
+        None => Some(format!("`{url}` is not an http(s) URL")),
+        Some(_) if url.contains(char::is_whitespace) => Some("URL contains white space".into()),
+        Some(r) if r.is_empty() || r.starts_with('/') => Some(format!("`{url}` has no host")),
+        Some(_) => None,
+    }
+}
+
+/// `checked_against:`: a non-empty list of http(s) URLs, each once.
+fn checked_against(cx: &mut Ctx<'_>, list: Option<&Sp<Vec<Sp<String>>>>) -> Vec<String> {
+    let Some(list) = list else {
+        return Vec::new();
+    };
+    if list.value.is_empty() {
+        cx.at(
+            list,
+            "`checked_against` is empty: list what the surface was checked against, or omit the key",
+        );
+    }
+    let mut out = Vec::new();
+    let mut first_line: HashMap<&str, u64> = HashMap::new();
+    for item in &list.value {
+        if item.value.trim().is_empty() {
+            cx.at(item, "`checked_against` item is empty");
+        } else if let Some(why) = url_problem(&item.value) {
+            cx.at(item, format!("checked_against {why}"));
+        } else if let Some(line) = first_line.insert(&item.value, item.referenced.line()) {
+            cx.at(
+                item,
+                format!(
+                    "`{}` is listed twice in checked_against (first at line {line})",
+                    item.value
+                ),
+            );
+        } else {
+            out.push(item.value.clone());
+        }
+    }
+    out
 }
 
 fn lookup_operation(cx: &mut Ctx<'_>, o: &Sp<String>, names: &Names) -> Option<usize> {
@@ -706,15 +755,13 @@ fn validate_outcome(
             );
             None
         }
-        Some(s) if !(s.value.starts_with("https://") || s.value.starts_with("http://")) => {
-            cx.at(s, format!("source `{}` is not an http(s) URL", s.value));
-            None
-        }
-        Some(s) if s.value.contains(char::is_whitespace) => {
-            cx.at(s, "source URL contains white space");
-            None
-        }
-        Some(s) => Some(s.value.clone()),
+        Some(s) => match url_problem(&s.value) {
+            Some(why) => {
+                cx.at(s, format!("source {why}"));
+                None
+            }
+            None => Some(s.value.clone()),
+        },
     };
     Some(EntrySpec {
         matcher: MatcherSpec::Default,

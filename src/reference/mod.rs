@@ -105,6 +105,8 @@ pub struct SurfaceSection {
     pub description: &'static str,
     /// Whether values match ASCII case-insensitively.
     pub case_insensitive: bool,
+    /// What the surface's completeness was checked against (URLs); empty when not stated.
+    pub checked_against: &'static [&'static str],
     /// Its entries in file order.
     pub entries: Vec<EntryView>,
 }
@@ -432,6 +434,7 @@ impl Reference {
                         anchor: field.to_string(),
                         description: field.description(),
                         case_insensitive: field.is_case_insensitive(),
+                        checked_against: field.checked_against(),
                         entries: field.entries().map(EntryView::new).collect(),
                     })
                     .collect(),

@@ -7,6 +7,9 @@ use std::path::Path;
 use std::process::ExitCode;
 
 /// `psp-status validate [DIR] [--json]`: exit 0 with the counts, or 1 with every error.
+///
+/// `--json` prints `{version, digest, providers: {id: {total, surfaces: {name: count},
+/// checked_against: {name: [url, …]}}}}`.
 pub fn run(dir: &Path, json: bool) -> Result<ExitCode, CliError> {
     let tables = match psp_status_build::load_dir(dir) {
         Ok(t) => t,
@@ -26,9 +29,19 @@ pub fn run(dir: &Path, json: bool) -> Result<ExitCode, CliError> {
             let total: usize = counts.iter().map(|(_, n)| n).sum();
             let surfaces: serde_json::Map<String, serde_json::Value> =
                 counts.into_iter().map(|(s, n)| (s, n.into())).collect();
+            // What each surface's completeness was checked against (empty list: not stated).
+            let checked: serde_json::Map<String, serde_json::Value> = p
+                .surfaces
+                .iter()
+                .map(|s| (s.name.clone(), s.checked_against.clone().into()))
+                .collect();
             providers.insert(
                 p.id.clone(),
-                serde_json::json!({ "total": total, "surfaces": surfaces }),
+                serde_json::json!({
+                    "total": total,
+                    "surfaces": surfaces,
+                    "checked_against": checked,
+                }),
             );
         }
         let out = serde_json::json!({
