@@ -421,3 +421,58 @@ fn validate_json_prints_checked_against_per_surface() {
     );
     assert_eq!(v["providers"]["acme"]["surfaces"]["status"], 2);
 }
+
+#[test]
+fn an_entry_may_carry_its_own_support_text() {
+    let with = GOOD.replace(
+        "        description: The bank said no.\n",
+        "        description: The bank said no.\n        agent: Ask the customer to call their bank.\n        shopper:\n          en: Your bank said no.\n          fr: Votre banque a refusé.\n",
+    );
+    let t = validate(&with).unwrap();
+    let e = &t.providers[0].surfaces[0].entries[1];
+    assert_eq!(
+        t.support_of(e),
+        (
+            "Your bank said no.",
+            "Votre banque a refusé.",
+            "Ask the customer to call their bank."
+        )
+    );
+    // The other entry keeps its code's text.
+    let paid = &t.providers[0].surfaces[0].entries[0];
+    let succeeded = t.codes.iter().find(|c| c.name == "SUCCEEDED").unwrap();
+    assert_eq!(t.support_of(paid).2, succeeded.agent);
+}
+
+#[test]
+fn an_entry_shopper_override_needs_both_languages() {
+    let with = GOOD.replace(
+        "        description: The bank said no.\n",
+        "        description: The bank said no.\n        shopper:\n          en: Your bank said no.\n",
+    );
+    let e = errors(&with);
+    assert!(
+        e.iter()
+            .any(|m| m.starts_with("acme.yaml:") && m.contains("missing shopper message in `fr`")),
+        "{e:?}"
+    );
+}
+
+#[test]
+fn code_support_must_name_one_of_its_states() {
+    let dir = tempfile::tempdir().unwrap();
+    let taxonomy = TAXONOMY.replace(
+        "    agent: Nothing to do. Confirm the order to the customer if they ask.\n",
+        "    agent: Nothing to do. Confirm the order to the customer if they ask.\n    support:\n      ERROR:\n        agent: Never used.\n",
+    );
+    assert_ne!(taxonomy, TAXONOMY);
+    std::fs::write(dir.path().join("taxonomy.yaml"), taxonomy).unwrap();
+    std::fs::write(dir.path().join("acme.yaml"), GOOD).unwrap();
+    let diags = psp_status_build::load_dir(dir.path()).unwrap_err();
+    assert!(
+        diags
+            .iter()
+            .any(|d| d.to_string().contains("`support` for state `ERROR`")),
+        "{diags:?}"
+    );
+}

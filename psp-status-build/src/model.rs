@@ -51,6 +51,19 @@ pub struct CodeDef {
     pub shopper: Option<Sp<BTreeMap<String, Sp<String>>>>,
     /// What a support agent should do.
     pub agent: Option<Sp<String>>,
+    /// Support text for one state of the code, where it differs from the code's (keyed by
+    /// state name).
+    pub support: Option<Sp<BTreeMap<String, Sp<SupportDef>>>>,
+}
+
+/// Support text that replaces the code's: `shopper` (both `en` and `fr`) and/or `agent`.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SupportDef {
+    /// Shopper-safe messages by language (`en`, `fr`).
+    pub shopper: Option<Sp<BTreeMap<String, Sp<String>>>>,
+    /// What a support agent should do.
+    pub agent: Option<Sp<String>>,
 }
 
 /// `mappings/<provider>.yaml`.
@@ -113,6 +126,10 @@ pub struct OutcomeDef {
     pub description: Option<Sp<String>>,
     /// Public URL the entry rests on.
     pub source: Option<Sp<String>>,
+    /// Shopper messages for this entry, where it knows better than its code (`en`, `fr`).
+    pub shopper: Option<Sp<BTreeMap<String, Sp<String>>>>,
+    /// What a support agent should do for this entry, where it knows better than its code.
+    pub agent: Option<Sp<String>>,
 }
 
 /// `range: { from: 20000, to: 29999 }`.

@@ -195,6 +195,25 @@ fn validate_taxonomy(
                 }
             }
         }
+        let mut by_state = Vec::new();
+        if let Some(m) = &c.value.support {
+            for (state, def) in &m.value {
+                match state_idx.get(state) {
+                    Some(&si) if allowed.iter().any(|(s, _)| *s == si) => {
+                        let text =
+                            support_text(&mut cx, def.value.shopper.as_ref(), def.value.agent.as_ref());
+                        if text == SupportText::default() {
+                            cx.at(def, "empty `support`: give `shopper` (en, fr) and/or `agent`");
+                        }
+                        by_state.push((si, text));
+                    }
+                    _ => cx.at(
+                        def,
+                        format!("`support` for state `{state}`, which this code does not list in `states`"),
+                    ),
+                }
+            }
+        }
         codes.push(CodeSpec {
             name: name.value.clone(),
             description: description.map(|d| d.value.clone()).unwrap_or_default(),
@@ -202,6 +221,7 @@ fn validate_taxonomy(
             shopper_en,
             shopper_fr,
             agent: agent.map(|a| a.value.clone()).unwrap_or_default(),
+            by_state,
         });
     }
     let names = Names {
@@ -232,6 +252,33 @@ fn validate_taxonomy(
         providers: Vec::new(),
     };
     (tables, names)
+}
+
+/// Support text that replaces a code's (a `support:` state of a code, or an entry's own
+/// `shopper` / `agent`): a shopper override needs both languages and nothing else.
+fn support_text(
+    cx: &mut Ctx<'_>,
+    shopper: Option<&Sp<std::collections::BTreeMap<String, Sp<String>>>>,
+    agent: Option<&Sp<String>>,
+) -> SupportText {
+    let shopper = shopper.map(|m| {
+        for (lang, v) in &m.value {
+            if lang != "en" && lang != "fr" {
+                cx.at(v, format!("unknown language `{lang}` (expected en, fr)"));
+            }
+        }
+        (
+            shopper_message(cx, Some(m), "en"),
+            shopper_message(cx, Some(m), "fr"),
+        )
+    });
+    let agent = agent.map(|a| {
+        if a.value.trim().is_empty() {
+            cx.at(a, "empty `agent`");
+        }
+        a.value.clone()
+    });
+    SupportText { shopper, agent }
 }
 
 fn shopper_message(
@@ -763,6 +810,7 @@ fn validate_outcome(
             None => Some(s.value.clone()),
         },
     };
+    let support = support_text(cx, v.shopper.as_ref(), v.agent.as_ref());
     Some(EntrySpec {
         matcher: MatcherSpec::Default,
         state: state?,
@@ -771,6 +819,7 @@ fn validate_outcome(
         description: description?.value.clone(),
         source: source?,
         line: e.referenced.line(),
+        support,
     })
 }
 
