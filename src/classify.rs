@@ -8,6 +8,7 @@ use crate::entry::Entry;
 use crate::field::FieldError;
 use crate::generated::{NO_TABLE, PROVIDER_INFO, SURFACE_INDEX};
 use crate::table::SurfaceTable;
+use crate::Lang;
 use crate::{
     Code, Field, Operation, Provider, ProviderField, Retry, State, Surface, TABLE_VERSION,
 };
@@ -168,6 +169,38 @@ impl<'a> Classification<'a> {
         self.code.retry(self.state)
     }
 
+    /// The message that is safe to show the shopper, in `lang`: the entry's own where it knows
+    /// better than its code, else the taxonomy's for this code and state (UNMAPPED's when
+    /// unmapped). It never says why a bank or a risk engine refused.
+    ///
+    /// ```
+    /// use psp_status::{alma, classify, Code, Lang};
+    /// let c = classify(alma::PAYMENT_STATE, "nobody_knows");
+    /// assert_eq!(c.shopper_message(Lang::En), Code::Unmapped.shopper_message(Lang::En));
+    /// assert!(!classify(alma::PAYMENT_STATE, "paid").shopper_message(Lang::Fr).is_empty());
+    /// ```
+    pub fn shopper_message(&self, lang: Lang) -> &'static str {
+        match self.entry {
+            Some(e) => e.shopper_message(lang),
+            None => self.code.shopper_message(lang),
+        }
+    }
+
+    /// What a support agent should do (may name the real reason), resolved like
+    /// [`Classification::shopper_message`].
+    ///
+    /// ```
+    /// use psp_status::{alma, classify, Code};
+    /// let c = classify(alma::PAYMENT_STATE, "nobody_knows");
+    /// assert_eq!(c.agent_action(), Code::Unmapped.agent_action());
+    /// ```
+    pub fn agent_action(&self) -> &'static str {
+        match self.entry {
+            Some(e) => e.agent_action(),
+            None => self.code.agent_action(),
+        }
+    }
+
     /// The raw value as text, when it is UTF-8.
     ///
     /// ```
@@ -192,7 +225,7 @@ impl<'a> Classification<'a> {
 impl Serialize for Classification<'_> {
     /// The JSON shape of the CLI and the batch outputs.
     fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        let mut st = s.serialize_struct("Classification", 12)?;
+        let mut st = s.serialize_struct("Classification", 14)?;
         st.serialize_field("provider", &self.provider)?;
         st.serialize_field("surface", &self.surface)?;
         st.serialize_field("raw", &self.raw_lossy())?;
@@ -202,6 +235,16 @@ impl Serialize for Classification<'_> {
         st.serialize_field("matched", &self.matched)?;
         st.serialize_field("retry", &self.retry())?;
         st.serialize_field("description", self.description())?;
+        st.serialize_field(
+            "shopper_messages",
+            &[
+                ("en", self.shopper_message(Lang::En)),
+                ("fr", self.shopper_message(Lang::Fr)),
+            ]
+            .into_iter()
+            .collect::<std::collections::BTreeMap<_, _>>(),
+        )?;
+        st.serialize_field("agent_action", self.agent_action())?;
         st.serialize_field("source", &self.source())?;
         st.serialize_field("anchor", &self.entry.map(|e| e.anchor()))?;
         st.serialize_field("table_version", TABLE_VERSION)?;

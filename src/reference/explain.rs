@@ -83,7 +83,7 @@ impl<'a> Explanation<'a> {
     /// assert_eq!(x.shopper_message(), Code::Unmapped.shopper_message(Lang::Fr));
     /// ```
     pub fn shopper_message(&self) -> &'static str {
-        self.classification.code.shopper_message(self.lang)
+        self.classification.shopper_message(self.lang)
     }
 
     /// What the support agent should do.
@@ -94,7 +94,7 @@ impl<'a> Explanation<'a> {
     /// assert_eq!(x.agent_action(), Code::Unmapped.agent_action());
     /// ```
     pub fn agent_action(&self) -> &'static str {
-        self.classification.code.agent_action()
+        self.classification.agent_action()
     }
 
     /// How the value matched, in words (`exact entry`, `rule validation_error_*`, ...).

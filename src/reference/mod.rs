@@ -204,8 +204,11 @@ impl EntryView {
             operation: entry.operation,
             retry: entry.code.retry(entry.state),
             description: entry.description,
-            shopper: Messages::of(entry.code),
-            agent_action: entry.code.agent_action(),
+            shopper: Messages {
+                en: entry.shopper_message(Lang::En),
+                fr: entry.shopper_message(Lang::Fr),
+            },
+            agent_action: entry.agent_action(),
             source: entry.source,
             line: entry.line,
             entry,
