@@ -18,7 +18,7 @@
 //! assert!(md.contains(r#"<a id="alma/payment.state/scored_maybe"></a>"#));
 //! ```
 
-mod explain;
+pub mod explain;
 pub mod html;
 #[cfg(feature = "cli")]
 pub mod json;
