@@ -11,7 +11,7 @@ mod reclassify;
 mod support;
 mod validate;
 
-use clap::{Parser, Subcommand};
+use clap::{CommandFactory, FromArgMatches, Parser, Subcommand};
 use std::path::PathBuf;
 use std::process::ExitCode;
 
@@ -48,8 +48,8 @@ enum Command {
         #[arg(long)]
         json: bool,
     },
-    /// Explain one value for a support agent: meaning, state and code, retry advice, what to
-    /// tell the customer, what to do, source.
+    /// Explain a value for a support agent: meaning, state and code, retry advice, what to
+    /// tell the customer, what to do, source. `[PROVIDER [SURFACE]] RAW`.
     Explain(support::ExplainArgs),
     /// Generate the support reference from the compiled tables (Markdown, HTML or JSON).
     Reference(support::ReferenceArgs),
@@ -68,8 +68,22 @@ enum Command {
     Generate(generate::Args),
 }
 
+/// What `--version` prints: the program's version, then the tables it was compiled from.
+static VERSION: std::sync::LazyLock<String> = std::sync::LazyLock::new(|| {
+    format!(
+        "{} (tables {}, digest {})",
+        env!("CARGO_PKG_VERSION"),
+        psp_status::TABLE_VERSION,
+        psp_status::TABLE_DIGEST
+    )
+});
+
 fn main() -> ExitCode {
-    let cli = Cli::parse();
+    let matches = Cli::command().version(VERSION.as_str()).get_matches();
+    let cli = match Cli::from_arg_matches(&matches) {
+        Ok(cli) => cli,
+        Err(e) => e.exit(),
+    };
     let result = match cli.command {
         Command::Classify {
             provider,
