@@ -226,8 +226,9 @@ impl EntryView {
         self.entry
     }
 
-    /// The text the reference's search box matches: the raw value (or pattern), the code and
-    /// the description, lowercased.
+    /// The text the reference's search box matches, lowercased: the raw value (or pattern), the
+    /// code, the description, the customer messages in English and French, the agent action,
+    /// the provider and the surface. (The page also ignores accents: `refuse` finds `refusé`.)
     ///
     /// ```
     /// let e = psp_status::Entry::by_anchor("alma/payment.state/paid").unwrap();
@@ -235,7 +236,18 @@ impl EntryView {
     /// assert!(q.starts_with("paid succeeded "));
     /// ```
     pub fn search_text(&self) -> String {
-        format!("{} {} {}", self.pattern, self.code, self.description).to_lowercase()
+        format!(
+            "{} {} {} {} {} {} {} {}",
+            self.pattern,
+            self.code,
+            self.description,
+            self.shopper.en,
+            self.shopper.fr,
+            self.agent_action,
+            self.provider.name(),
+            <&str>::from(self.surface),
+        )
+        .to_lowercase()
     }
 }
 
