@@ -197,9 +197,9 @@ impl Field {
         surface_table(self).is_some_and(|t| t.case_insensitive)
     }
 
-    /// What the completeness of the surface was checked against: the URLs (SDK files at a
-    /// commit, documentation pages) listed under `checked_against:` in its table, in file
-    /// order; empty when the table does not say.
+    /// What the completeness of the field's table was checked against: the URLs (SDK files at
+    /// a commit, documentation pages) listed under `checked_against:` in its table, in file
+    /// order. Empty when the table does not say.
     ///
     /// ```
     /// use psp_status::{stripe, Field};

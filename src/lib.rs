@@ -28,10 +28,13 @@
 
 pub mod batch;
 mod classify;
+mod digits;
 mod entry;
 mod field;
 mod generated;
 mod hash;
+#[cfg(feature = "cli")]
+pub mod readers;
 pub mod reference;
 mod table;
 mod taxonomy;

@@ -129,25 +129,8 @@ impl SurfaceTable {
     }
 }
 
-/// The number written by `raw` when it is 1 to 19 ASCII digits, nothing else.
-#[inline]
-pub(crate) fn parse_digits(raw: &[u8]) -> Option<u64> {
-    if raw.is_empty() || raw.len() > 19 {
-        return None;
-    }
-    let mut n: u64 = 0;
-    for &b in raw {
-        if !b.is_ascii_digit() {
-            return None;
-        }
-        n = n * 10 + u64::from(b - b'0');
-    }
-    Some(n)
-}
-
 #[cfg(test)]
 mod tests {
-    use super::parse_digits;
     use crate::generated::{NO_TABLE, SURFACE_TABLES};
 
     /// The invariants the probe's unchecked indexing rests on, for every generated table.
@@ -171,18 +154,5 @@ mod tests {
                 );
             }
         }
-    }
-
-    #[test]
-    fn digits_only() {
-        assert_eq!(parse_digits(b"20051"), Some(20051));
-        assert_eq!(parse_digits(b"200N0"), None);
-        assert_eq!(parse_digits(b""), None);
-        assert_eq!(parse_digits(b"-1"), None);
-        assert_eq!(
-            parse_digits(b"9999999999999999999"),
-            Some(9_999_999_999_999_999_999)
-        );
-        assert_eq!(parse_digits(b"99999999999999999999"), None);
     }
 }

@@ -217,8 +217,16 @@ fn value() -> impl Strategy<Value = (Option<(Provider, Surface)>, Vec<u8>)> {
             v.extend(tail);
             (Some((p, s)), v)
         });
-    let number = prop_oneof![0u64..1000, 0u64..100_000, any::<u64>()]
-        .prop_map(|n| (None, n.to_string().into_bytes()));
+    // Numbers as PSPs and exports write them: plain, zero-padded to any width (past the 19
+    // digits of a u64 too), and beyond u64::MAX.
+    let number = (
+        prop_oneof![0u64..1000, 0u64..100_000, any::<u64>()],
+        prop_oneof![Just(0usize), 0usize..40],
+        prop_oneof![Just(String::new()), "[0-9]{1,25}"],
+    )
+        .prop_map(|(n, zeros, more)| {
+            (None, format!("{}{n}{more}", "0".repeat(zeros)).into_bytes())
+        });
     let junk = prop::collection::vec(any::<u8>(), 0..40).prop_map(|v| (None, v));
     prop_oneof![near_key, prefixed, number, junk]
 }

@@ -227,3 +227,100 @@ proptest! {
         prop_assert_eq!(c.entry(), Some(*winner));
     }
 }
+
+// --- range rules read any all-digit value ---------------------------------------------------------
+
+/// Every range rule with its provider and surface.
+fn range_rules() -> Vec<(&'static Entry, u64, u64)> {
+    entries()
+        .filter_map(|e| match e.matcher {
+            Matcher::Range(a, b) => Some((e, a, b)),
+            _ => None,
+        })
+        .collect()
+}
+
+/// Whether `raw` is an exact value of the entry's surface (those win before any rule).
+fn is_exact(e: &Entry, raw: &[u8]) -> bool {
+    classify_bytes(e.field(), raw).matched == Matched::Exact
+}
+
+#[test]
+fn leading_zeros_of_any_count_keep_the_range_match() {
+    use psp_status::{checkout::RESPONSE_CODE, classify};
+    // A number of Checkout's 20000-29999 range that is no exact value of its own.
+    let (n, range) = (20000..=29999u32)
+        .find_map(|n| {
+            let raw = n.to_string();
+            let c = classify(RESPONSE_CODE, &raw);
+            let entry: Option<&'static Entry> = c.entry();
+            (c.matched == Matched::Rule).then_some((n, entry?))
+        })
+        .expect("the range covers values with no exact entry");
+    assert_eq!(range.matcher, Matcher::Range(20000, 29999));
+    for zeros in [1, 14, 15, 16, 40, 1000] {
+        // 14 zeros: 19 characters, the longest value read before; 15: 20 characters.
+        let raw = format!("{}{n}", "0".repeat(zeros));
+        let c = classify(RESPONSE_CODE, &raw);
+        assert_eq!(c.entry(), Some(range), "{raw}");
+        assert_eq!(c.matched, Matched::Rule, "{raw}");
+    }
+    // The example: 20051 itself is an exact entry, its padded form falls to the range.
+    let c = classify(RESPONSE_CODE, "00000000000000020051");
+    assert_eq!(c.entry(), Some(range));
+}
+
+#[test]
+fn numbers_beyond_u64_match_no_range() {
+    for (e, _, _) in range_rules() {
+        for raw in [
+            "18446744073709551616", // u64::MAX + 1
+            "99999999999999999999",
+            "100000000000000000000000000000000020051", // 20051 under a non-zero high digit
+            "000000000000000000000018446744073709551616",
+        ] {
+            let c = classify_bytes(e.field(), raw.as_bytes());
+            assert!(
+                !c.entry()
+                    .is_some_and(|m| matches!(m.matcher, Matcher::Range(..))),
+                "{} took {raw}",
+                e.anchor()
+            );
+        }
+    }
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(512))]
+
+    /// A number of a range, written with any count of leading zeros, matches that range (unless
+    /// the padded text is an exact value of its own).
+    #[test]
+    fn any_count_of_leading_zeros_keeps_the_match(pick in any::<prop::sample::Index>(), offset in any::<u64>(), zeros in 0usize..200) {
+        let rules = range_rules();
+        let (e, a, b) = rules[pick.index(rules.len())];
+        let n = a + offset % (b - a + 1);
+        let plain = n.to_string();
+        let padded = format!("{}{plain}", "0".repeat(zeros));
+        prop_assume!(!is_exact(e, plain.as_bytes()) && !is_exact(e, padded.as_bytes()));
+        let want = classify_bytes(e.field(), plain.as_bytes());
+        let got = classify_bytes(e.field(), padded.as_bytes());
+        prop_assert_eq!(got.matched, Matched::Rule);
+        prop_assert_eq!(got.entry(), want.entry(), "{} vs {}", padded, plain);
+        prop_assert!(got.entry().is_some_and(|m| matches!(m.matcher, Matcher::Range(x, y) if x <= n && n <= y)));
+    }
+
+    /// An all-digit value above u64::MAX (a non-zero digit followed by 20 or more digits, after
+    /// any leading zeros) matches no range rule, and nothing panics.
+    #[test]
+    fn values_above_u64_match_no_range(
+        pick in any::<prop::sample::Index>(), zeros in 0usize..30,
+        high in 1u8..=9, tail in "[0-9]{20,60}",
+    ) {
+        let rules = range_rules();
+        let (e, _, _) = rules[pick.index(rules.len())];
+        let raw = format!("{}{}{tail}", "0".repeat(zeros), high);
+        let c = classify_bytes(e.field(), raw.as_bytes());
+        prop_assert!(!c.entry().is_some_and(|m| matches!(m.matcher, Matcher::Range(..))), "{}", raw);
+    }
+}

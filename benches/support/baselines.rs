@@ -115,8 +115,8 @@ fn first_rule(rules: &[(Rule, &'static Entry)], key: &[u8], raw: &[u8]) -> Optio
     if rules.is_empty() {
         return None;
     }
-    let digits = !raw.is_empty() && raw.len() <= 19 && raw.iter().all(u8::is_ascii_digit);
-    let number = digits.then(|| raw.iter().fold(0u64, |n, &b| n * 10 + u64::from(b - b'0')));
+    // The engine's own reading of a number (any length, leading zeros included).
+    let number = psp_status_build::digits::parse_digits(raw);
     rules
         .iter()
         .find(|(r, _)| match r {

@@ -50,16 +50,8 @@ pub fn generate_match(t: &Tables) -> String {
          pub fn lookup(provider: Provider, surface: Surface, raw: &[u8]) -> Option<(u32, Matched)> {{\n\
          \x20   match (provider, surface) {{\n{dispatch}        _ => None,\n    }}\n}}\n\
          \n\
-         /// The number written by `raw` when it is 1 to 19 ASCII digits, nothing else.\n\
-         #[inline]\n\
-         fn digits(raw: &[u8]) -> Option<u64> {{\n\
-         \x20   if raw.is_empty() || raw.len() > 19 {{\n        return None;\n    }}\n\
-         \x20   let mut n: u64 = 0;\n\
-         \x20   for &b in raw {{\n\
-         \x20       if !b.is_ascii_digit() {{\n            return None;\n        }}\n\
-         \x20       n = n * 10 + u64::from(b - b'0');\n\
-         \x20   }}\n\
-         \x20   Some(n)\n}}\n\n{bodies}"
+         {digits}\n{bodies}",
+        digits = crate::DIGITS_SOURCE
     )
 }
 
@@ -137,7 +129,7 @@ fn surface_fn(o: &mut String, no: usize, first: usize, s: &SurfaceSpec) {
         .iter()
         .any(|r| matches!(r.matcher, MatcherSpec::Range(..)));
     if has_range {
-        writeln!(o, "    let number = digits(raw);").unwrap();
+        writeln!(o, "    let number = parse_digits(raw);").unwrap();
     }
     for (i, r) in s.rules.iter().enumerate() {
         match &r.matcher {

@@ -779,7 +779,7 @@ fn rules_fn(o: &mut String, n: usize, s: &crate::tables::SurfaceSpec) {
         .iter()
         .any(|r| matches!(r.matcher, MatcherSpec::Range(..)))
     {
-        writeln!(o, "    let number = crate::table::parse_digits(raw);").unwrap();
+        writeln!(o, "    let number = crate::digits::parse_digits(raw);").unwrap();
     }
     for (i, r) in s.rules.iter().enumerate() {
         match &r.matcher {

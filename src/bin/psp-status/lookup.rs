@@ -1,6 +1,6 @@
 //! `classify` and `resolve`: one answer, as text for people or JSON for tools.
 
-use crate::{emit, names, CliError};
+use crate::{emit, escape, escape_lines, names, CliError};
 use psp_status::{Classification, Matched, TABLE_VERSION};
 use std::fmt::Write;
 use std::process::ExitCode;
@@ -20,7 +20,7 @@ pub fn classify(
             &serde_json::to_value(c).expect("a classification serializes"),
         ));
     } else {
-        emit(&render_text(&c));
+        emit(&escape_lines(&render_text(&c)));
     }
     Ok(ExitCode::SUCCESS)
 }
@@ -54,20 +54,20 @@ pub fn resolve(provider: &str, signals: &[String], json: bool) -> Result<ExitCod
             text,
             "  decided by  {}={}",
             <&str>::from(winner.surface),
-            winner.raw_lossy()
+            escape(&winner.raw_lossy())
         );
         for c in &each {
             let _ = writeln!(
                 text,
                 "  signal      {}={} -> {}/{} ({})",
                 <&str>::from(c.surface),
-                c.raw_lossy(),
+                escape(&c.raw_lossy()),
                 c.state,
                 c.code,
                 c.matched
             );
         }
-        emit(&text);
+        emit(&escape_lines(&text));
     }
     Ok(ExitCode::SUCCESS)
 }
@@ -86,7 +86,7 @@ fn render_text(c: &Classification<'_>) -> String {
         "{} {} \"{}\"",
         <&str>::from(c.provider),
         <&str>::from(c.surface),
-        c.raw_lossy()
+        escape(&c.raw_lossy())
     );
     let _ = writeln!(s, "  state       {}", c.state);
     let _ = writeln!(s, "  code        {}", c.code);

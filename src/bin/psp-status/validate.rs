@@ -1,7 +1,7 @@
 //! `validate [DIR]`: the build's checks at run time, so a data team can check an edited table
 //! without a Rust toolchain. Every error goes to stderr as path:line:column: message.
 
-use crate::{emit, CliError};
+use crate::{emit, escape, escape_lines, CliError};
 use std::fmt::Write;
 use std::path::Path;
 use std::process::ExitCode;
@@ -15,9 +15,13 @@ pub fn run(dir: &Path, json: bool) -> Result<ExitCode, CliError> {
         Ok(t) => t,
         Err(diags) => {
             for d in &diags {
-                eprintln!("{d}");
+                eprintln!("{}", escape_lines(&d.to_string()));
             }
-            eprintln!("{} problem(s) in {}", diags.len(), dir.display());
+            eprintln!(
+                "{} problem(s) in {}",
+                diags.len(),
+                escape(&dir.display().to_string())
+            );
             return Ok(ExitCode::from(1));
         }
     };
@@ -66,6 +70,9 @@ pub fn run(dir: &Path, json: bool) -> Result<ExitCode, CliError> {
                 let _ = writeln!(text, "    {s:<40} {n:>5}");
             }
         }
+    }
+    if !json {
+        text = escape_lines(&text);
     }
     emit(&text);
     Ok(ExitCode::SUCCESS)
