@@ -294,12 +294,11 @@ fn an_unterminated_quote_hides_no_row() {
     }
 }
 
-/// Runs `input` (named `name`) and returns (exit code, counts, rejects, output bytes).
-fn reclassify(
-    name: &str,
-    input: &[u8],
-    extra: &[&str],
-) -> (i32, (u64, u64, u64), Vec<(u64, u64, String)>, Vec<u8>) {
+/// A run's (exit code, counts, rejects, output bytes).
+type Run = (i32, (u64, u64, u64), Vec<(u64, u64, String)>, Vec<u8>);
+
+/// Runs `input` (named `name`).
+fn reclassify(name: &str, input: &[u8], extra: &[&str]) -> Run {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join(name);
     std::fs::write(&path, input).unwrap();

@@ -8,7 +8,8 @@
 //! callers and exports name them; `resolve` checks use the typed constants (`stripe::…`).
 
 use psp_status::{
-    checkout, classify, resolve, stripe, Code, Field, Matched, Operation, Provider, Retry, State,
+    alma, checkout, classify, purse, resolve, stripe, Code, Field, Matched, Operation, Provider,
+    Retry, State,
 };
 
 use Code::*;
@@ -738,6 +739,70 @@ fn alma_transport() {
     );
 }
 
+// Alma, issue 14: the acquirer return codes and insurance subscription states.
+
+#[test]
+fn alma_acquirer_return_code() {
+    exact(A, "acquirer_return_code", "00", Success, Succeeded);
+    exact(
+        A,
+        "acquirer_return_code",
+        "02",
+        Waiting,
+        WaitingPartnerResponse,
+    );
+    exact(A, "acquirer_return_code", "03", Error, Failed);
+    // "Unknown error": the payment may exist, verify first.
+    let c = classify(field(A, "acquirer_return_code"), "99");
+    assert_eq!((c.matched, c.state), (Matched::Exact, Uncertain));
+    assert_eq!(c.retry(), Retry::AfterVerifying);
+}
+
+#[test]
+fn alma_insurance_subscription_state() {
+    exact(
+        A,
+        "insurance_subscription.state",
+        "started",
+        Success,
+        Succeeded,
+    );
+    exact(
+        A,
+        "insurance_subscription.state",
+        "canceled",
+        Error,
+        Canceled,
+    );
+    exact_op(
+        A,
+        "insurance_subscription.state",
+        "pending_cancellation",
+        Waiting,
+        WaitingPartnerResponse,
+        Operation::Void,
+    );
+}
+
+/// Installment states Alma's clients list without a meaning are not presented as facts: they
+/// assert no outcome, and the payment's state decides.
+#[test]
+fn alma_undocumented_installment_states_assert_no_outcome() {
+    for raw in ["incident", "claimed", "covered"] {
+        exact(A, "payment_plan.state", raw, Uncertain, OutcomeInObject);
+        let d = classify(field(A, "payment_plan.state"), raw)
+            .entry()
+            .unwrap()
+            .description;
+        assert!(d.contains("not documented"), "{raw}: {d}");
+        let c = resolve(&[
+            (alma::PAYMENT_PLAN_STATE, raw),
+            (alma::PAYMENT_STATE, "in_progress"),
+        ]);
+        assert_eq!((c.state, c.code), (Success, Succeeded), "{raw}");
+    }
+}
+
 // ------------------------------------------------------------------------------------------
 // Purse: its published Alma and Satispay tables and its API V2 statuses
 // ------------------------------------------------------------------------------------------
@@ -826,6 +891,67 @@ fn purse_transport() {
         Uncertain,
         TechnicalIssueToContactPartner,
     );
+}
+
+// Purse, issue 14: its per-partner tables and transaction status actions.
+
+#[test]
+fn purse_ingenico_psp_status() {
+    exact(P, "ingenico.psp_status", "1016", Error, InsufficientFunds);
+    exact(P, "ingenico.psp_status", "1001", Error, CardExpired);
+    exact(P, "ingenico.psp_status", "1032", Error, BlockedCard);
+}
+
+#[test]
+fn purse_card_psp_status() {
+    exact(P, "card.psp_status", "00", Success, Succeeded);
+    exact(P, "card.psp_status", "05", Error, RejectedBank);
+    exact(P, "card.psp_status", "51", Error, InsufficientFunds);
+    exact(P, "card.psp_status", "N7", Error, WrongCardData);
+    exact(P, "card.psp_status", "101", Error, CardExpired);
+}
+
+/// A transaction's action names its operation, not its outcome: alone it is UNCERTAIN /
+/// OUTCOME_IN_OBJECT, and next to the transaction's state the state decides.
+#[test]
+fn purse_status_action() {
+    exact_op(
+        P,
+        "status.action",
+        "CAPTURE",
+        Uncertain,
+        OutcomeInObject,
+        Operation::Capture,
+    );
+    exact_op(
+        P,
+        "status.action",
+        "REFUND",
+        Uncertain,
+        OutcomeInObject,
+        Operation::Refund,
+    );
+    exact_op(
+        P,
+        "status.action",
+        "AUTHORIZE",
+        Uncertain,
+        OutcomeInObject,
+        Operation::Payment,
+    );
+    let c = resolve(&[(purse::STATUS_ACTION, "CAPTURE"), (purse::STATE, "ERROR")]);
+    assert_eq!((c.state, c.field()), (Error, field(P, "state")));
+    let c = resolve(&[(purse::STATUS_ACTION, "REFUND"), (purse::CODE, "SUCCEEDED")]);
+    assert_eq!((c.state, c.code), (Success, Succeeded));
+    assert_eq!(c.field(), field(P, "code"));
+    let c = resolve(&[(purse::STATUS_ACTION, "VOID")]);
+    assert_eq!((c.state, c.code), (Uncertain, OutcomeInObject));
+    assert_ne!(c.retry(), Retry::Never);
+}
+
+#[test]
+fn purse_code_card_is_not_active() {
+    exact(P, "code", "CARD_IS_NOT_ACTIVE", Error, RejectedBank);
 }
 
 // ------------------------------------------------------------------------------------------
@@ -923,6 +1049,8 @@ fn every_surface_is_spot_checked() {
                 "payment.state",
                 "payment_plan.state",
                 "eligibility.eligible",
+                "acquirer_return_code",
+                "insurance_subscription.state",
                 "http_status",
                 "transport",
             ],
@@ -932,6 +1060,9 @@ fn every_surface_is_spot_checked() {
             &[
                 "alma.psp_status",
                 "satispay.psp_status",
+                "ingenico.psp_status",
+                "card.psp_status",
+                "status.action",
                 "code",
                 "authorization.status",
                 "operation.status",

@@ -88,12 +88,12 @@ fn checkout_entries_hold_the_invariants() {
 
 #[test]
 fn alma_entries_hold_the_invariants() {
-    check_provider(Provider::Alma, 45);
+    check_provider(Provider::Alma, 70);
 }
 
 #[test]
 fn purse_entries_hold_the_invariants() {
-    check_provider(Provider::Purse, 40);
+    check_provider(Provider::Purse, 250);
 }
 
 /// Issue 3's transport list, for every provider: each status is an exact entry, a rate limit
@@ -131,5 +131,51 @@ fn transport_failures_are_classified_on_purpose_for_every_provider() {
             (State::Uncertain, Matched::Exact),
             "{p} timeout"
         );
+    }
+}
+
+/// Issue 14: every Alma and Purse surface records what its completeness was checked against
+/// (SDK files at a commit or pages), except `transport`, whose values are psp-status's own names
+/// and have no outside list to be checked against.
+#[test]
+fn alma_and_purse_surfaces_record_what_completeness_was_checked_against() {
+    for p in [Provider::Alma, Provider::Purse] {
+        for &f in p.fields() {
+            let list = f.checked_against();
+            if f.name() == "transport" {
+                assert!(
+                    list.is_empty(),
+                    "{f}: our own names, nothing to check against"
+                );
+                continue;
+            }
+            assert!(!list.is_empty(), "{f}: no checked_against");
+            for url in list {
+                assert!(url.starts_with("https://"), "{f}: {url}");
+            }
+        }
+    }
+}
+
+/// The README's table of entry counts is what the tables hold.
+#[test]
+fn readme_entry_counts_match_the_tables() {
+    use strum::IntoEnumIterator;
+    let readme = include_str!("../README.md");
+    for p in Provider::iter() {
+        let total: usize = p.fields().iter().map(|f| f.entries().count()).sum();
+        let prefix = format!("| {} | ", p.name());
+        let row = readme
+            .lines()
+            .find(|l| l.starts_with(&prefix))
+            .unwrap_or_else(|| panic!("README.md has no row for {}", p.name()));
+        let n: usize = row[prefix.len()..]
+            .split('|')
+            .next()
+            .unwrap()
+            .trim()
+            .parse()
+            .unwrap_or_else(|_| panic!("README.md row {row:?}: count"));
+        assert_eq!(n, total, "README.md says {n} entries for {}", p.name());
     }
 }
