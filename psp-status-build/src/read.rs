@@ -12,7 +12,15 @@ use crate::yaml::{Kind, Node};
 /// The keys of each mapping, in the order mappings/README.md lists them.
 pub(crate) const TAXONOMY_KEYS: &[&str] = &["version", "states", "operations", "codes"];
 const NAMED_KEYS: &[&str] = &["name", "description"];
-const CODE_KEYS: &[&str] = &["name", "description", "states", "shopper", "agent"];
+const CODE_KEYS: &[&str] = &[
+    "name",
+    "description",
+    "states",
+    "shopper",
+    "agent",
+    "support",
+];
+const SUPPORT_KEYS: &[&str] = &["shopper", "agent"];
 pub(crate) const PROVIDER_KEYS: &[&str] = &["provider", "name", "precedence", "surfaces"];
 const SURFACE_KEYS: &[&str] = &[
     "name",
@@ -33,6 +41,8 @@ const OUTCOME_KEYS: &[&str] = &[
     "operation",
     "description",
     "source",
+    "shopper",
+    "agent",
 ];
 const RANGE_KEYS: &[&str] = &["from", "to"];
 
@@ -327,6 +337,55 @@ impl Reader<'_> {
             states: r.pairs(f, "states"),
             shopper: r.pairs(f, "shopper"),
             agent: r.text_field(f, "agent"),
+            support: r.support(f),
+        })
+    }
+
+    /// A code's `support`: state name → `{shopper, agent}`.
+    fn support(&mut self, f: &Fields<'_>) -> Support {
+        let (k, v) = f.get("support")?;
+        let Kind::Map(pairs) = &v.kind else {
+            if !v.cut {
+                self.err(
+                    v.at,
+                    format!("`support` must be a mapping of states, not {}", v.what()),
+                );
+            }
+            return Some(Sp {
+                value: Vec::new(),
+                at: k.at,
+                quiet: true,
+            });
+        };
+        let mut out: Vec<(Sp<String>, Sp<SupportDef>)> = Vec::new();
+        for (name, value) in pairs {
+            let Some(n) = name.as_str() else {
+                self.err(
+                    name.at,
+                    format!("a key of `support` must be a state, not {}", name.what()),
+                );
+                continue;
+            };
+            if let Some((first, _)) = out.iter().find(|(f, _)| f.value == n) {
+                let line = first.at.line;
+                self.err(
+                    name.at,
+                    format!("duplicate key `{n}` (first at line {line})"),
+                );
+                continue;
+            }
+            let def = self.object(value, "a code's support", SUPPORT_KEYS, |r, f| SupportDef {
+                shopper: r.pairs(f, "shopper"),
+                agent: r.text_field(f, "agent"),
+            });
+            if let Some(def) = def {
+                out.push((Sp::new(n.to_string(), name.at), def));
+            }
+        }
+        Some(Sp {
+            value: out,
+            at: k.at,
+            quiet: v.cut,
         })
     }
 
@@ -375,6 +434,8 @@ impl Reader<'_> {
             operation: r.text_field(f, "operation"),
             description: r.text_field(f, "description"),
             source: r.text_field(f, "source"),
+            shopper: r.pairs(f, "shopper"),
+            agent: r.text_field(f, "agent"),
         })
     }
 

@@ -13,7 +13,7 @@ mod reclassify;
 mod support;
 mod validate;
 
-use clap::{Parser, Subcommand};
+use clap::{CommandFactory, FromArgMatches, Parser, Subcommand};
 use std::path::PathBuf;
 use std::process::ExitCode;
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -54,8 +54,8 @@ enum Command {
         #[arg(long)]
         json: bool,
     },
-    /// Explain one value for a support agent: meaning, state and code, retry advice, what to
-    /// tell the customer, what to do, source.
+    /// Explain a value for a support agent: meaning, state and code, retry advice, what to
+    /// tell the customer, what to do, source. `[PROVIDER [SURFACE]] RAW`.
     Explain(support::ExplainArgs),
     /// Generate the support reference from the compiled tables (Markdown, HTML or JSON).
     Reference(support::ReferenceArgs),
@@ -76,10 +76,25 @@ enum Command {
     Export(export::Args),
 }
 
+/// What `--version` prints: the program's version, then the tables it was compiled from.
+static VERSION: std::sync::LazyLock<String> = std::sync::LazyLock::new(|| {
+    format!(
+        "{} (tables {}, digest {})",
+        env!("CARGO_PKG_VERSION"),
+        psp_status::TABLE_VERSION,
+        psp_status::TABLE_DIGEST
+    )
+});
+
 fn main() -> ExitCode {
     STDOUT_CLOSED.store(outputs::guard_stdio(), Ordering::Relaxed);
-    // clap's own errors echo the offending argument: escape them like ours.
-    let cli = match Cli::try_parse() {
+    // clap's own errors echo the offending argument: escape them like ours. `--version` names
+    // the tables too.
+    let parsed = Cli::command()
+        .version(VERSION.as_str())
+        .try_get_matches()
+        .and_then(|m| Cli::from_arg_matches(&m));
+    let cli = match parsed {
         Ok(cli) => cli,
         Err(e) => {
             let text = escape_lines(&e.render().to_string());
