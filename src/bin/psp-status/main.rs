@@ -4,6 +4,7 @@
 //! `reclassify` and `generate` (batch), `validate` (check a mappings directory).
 //! Exit codes: 0 success, 1 failure (data errors, I/O), 2 usage error.
 
+mod export;
 mod generate;
 mod lookup;
 mod names;
@@ -71,6 +72,8 @@ enum Command {
     Reclassify(Box<reclassify::Args>),
     /// Write deterministic synthetic transactions (CSV) for samples and benchmarks.
     Generate(generate::Args),
+    /// Export the tables as CSV or as a SQL script (DuckDB, PostgreSQL, Spark SQL) with psp_classify.
+    Export(export::Args),
 }
 
 fn main() -> ExitCode {
@@ -105,6 +108,7 @@ fn main() -> ExitCode {
         Command::Reference(args) => support::reference(&args),
         Command::Reclassify(args) => reclassify::run(&args),
         Command::Generate(args) => generate::run(&args),
+        Command::Export(args) => export::run(&args),
     };
     match result {
         Ok(code) => code,
