@@ -107,7 +107,8 @@ pub(crate) fn render(m: &Model, command: &str) -> String {
 
 const CLASSIFY: &str = "\
 -- psp_classify(provider, surface, raw) -> STRUCT(state, code, operation, matched, anchor).
--- NULL raw is the empty value. NULL when the provider or the surface is unknown.
+-- NULL when the provider or the surface (any ASCII case) is unknown, and when raw is NULL or
+-- empty: an empty value is no signal, as in `psp-status reclassify`.
 CREATE OR REPLACE MACRO psp_classify(psp_provider, psp_surface, psp_raw) AS (
   SELECT coalesce(
     (SELECT {'state': e.state, 'code': e.code, 'operation': e.operation, 'matched': 'exact', 'anchor': e.anchor}
@@ -124,7 +125,8 @@ CREATE OR REPLACE MACRO psp_classify(psp_provider, psp_surface, psp_raw) AS (
   FROM (SELECT s.provider, s.surface, s.operation, coalesce(psp_raw, '') AS raw,
                CASE WHEN s.case_insensitive THEN psp_ascii_lower(coalesce(psp_raw, '')) ELSE coalesce(psp_raw, '') END AS match_key
           FROM psp_surfaces s
-         WHERE s.provider = psp_ascii_lower(psp_provider) AND s.surface = psp_surface) v
+         WHERE s.provider = psp_ascii_lower(psp_provider) AND s.surface = psp_ascii_lower(psp_surface)
+           AND coalesce(psp_raw, '') <> '') v
 );
 ";
 

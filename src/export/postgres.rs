@@ -103,7 +103,8 @@ pub(crate) fn render(m: &Model, command: &str) -> String {
 
 const CLASSIFY: &str = "\
 -- psp_classify(provider, surface, raw) -> psp_classification (state, code, operation, matched,
--- anchor). NULL raw is the empty value. NULL when the provider or the surface is unknown.
+-- anchor). NULL when the provider or the surface (any ASCII case) is unknown, and when raw is
+-- NULL or empty: an empty value is no signal, as in `psp-status reclassify`.
 CREATE FUNCTION psp_classify(text, text, text) RETURNS psp_classification
 LANGUAGE sql STABLE PARALLEL SAFE AS $psp$
   SELECT coalesce(
@@ -122,7 +123,8 @@ LANGUAGE sql STABLE PARALLEL SAFE AS $psp$
   FROM (SELECT s.provider, s.surface, s.operation, coalesce($3, '') AS raw,
                CASE WHEN s.case_insensitive THEN psp_ascii_lower(coalesce($3, '')) ELSE coalesce($3, '') END AS match_key
           FROM psp_surfaces s
-         WHERE s.provider = psp_ascii_lower($1) AND s.surface = $2) v
+         WHERE s.provider = psp_ascii_lower($1) AND s.surface = psp_ascii_lower($2)
+           AND coalesce($3, '') <> '') v
 $psp$;
 
 ";
