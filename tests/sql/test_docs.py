@@ -45,7 +45,7 @@ def test_shell_commands_run(tmp_path) -> None:
 
 
 HISTORY = [("1", "stripe", "decline_code", "do_not_honor"), ("2", "checkout", "response_code", "020051"),
-           ("3", "Alma", "error_code", "validation_error_zip"), ("4", "purse", "http_status", "")]
+           ("3", "Alma", "error_code", "validation_error_zip"), ("4", "purse", "http_status", "teapot")]
 
 
 def test_duckdb_queries_run() -> None:
