@@ -39,8 +39,13 @@ struct Classification {
 impl Classification {
     fn __repr__(&self) -> String {
         format!(
-            "Classification(provider={:?}, surface={:?}, state={:?}, code={:?}, operation={:?}, matched={:?})",
-            self.provider, self.surface, self.state, self.code, self.operation, self.matched
+            "Classification(provider='{}', surface='{}', state='{}', code='{}', operation={}, matched='{}')",
+            self.provider,
+            self.surface,
+            self.state,
+            self.code,
+            self.operation.map_or("None".to_string(), |o| format!("'{o}'")),
+            self.matched
         )
     }
 }
@@ -261,14 +266,21 @@ fn run_arrow(
     // Columns in order: provider (if a column), then per signal its surface (if a column) and
     // its raw values.
     let mut columns: Vec<Vec<ArrayRef>> = Vec::new();
+    let mut labels: Vec<String> = Vec::new();
     let mut chunked = false;
     if let NameArg::Column(c, ch) = provider {
         chunked |= ch;
         columns.push(c);
+        labels.push("provider".into());
     }
     let mut fixed_surfaces = Vec::new();
+    let one = signals.len() == 1;
     for (surface, raw, ch) in signals {
         chunked |= ch;
+        let name = match &surface {
+            NameArg::Fixed(n) if !one => format!("signal {n:?}"),
+            _ => "raw".to_string(),
+        };
         match surface {
             NameArg::Fixed(n) => {
                 let s: Surface = match fixed_provider {
@@ -285,10 +297,23 @@ fn run_arrow(
             NameArg::Column(c, ch) => {
                 chunked |= ch;
                 columns.push(c);
+                labels.push("surface".into());
                 fixed_surfaces.push(None);
             }
         }
         columns.push(raw);
+        labels.push(name);
+    }
+    // Every column must have the raw values' length: say which one does not.
+    let len = |c: &[ArrayRef]| c.iter().map(|a| a.len()).sum::<usize>();
+    let rows = columns.last().map_or(0, |c| len(c));
+    if let Some(i) = columns.iter().position(|c| len(c) != rows) {
+        return Err(PyValueError::new_err(format!(
+            "{} has {} rows, {} has {rows}",
+            labels[i],
+            len(&columns[i]),
+            labels[labels.len() - 1]
+        )));
     }
     let result: Result<Vec<RecordBatch>, psp_status_arrow::Error> = py.detach(|| {
         let refs: Vec<&[ArrayRef]> = columns.iter().map(|c| &c[..]).collect();

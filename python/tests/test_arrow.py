@@ -7,6 +7,7 @@ import threading
 import time
 from typing import Any
 
+import numpy as np
 import pyarrow as pa
 import pytest
 
@@ -123,9 +124,9 @@ def test_bad_arguments_are_clear_errors() -> None:
         psp_status.classify_arrow("acme", "payment.state", raw)
     with pytest.raises(ValueError, match="valid surfaces"):
         psp_status.classify_arrow("alma", "decline_code", raw)
-    with pytest.raises(ValueError, match="int64"):
+    with pytest.raises(ValueError, match="unsupported column type Int64"):
         psp_status.classify_arrow("alma", "payment.state", pa.array([1]))
-    with pytest.raises(ValueError, match="expected 1"):
+    with pytest.raises(ValueError, match="provider has 2 rows, raw has 1"):
         psp_status.classify_arrow(pa.array(["alma", "alma"]), "payment.state", raw)
     with pytest.raises(ValueError, match="pyarrow Array"):
         psp_status.classify_arrow("alma", "payment.state", ["paid"])
@@ -134,23 +135,21 @@ def test_bad_arguments_are_clear_errors() -> None:
 
 
 def big(n: int) -> pa.Array:
-    values = ["scored_maybe", "paid", "scored_no", "unknown_value_" , "in_progress"]
-    return pa.array([values[i % 5] for i in range(n)], pa.string())
+    values = pa.array(["scored_maybe", "paid", "scored_no", "unknown_value_", "in_progress"])
+    return values.take(pa.array(np.arange(n) % 5))
 
 
 def test_input_is_not_copied_peak_memory() -> None:
     n = 2_000_000
     for raw in (big(n), big(n).dictionary_encode(), big(n).cast(pa.string_view())):
-        provider = pa.array(["alma"] * 3 + ["purse"], pa.string()).take(pa.array([i % 4 for i in range(n)]))
+        provider = pa.array(["alma"] * 3 + ["purse"]).take(pa.array(np.arange(n) % 4))
         before = pa.total_allocated_bytes()
         out = psp_status.classify_arrow(provider, "payment.state", raw)
         grown = pa.total_allocated_bytes() - before
-        # The output (4 one-byte key columns + validity + an all-null reject column) is about
-        # 9 bytes a row; copying or casting the inputs would add their size (> 40 MB).
+        # Nothing but the output is allocated: copying or casting the inputs would add their
+        # size (tens of MB).
         result = sum(b.size for c in out.columns for b in c.buffers() if b is not None)
-        assert grown <= result + 1_000_000, (grown, result)
-        input_size = raw.nbytes + provider.nbytes
-        assert result < input_size, (result, input_size)
+        assert grown <= result + 1_000_000, (grown, result, raw.nbytes + provider.nbytes)
         assert out.num_rows == n
         del out
 

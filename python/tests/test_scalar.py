@@ -82,7 +82,7 @@ def test_explain_matches_the_cli(cli: Path) -> None:
         ("checkout", "response_code", "20051"),
         ("checkout", "response_code", "20999"),
         ("alma", "error_code", "validation_error_missing_field"),
-        ("purse", "payment.state", "nobody_knows"),
+        ("purse", "state", "nobody_knows"),
         ("alma", "payment.state", ""),
     ],
 )

@@ -89,3 +89,11 @@ def test_spark_map_in_arrow_agrees_with_reclassify(spark: Any, cli: Path, tmp_pa
             disagreements.append((n, got, want[n]))
     assert disagreements == [], disagreements[:10]
     assert sum(1 for n, _ in wellformed if n in rejected) > 0  # unknown providers/surfaces
+
+
+def test_the_python_examples_of_docs_spark_md_run(spark: Any) -> None:
+    text = (Path(__file__).resolve().parents[2] / "docs" / "spark.md").read_text()
+    blocks = [b.split("```", 1)[0] for b in text.split("```python\n")[1:]]
+    assert blocks
+    for code in blocks:
+        exec(compile(code, "docs/spark.md", "exec"), {})
