@@ -7,7 +7,7 @@
 //! BENCHMARKS.md reports it.
 
 use criterion::{criterion_group, criterion_main, BenchmarkId, Criterion, Throughput};
-use psp_status::{classify_bytes, resolve_bytes};
+use psp_status::classify_bytes;
 use std::hint::black_box;
 use std::time::Duration;
 
@@ -23,12 +23,13 @@ fn compare(c: &mut Criterion, group: &str, keys: &[Key]) {
     }
     let hash = HashBaseline::build();
     let matcher = MatchBaseline::build();
+    let fields = baselines::as_fields(keys);
     let mut g = c.benchmark_group(group);
     g.throughput(Throughput::Elements(keys.len() as u64));
     g.bench_function(BenchmarkId::new("psp_status", keys.len()), |b| {
         b.iter(|| {
-            for &(p, s, raw) in black_box(keys) {
-                black_box(classify_bytes(p, s, raw));
+            for &(f, raw) in black_box(&fields) {
+                black_box(classify_bytes(f, raw));
             }
         })
     });
@@ -74,12 +75,13 @@ fn resolve_three(c: &mut Criterion) {
     let hash = HashBaseline::build();
     let matcher = MatchBaseline::build();
     let ranks = Ranks::build();
+    let fields = baselines::triples_as_fields(&triples);
     let mut g = c.benchmark_group("resolve_3_signals");
     g.throughput(Throughput::Elements(triples.len() as u64));
     g.bench_function(BenchmarkId::new("psp_status", triples.len()), |b| {
         b.iter(|| {
-            for (p, signals) in black_box(&triples) {
-                black_box(resolve_bytes(*p, signals));
+            for (p, signals) in black_box(&fields) {
+                let _ = black_box(p.resolve_bytes(signals));
             }
         })
     });

@@ -12,7 +12,7 @@
 //! the mix: pick a multiple of its length, or a large N.
 //! Arguments: `psp_status|std_hashmap|match|none` (`none`: the loop alone), `hit|miss|prefix|range|ci|resolve3`, N.
 
-use psp_status::{classify_bytes, resolve_bytes};
+use psp_status::classify_bytes;
 
 #[path = "../benches/support/baselines.rs"]
 mod baselines;
@@ -34,7 +34,12 @@ fn main() {
         let triples = baselines::triples(1000);
         match engine.as_str() {
             "none" => run(n, &triples, |(_, s)| s[0].1.len() & 1 == 0),
-            "psp_status" => run(n, &triples, |(p, s)| resolve_bytes(*p, s).entry().is_some()),
+            "psp_status" => {
+                let fields = baselines::triples_as_fields(&triples);
+                run(n, &fields, |(p, s)| {
+                    p.resolve_bytes(s).is_ok_and(|c| c.entry().is_some())
+                })
+            }
             "std_hashmap" => run(n, &triples, |(p, s)| {
                 ranks
                     .resolve(*p, s, |p, s, r| hash.classify(p, s, r))
@@ -63,9 +68,12 @@ fn main() {
         match engine.as_str() {
             // The loop alone, to tell the harness from the lookups.
             "none" => run(n, &keys, |&(_, _, raw)| raw.len() & 1 == 0),
-            "psp_status" => run(n, &keys, |&(p, s, raw)| {
-                classify_bytes(p, s, raw).entry().is_some()
-            }),
+            "psp_status" => {
+                let fields = baselines::as_fields(&keys);
+                run(n, &fields, |&(f, raw)| {
+                    classify_bytes(f, raw).entry().is_some()
+                })
+            }
             "std_hashmap" => run(n, &keys, |&(p, s, raw)| hash.classify(p, s, raw).is_some()),
             "match" => run(n, &keys, |&(p, s, raw)| {
                 matcher.classify(p, s, raw).is_some()

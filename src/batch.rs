@@ -4,8 +4,7 @@
 //! Arrow/Parquet reader or a Spark `mapInArrow` job later (an Arrow `StringArray` or
 //! `BinaryArray` is a [`ByteColumn`]: offsets into one buffer, plus a null mask). The kernel
 //! allocates nothing per row: provider and surface names are parsed once and cached in
-//! [`Names`], values are looked up with [`classify_bytes`](crate::classify_bytes) /
-//! [`resolve_bytes`](crate::resolve_bytes).
+//! [`Names`], values are looked up by the same code as [`resolve`](crate::resolve).
 //!
 //! ```
 //! use psp_status::batch::{classify_columns, Batch, Given, Names, Outcome, Signal};
@@ -14,7 +13,7 @@
 //! let raw: Vec<&[u8]> = vec![b"paid", b"scored_no", b"nobody_knows"];
 //! let batch = Batch {
 //!     provider: Given::Fixed(Provider::Alma),
-//!     signals: vec![Signal { surface: Given::Fixed(Surface::Payment_State), raw: &raw[..] }],
+//!     signals: vec![Signal { surface: Given::Fixed(Surface::PaymentState), raw: &raw[..] }],
 //!     empty_is_absent: false,
 //! };
 //! let mut out = Vec::new();
@@ -29,7 +28,7 @@
 //! assert_eq!(states, [State::Success, State::Error, State::Uncertain]);
 //! ```
 
-use crate::{resolve_bytes, Code, Matched, Operation, Provider, State, Surface};
+use crate::{Code, Matched, Operation, Provider, State, Surface};
 
 /// A column of byte strings: `None` is a null (or, for row formats, an absent key).
 ///
@@ -89,8 +88,8 @@ pub enum Given<'c, T, C: ?Sized> {
 /// use psp_status::batch::{Given, Signal};
 /// use psp_status::Surface;
 /// let raw: Vec<&[u8]> = vec![b"paid"];
-/// let s = Signal { surface: Given::Fixed(Surface::Payment_State), raw: &raw[..] };
-/// assert!(matches!(s.surface, Given::Fixed(Surface::Payment_State)));
+/// let s = Signal { surface: Given::Fixed(Surface::PaymentState), raw: &raw[..] };
+/// assert!(matches!(s.surface, Given::Fixed(Surface::PaymentState)));
 /// ```
 pub struct Signal<'c, C: ?Sized> {
     /// The surface (fixed, or a column of surface names such as `payment_intent.status`).
@@ -110,7 +109,7 @@ pub struct Signal<'c, C: ?Sized> {
 /// let raw: Vec<&[u8]> = vec![b"paid"];
 /// let b = Batch {
 ///     provider: Given::Fixed(Provider::Alma),
-///     signals: vec![Signal { surface: Given::Fixed(Surface::Payment_State), raw: &raw[..] }],
+///     signals: vec![Signal { surface: Given::Fixed(Surface::PaymentState), raw: &raw[..] }],
 ///     empty_is_absent: false,
 /// };
 /// assert_eq!(b.rows(), 1);
@@ -152,7 +151,7 @@ impl<C: ByteColumn + ?Sized> Batch<'_, C> {
     /// let raw: Vec<&[u8]> = vec![b"paid"];
     /// let b = Batch {
     ///     provider: Given::Column(&prov[..]),
-    ///     signals: vec![Signal { surface: Given::Fixed(Surface::Payment_State), raw: &raw[..] }],
+    ///     signals: vec![Signal { surface: Given::Fixed(Surface::PaymentState), raw: &raw[..] }],
     ///     empty_is_absent: false,
     /// };
     /// let mut out = Vec::new();
@@ -222,7 +221,7 @@ pub enum Reason {
 /// let raw: Vec<&[u8]> = vec![b"paid"];
 /// let b = Batch {
 ///     provider: Given::Fixed(Provider::Alma),
-///     signals: vec![Signal { surface: Given::Fixed(Surface::Payment_State), raw: &raw[..] }],
+///     signals: vec![Signal { surface: Given::Fixed(Surface::PaymentState), raw: &raw[..] }],
 ///     empty_is_absent: false,
 /// };
 /// let mut out = Vec::new();
@@ -275,7 +274,7 @@ const NAME_CACHE: usize = 64;
 /// let mut n = Names::default();
 /// assert_eq!(n.provider(b"alma"), Some(Provider::Alma));
 /// assert_eq!(n.provider(b"acme"), None);
-/// assert_eq!(n.surface(Provider::Alma, b"payment.state"), Some(Surface::Payment_State));
+/// assert_eq!(n.surface(Provider::Alma, b"payment.state"), Some(Surface::PaymentState));
 /// assert_eq!(n.surface(Provider::Alma, b"no.such.surface"), None);
 /// ```
 #[derive(Debug, Default)]
@@ -326,7 +325,7 @@ impl Names {
         let parsed = std::str::from_utf8(name)
             .ok()
             .and_then(|s| s.parse::<Surface>().ok())
-            .filter(|s| provider.has_surface(*s));
+            .filter(|s| crate::Field::new(provider, *s).is_ok());
         if self.surfaces.len() < NAME_CACHE {
             self.surfaces.push((provider, name.into(), parsed));
             self.last_surface = self.surfaces.len() - 1;
@@ -392,7 +391,7 @@ pub fn classify_columns<C: ByteColumn + ?Sized>(
                 continue;
             }
             let surface = match &s.surface {
-                Given::Fixed(s) if provider.has_surface(*s) => *s,
+                Given::Fixed(s) if crate::Field::new(provider, *s).is_ok() => *s,
                 Given::Fixed(_) => {
                     rejected = Some(Reason::UnknownSurface {
                         provider,
@@ -424,7 +423,7 @@ pub fn classify_columns<C: ByteColumn + ?Sized>(
             out.push(Outcome::Rejected(r));
             continue;
         }
-        let c = resolve_bytes(provider, &signals);
+        let c = crate::resolve_surfaces(provider, &signals);
         let signal = signals
             .iter()
             .position(|(s, r)| *s == c.surface && std::ptr::eq(*r, c.raw))
@@ -504,7 +503,7 @@ mod tests {
             provider: Given::Fixed(Provider::Alma),
             signals: vec![
                 Signal {
-                    surface: Given::Fixed(Surface::Payment_State),
+                    surface: Given::Fixed(Surface::PaymentState),
                     raw: &a[..],
                 },
                 Signal {

@@ -5,18 +5,21 @@
 //! the raw value.
 
 use crate::entry::Entry;
+use crate::field::FieldError;
 use crate::generated::{NO_TABLE, PROVIDER_INFO, SURFACE_INDEX};
 use crate::table::SurfaceTable;
-use crate::{Code, Operation, Provider, Retry, State, Surface, TABLE_VERSION};
+use crate::{
+    Code, Field, Operation, Provider, ProviderField, Retry, State, Surface, TABLE_VERSION,
+};
 use serde::ser::{Serialize, SerializeStruct, Serializer};
 use std::borrow::Cow;
 
 /// How a value was matched.
 ///
 /// ```
-/// use psp_status::{classify, Matched, Provider, Surface};
-/// assert_eq!(classify(Provider::Alma, Surface::Payment_State, "paid").matched, Matched::Exact);
-/// assert_eq!(classify(Provider::Alma, Surface::Payment_State, "??").matched, Matched::Unmapped);
+/// use psp_status::{alma, classify, Matched};
+/// assert_eq!(classify(alma::PAYMENT_STATE, "paid").matched, Matched::Exact);
+/// assert_eq!(classify(alma::PAYMENT_STATE, "??").matched, Matched::Unmapped);
 /// ```
 #[derive(
     Debug,
@@ -51,8 +54,8 @@ pub enum Matched {
 /// entry it came from.
 ///
 /// ```
-/// use psp_status::{classify, Code, Provider, State, Surface};
-/// let c = classify(Provider::Alma, Surface::Payment_State, "scored_maybe");
+/// use psp_status::{alma, classify, Code, State};
+/// let c = classify(alma::PAYMENT_STATE, "scored_maybe");
 /// assert_eq!((c.state, c.code), (State::Waiting, Code::WaitingPartnerResponse));
 /// assert_eq!(c.raw, b"scored_maybe");
 /// ```
@@ -92,28 +95,42 @@ impl<'a> Classification<'a> {
     /// The explicit fallback: UNCERTAIN / UNMAPPED, keeping the raw value.
     ///
     /// ```
-    /// use psp_status::{Classification, Code, Provider, State, Surface};
-    /// let c = Classification::unmapped(Provider::Alma, Surface::Payment_State, b"x");
+    /// use psp_status::{alma, Classification, Code, State};
+    /// let c = Classification::unmapped(alma::PAYMENT_STATE, b"x");
     /// assert_eq!((c.state, c.code), (State::Uncertain, Code::Unmapped));
     /// ```
-    pub fn unmapped(provider: Provider, surface: Surface, raw: &'a [u8]) -> Self {
+    pub fn unmapped(field: impl Into<Field>, raw: &'a [u8]) -> Self {
+        let field = field.into();
         Classification {
-            provider,
-            surface,
+            provider: field.provider,
+            surface: field.surface,
             raw,
             state: State::Uncertain,
             code: Code::Unmapped,
-            operation: surface_table(provider, surface).and_then(|t| t.operation),
+            operation: surface_table(field).and_then(|t| t.operation),
             matched: Matched::Unmapped,
             entry: None,
+        }
+    }
+
+    /// The field the deciding value arrived in.
+    ///
+    /// ```
+    /// use psp_status::{alma, classify};
+    /// assert_eq!(classify(alma::PAYMENT_STATE, "paid").field(), alma::PAYMENT_STATE);
+    /// ```
+    pub fn field(&self) -> Field {
+        Field {
+            provider: self.provider,
+            surface: self.surface,
         }
     }
 
     /// The table entry behind the answer (`None` when unmapped).
     ///
     /// ```
-    /// use psp_status::{classify, Provider, Surface};
-    /// let c = classify(Provider::Alma, Surface::Payment_State, "paid");
+    /// use psp_status::{alma, classify};
+    /// let c = classify(alma::PAYMENT_STATE, "paid");
     /// assert!(c.entry().unwrap().source.starts_with("https://"));
     /// ```
     pub fn entry(&self) -> Option<&'static Entry> {
@@ -123,8 +140,8 @@ impl<'a> Classification<'a> {
     /// What the value means: the entry's description, or the UNMAPPED code's.
     ///
     /// ```
-    /// use psp_status::{classify, Provider, Surface};
-    /// assert!(!classify(Provider::Alma, Surface::Payment_State, "zzz").description().is_empty());
+    /// use psp_status::{alma, classify};
+    /// assert!(!classify(alma::PAYMENT_STATE, "zzz").description().is_empty());
     /// ```
     pub fn description(&self) -> &'static str {
         self.entry
@@ -134,8 +151,8 @@ impl<'a> Classification<'a> {
     /// The public source the entry rests on (`None` when unmapped).
     ///
     /// ```
-    /// use psp_status::{classify, Provider, Surface};
-    /// assert!(classify(Provider::Alma, Surface::Payment_State, "zzz").source().is_none());
+    /// use psp_status::{alma, classify};
+    /// assert!(classify(alma::PAYMENT_STATE, "zzz").source().is_none());
     /// ```
     pub fn source(&self) -> Option<&'static str> {
         self.entry.map(|e| e.source)
@@ -144,8 +161,8 @@ impl<'a> Classification<'a> {
     /// Retry advice for this state and code.
     ///
     /// ```
-    /// use psp_status::{classify, Provider, Retry, Surface};
-    /// assert_eq!(classify(Provider::Alma, Surface::Payment_State, "zzz").retry(), Retry::AfterVerifying);
+    /// use psp_status::{alma, classify, Retry};
+    /// assert_eq!(classify(alma::PAYMENT_STATE, "zzz").retry(), Retry::AfterVerifying);
     /// ```
     pub fn retry(&self) -> Retry {
         self.code.retry(self.state)
@@ -154,8 +171,8 @@ impl<'a> Classification<'a> {
     /// The raw value as text, when it is UTF-8.
     ///
     /// ```
-    /// use psp_status::{classify_bytes, Provider, Surface};
-    /// assert_eq!(classify_bytes(Provider::Alma, Surface::Payment_State, b"\xff").raw_str(), None);
+    /// use psp_status::{alma, classify_bytes};
+    /// assert_eq!(classify_bytes(alma::PAYMENT_STATE, b"\xff").raw_str(), None);
     /// ```
     pub fn raw_str(&self) -> Option<&'a str> {
         std::str::from_utf8(self.raw).ok()
@@ -164,8 +181,8 @@ impl<'a> Classification<'a> {
     /// The raw value as text, invalid UTF-8 replaced by U+FFFD (allocates only then).
     ///
     /// ```
-    /// use psp_status::{classify_bytes, Provider, Surface};
-    /// assert_eq!(classify_bytes(Provider::Alma, Surface::Payment_State, b"a\xff").raw_lossy(), "a\u{fffd}");
+    /// use psp_status::{alma, classify_bytes};
+    /// assert_eq!(classify_bytes(alma::PAYMENT_STATE, b"a\xff").raw_lossy(), "a\u{fffd}");
     /// ```
     pub fn raw_lossy(&self) -> Cow<'a, str> {
         String::from_utf8_lossy(self.raw)
@@ -199,10 +216,11 @@ fn table_of(provider: Provider, surface: Surface) -> &'static SurfaceTable {
     SURFACE_INDEX[provider as usize][surface as usize]
 }
 
-/// The table of (provider, surface), if the provider has that surface.
+/// The table of a field (`None` only for a pair the tables lack, which no `Field` holds once
+/// built by [`Field::new`]).
 #[inline]
-pub(crate) fn surface_table(provider: Provider, surface: Surface) -> Option<&'static SurfaceTable> {
-    let t = table_of(provider, surface);
+pub(crate) fn surface_table(field: Field) -> Option<&'static SurfaceTable> {
+    let t = table_of(field.provider, field.surface);
     (!std::ptr::eq(t, &NO_TABLE)).then_some(t)
 }
 
@@ -250,26 +268,30 @@ fn answer<'a>(
     }
 }
 
-/// Classifies one value.
+/// Classifies one value that arrived in `field`: a provider's constant
+/// (`psp_status::alma::PAYMENT_STATE`) or a [`Field`] parsed at run time.
 ///
 /// ```
-/// use psp_status::{classify, Code, Provider, State, Surface};
-/// let c = classify(Provider::Alma, Surface::Payment_State, "scored_no");
+/// use psp_status::{alma, classify, Field, State};
+/// let c = classify(alma::PAYMENT_STATE, "scored_no");
 /// assert_eq!(c.state, State::Error);
+/// let dynamic: Field = "alma/payment.state".parse().unwrap();
+/// assert_eq!(classify(dynamic, "scored_no"), c);
 /// ```
 #[inline]
-pub fn classify(provider: Provider, surface: Surface, raw: &str) -> Classification<'_> {
-    classify_bytes(provider, surface, raw.as_bytes())
+pub fn classify(field: impl Into<Field>, raw: &str) -> Classification<'_> {
+    classify_bytes(field, raw.as_bytes())
 }
 
 /// Classifies one value given as bytes (no UTF-8 validation: any bytes are fine).
 ///
 /// ```
-/// use psp_status::{classify_bytes, Matched, Provider, Surface};
-/// assert_eq!(classify_bytes(Provider::Alma, Surface::Payment_State, b"\xc3\x28").matched, Matched::Unmapped);
+/// use psp_status::{alma, classify_bytes, Matched};
+/// assert_eq!(classify_bytes(alma::PAYMENT_STATE, b"\xc3\x28").matched, Matched::Unmapped);
 /// ```
 #[inline]
-pub fn classify_bytes(provider: Provider, surface: Surface, raw: &[u8]) -> Classification<'_> {
+pub fn classify_bytes(field: impl Into<Field>, raw: &[u8]) -> Classification<'_> {
+    let Field { provider, surface } = field.into();
     let table = table_of(provider, surface);
     answer(provider, surface, table, raw, find(table, raw))
 }
@@ -281,27 +303,93 @@ pub fn classify_bytes(provider: Provider, surface: Surface, raw: &[u8]) -> Class
 /// that, the most specific unmapped one. With no signals at all the answer is unmapped on the
 /// provider's most specific surface with an empty raw value.
 ///
+/// The signals are one provider's fields (`stripe::DECLINE_CODE`, …), so two providers cannot
+/// be mixed; for names known only at run time use [`Provider::resolve`].
+///
 /// ```
-/// use psp_status::{resolve, Code, Provider, State, Surface};
-/// let c = resolve(Provider::Alma, &[(Surface::Payment_State, "paid")]);
-/// assert_eq!(c.state, State::Success);
+/// use psp_status::{resolve, stripe, Code, State};
+/// let c = resolve(&[
+///     (stripe::PAYMENT_INTENT_STATUS, "requires_payment_method"),
+///     (stripe::DECLINE_CODE, "insufficient_funds"),
+/// ]);
+/// assert_eq!((c.state, c.code), (State::Error, Code::InsufficientFunds));
 /// ```
 #[inline]
-pub fn resolve<'a>(provider: Provider, signals: &[(Surface, &'a str)]) -> Classification<'a> {
-    pick(provider, signals.len(), |i| {
-        (signals[i].0, signals[i].1.as_bytes())
+pub fn resolve<'a, F: ProviderField>(signals: &[(F, &'a str)]) -> Classification<'a> {
+    pick(F::PROVIDER, signals.len(), |i| {
+        (signals[i].0.into().surface, signals[i].1.as_bytes())
     })
 }
 
 /// [`resolve`] over byte values.
 ///
 /// ```
-/// use psp_status::{resolve_bytes, Provider, State, Surface};
-/// let c = resolve_bytes(Provider::Alma, &[(Surface::Payment_State, b"paid".as_slice())]);
+/// use psp_status::{alma, resolve_bytes, State};
+/// let c = resolve_bytes(&[(alma::PAYMENT_STATE, b"paid".as_slice())]);
 /// assert_eq!(c.state, State::Success);
 /// ```
 #[inline]
-pub fn resolve_bytes<'a>(
+pub fn resolve_bytes<'a, F: ProviderField>(signals: &[(F, &'a [u8])]) -> Classification<'a> {
+    pick(F::PROVIDER, signals.len(), |i| {
+        (signals[i].0.into().surface, signals[i].1)
+    })
+}
+
+impl Provider {
+    /// [`resolve`] for fields known only at run time: every field must be one of this
+    /// provider's.
+    ///
+    /// ```
+    /// use psp_status::{Field, FieldError, Provider, State};
+    /// let status = Provider::Stripe.field("payment_intent.status").unwrap();
+    /// let decline = Provider::Stripe.field("decline_code").unwrap();
+    /// let c = Provider::Stripe.resolve(&[(status, "requires_payment_method"), (decline, "do_not_honor")]);
+    /// assert_eq!(c.unwrap().state, State::Error);
+    /// let alma: Field = "alma/payment.state".parse().unwrap();
+    /// assert!(matches!(Provider::Stripe.resolve(&[(alma, "paid")]), Err(FieldError::OtherProvider { .. })));
+    /// ```
+    pub fn resolve<'a>(
+        self,
+        signals: &[(Field, &'a str)],
+    ) -> Result<Classification<'a>, FieldError> {
+        if let Some((field, _)) = signals.iter().find(|(f, _)| f.provider != self) {
+            return Err(FieldError::OtherProvider {
+                provider: self,
+                field: *field,
+            });
+        }
+        Ok(pick(self, signals.len(), |i| {
+            (signals[i].0.surface, signals[i].1.as_bytes())
+        }))
+    }
+
+    /// [`Provider::resolve`] over byte values.
+    ///
+    /// ```
+    /// use psp_status::{Provider, State};
+    /// let f = Provider::Alma.field("payment.state").unwrap();
+    /// assert_eq!(Provider::Alma.resolve_bytes(&[(f, b"paid".as_slice())]).unwrap().state, State::Success);
+    /// ```
+    pub fn resolve_bytes<'a>(
+        self,
+        signals: &[(Field, &'a [u8])],
+    ) -> Result<Classification<'a>, FieldError> {
+        if let Some((field, _)) = signals.iter().find(|(f, _)| f.provider != self) {
+            return Err(FieldError::OtherProvider {
+                provider: self,
+                field: *field,
+            });
+        }
+        Ok(pick(self, signals.len(), |i| {
+            (signals[i].0.surface, signals[i].1)
+        }))
+    }
+}
+
+/// [`resolve`] over surfaces already checked to be `provider`'s (the batch kernel's path; a
+/// surface the provider lacks would rank last, unmapped).
+#[inline]
+pub(crate) fn resolve_surfaces<'a>(
     provider: Provider,
     signals: &[(Surface, &'a [u8])],
 ) -> Classification<'a> {
@@ -340,8 +428,8 @@ fn pick<'a>(
             answer(provider, surface, table_of(provider, surface), raw, found)
         }
         None => {
-            let surface = PROVIDER_INFO[provider as usize].first;
-            Classification::unmapped(provider, surface, b"")
+            let first = PROVIDER_INFO[provider as usize].precedence[0];
+            Classification::unmapped(first, b"")
         }
     }
 }

@@ -6,8 +6,8 @@ use crate::{Code, Operation, Provider, State, Surface};
 /// How an [`Entry`] matches a raw value.
 ///
 /// ```
-/// use psp_status::{classify, Matcher, Provider, Surface};
-/// let c = classify(Provider::Alma, Surface::Payment_State, "scored_maybe");
+/// use psp_status::{alma, classify, Matcher};
+/// let c = classify(alma::PAYMENT_STATE, "scored_maybe");
 /// assert_eq!(c.entry().unwrap().matcher, Matcher::Exact("scored_maybe"));
 /// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -35,7 +35,7 @@ pub enum Matcher {
 pub struct Entry {
     /// The provider whose file holds it.
     pub provider: Provider,
-    /// The field the value arrives in.
+    /// The surface the value arrives in (see [`Entry::field`]).
     pub surface: Surface,
     /// How it matches.
     pub matcher: Matcher,
@@ -61,15 +61,27 @@ impl Entry {
     /// `range:A-B` or `:default` for rules), so it is a valid HTML id and URL fragment as is.
     ///
     /// ```
-    /// use psp_status::{classify, Provider, Surface};
-    /// let e = classify(Provider::Alma, Surface::Payment_State, "paid").entry().unwrap();
+    /// use psp_status::{alma, checkout, classify};
+    /// let e = classify(alma::PAYMENT_STATE, "paid").entry().unwrap();
     /// assert_eq!(e.anchor(), "alma/payment.state/paid");
-    /// let pending: Surface = "payment.status".parse().unwrap();
-    /// let e = classify(Provider::Checkout, pending, "Card Verified").entry().unwrap();
+    /// let e = classify(checkout::PAYMENT_STATUS, "Card Verified").entry().unwrap();
     /// assert_eq!(e.anchor(), "checkout/payment.status/Card%20Verified");
     /// ```
     pub fn anchor(&self) -> &'static str {
         self.anchor
+    }
+
+    /// The field the value arrives in.
+    ///
+    /// ```
+    /// let e = psp_status::Entry::by_anchor("alma/payment.state/scored_no").unwrap();
+    /// assert_eq!(e.field(), psp_status::alma::PAYMENT_STATE);
+    /// ```
+    pub fn field(&self) -> crate::Field {
+        crate::Field {
+            provider: self.provider,
+            surface: self.surface,
+        }
     }
 
     /// Finds an entry by its anchor (a phf map built at compile time).
@@ -88,8 +100,8 @@ impl Entry {
     /// The raw value for exact entries, a readable pattern for rules.
     ///
     /// ```
-    /// use psp_status::{classify, Provider, Surface};
-    /// let e = classify(Provider::Alma, Surface::Payment_State, "paid").entry().unwrap();
+    /// use psp_status::{alma, classify};
+    /// let e = classify(alma::PAYMENT_STATE, "paid").entry().unwrap();
     /// assert_eq!(e.pattern(), "paid");
     /// ```
     pub fn pattern(&self) -> String {

@@ -3,6 +3,7 @@
 //! See `psp-status-build` for the generator; this module only includes its output.
 
 use crate::entry::{Entry, Matcher};
+use crate::field::Field;
 use crate::table::{ProviderInfo, Slot, SurfaceTable};
 use crate::taxonomy::{CodeInfo, Retry};
 

@@ -9,14 +9,14 @@
 //! never panics, whatever the bytes.
 //!
 //! ```
-//! use psp_status::{classify, resolve, Code, Provider, State, Surface};
+//! use psp_status::{alma, classify, Code, State};
 //!
-//! let c = classify(Provider::Alma, Surface::Payment_State, "scored_maybe");
+//! let c = classify(alma::PAYMENT_STATE, "scored_maybe");
 //! assert_eq!(c.state, State::Waiting);
 //! assert_eq!(c.code, Code::WaitingPartnerResponse);
 //!
 //! // A value nobody has seen is not an error: it is UNCERTAIN, and the raw value is kept.
-//! let u = classify(Provider::Alma, Surface::Payment_State, "brand_new_state");
+//! let u = classify(alma::PAYMENT_STATE, "brand_new_state");
 //! assert_eq!((u.state, u.code), (State::Uncertain, Code::Unmapped));
 //! assert_eq!(u.raw, b"brand_new_state");
 //! ```
@@ -28,19 +28,29 @@
 
 pub mod batch;
 mod classify;
+mod digits;
 mod entry;
+mod field;
 mod generated;
 mod hash;
+#[cfg(feature = "cli")]
+pub mod readers;
 pub mod reference;
 mod table;
 mod taxonomy;
 
+pub(crate) use classify::resolve_surfaces;
 pub use classify::{classify, classify_bytes, resolve, resolve_bytes, Classification, Matched};
 pub use entry::{Entry, Matcher};
+pub use field::{Field, FieldError, ProviderField};
 pub use generated::{Code, Operation, Provider, State, Surface, TABLE_DIGEST, TABLE_VERSION};
 pub use taxonomy::{Lang, Retry};
 
 use generated::{PROVIDER_INFO, SURFACE_TABLES};
+
+// The per-provider modules (`alma`, `checkout`, `purse`, `stripe`): one typed constant per
+// surface, generated from mappings/ by build.rs.
+include!(concat!(env!("OUT_DIR"), "/fields.rs"));
 
 /// Every entry of every table (exact values, rules, defaults), provider by provider, surface by
 /// surface, in file order.
@@ -70,71 +80,6 @@ impl Provider {
     /// ```
     pub fn file(self) -> &'static str {
         PROVIDER_INFO[self as usize].file
-    }
-
-    /// The provider's surfaces, most specific first (the order `resolve` uses).
-    ///
-    /// ```
-    /// use psp_status::{Provider, Surface};
-    /// assert!(Provider::Alma.precedence().contains(&Surface::Payment_State));
-    /// ```
-    pub fn precedence(self) -> &'static [Surface] {
-        PROVIDER_INFO[self as usize].precedence
-    }
-
-    /// The provider's surfaces in file order.
-    ///
-    /// ```
-    /// assert!(!psp_status::Provider::Alma.surfaces().is_empty());
-    /// ```
-    pub fn surfaces(self) -> Vec<Surface> {
-        PROVIDER_INFO[self as usize]
-            .tables
-            .iter()
-            .map(|&i| SURFACE_TABLES[i as usize].surface)
-            .collect()
-    }
-
-    /// Whether `surface` is one of the provider's.
-    ///
-    /// ```
-    /// use psp_status::{Provider, Surface};
-    /// assert!(Provider::Alma.has_surface(Surface::Payment_State));
-    /// ```
-    pub fn has_surface(self, surface: Surface) -> bool {
-        classify::surface_table(self, surface).is_some()
-    }
-
-    /// What the provider's `surface` is (`None` when it is not one of the provider's).
-    ///
-    /// ```
-    /// use psp_status::{Provider, Surface};
-    /// assert!(Provider::Alma.surface_description(Surface::Payment_State).is_some());
-    /// ```
-    pub fn surface_description(self, surface: Surface) -> Option<&'static str> {
-        classify::surface_table(self, surface).map(|t| t.description)
-    }
-
-    /// Every entry of the provider's `surface`, in file order (exact, rules, default).
-    ///
-    /// ```
-    /// use psp_status::{Provider, Surface};
-    /// assert!(Provider::Alma.entries(Surface::Payment_State).count() >= 6);
-    /// ```
-    pub fn entries(self, surface: Surface) -> impl Iterator<Item = &'static Entry> {
-        classify::surface_table(self, surface)
-            .into_iter()
-            .flat_map(|t| t.all())
-    }
-
-    /// Whether the provider's `surface` matches ASCII case-insensitively.
-    ///
-    /// ```
-    /// use psp_status::{Provider, Surface};
-    /// assert!(!Provider::Alma.is_case_insensitive(Surface::Payment_State));
-    /// ```
-    pub fn is_case_insensitive(self, surface: Surface) -> bool {
-        classify::surface_table(self, surface).is_some_and(|t| t.case_insensitive)
     }
 }
 

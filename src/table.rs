@@ -3,7 +3,7 @@
 
 use crate::entry::Entry;
 use crate::hash::{bucket, finish, long_words, middle_eq, short_words, slot, start};
-use crate::{Operation, Surface};
+use crate::{Field, Operation, Surface};
 
 /// One slot of a perfect-hash table: the words `hash::hash_words` makes of its key, the key
 /// (ASCII-folded on insensitive surfaces) and its entry.
@@ -24,17 +24,21 @@ pub(crate) type RuleFn = fn(&[u8]) -> Option<&'static Entry>;
 pub(crate) struct ProviderInfo {
     pub(crate) name: &'static str,
     pub(crate) file: &'static str,
-    pub(crate) precedence: &'static [Surface],
-    /// The most specific surface (the validator guarantees one).
-    pub(crate) first: Surface,
-    pub(crate) tables: &'static [u16],
+    /// Most specific first (the validator guarantees at least one).
+    pub(crate) precedence: &'static [Field],
+    /// In file order.
+    pub(crate) fields: &'static [Field],
 }
 
 /// The compiled table of one surface of one provider (generated).
 #[derive(Debug)]
 pub(crate) struct SurfaceTable {
+    /// Whose table it is (read by the tests and `Debug`).
+    #[allow(dead_code)]
     pub(crate) surface: Surface,
     pub(crate) description: &'static str,
+    /// What the surface's completeness was checked against (URLs), in file order.
+    pub(crate) checked_against: &'static [&'static str],
     pub(crate) operation: Option<Operation>,
     pub(crate) case_insensitive: bool,
     /// Position of the surface in its provider's precedence (0 = most specific).
@@ -125,25 +129,8 @@ impl SurfaceTable {
     }
 }
 
-/// The number written by `raw` when it is 1 to 19 ASCII digits, nothing else.
-#[inline]
-pub(crate) fn parse_digits(raw: &[u8]) -> Option<u64> {
-    if raw.is_empty() || raw.len() > 19 {
-        return None;
-    }
-    let mut n: u64 = 0;
-    for &b in raw {
-        if !b.is_ascii_digit() {
-            return None;
-        }
-        n = n * 10 + u64::from(b - b'0');
-    }
-    Some(n)
-}
-
 #[cfg(test)]
 mod tests {
-    use super::parse_digits;
     use crate::generated::{NO_TABLE, SURFACE_TABLES};
 
     /// The invariants the probe's unchecked indexing rests on, for every generated table.
@@ -167,18 +154,5 @@ mod tests {
                 );
             }
         }
-    }
-
-    #[test]
-    fn digits_only() {
-        assert_eq!(parse_digits(b"20051"), Some(20051));
-        assert_eq!(parse_digits(b"200N0"), None);
-        assert_eq!(parse_digits(b""), None);
-        assert_eq!(parse_digits(b"-1"), None);
-        assert_eq!(
-            parse_digits(b"9999999999999999999"),
-            Some(9_999_999_999_999_999_999)
-        );
-        assert_eq!(parse_digits(b"99999999999999999999"), None);
     }
 }

@@ -2,7 +2,7 @@
 //! committed docs/reference.{md,html}, and the shopper messages' discretion.
 
 use psp_status::reference::{html, json, markdown, Reference, HTML_COMMAND, MARKDOWN_COMMAND};
-use psp_status::{classify, entries, Code, Entry, Lang, Provider, Surface, TABLE_VERSION};
+use psp_status::{alma, classify, entries, Code, Entry, Lang, Provider, TABLE_VERSION};
 use std::collections::{HashMap, HashSet};
 use std::path::Path;
 use std::process::{Command, Output};
@@ -44,7 +44,7 @@ fn ids(page: &str) -> HashMap<&str, usize> {
 
 #[test]
 fn explain_known_value_gives_meaning_state_retry_messages_action_and_source() {
-    let c = classify(Provider::Alma, Surface::Payment_State, "scored_maybe");
+    let c = classify(alma::PAYMENT_STATE, "scored_maybe");
     let e = c.entry().expect("scored_maybe is in the tables");
     let out = stdout(&cli(&["explain", "alma", "payment.state", "scored_maybe"]));
     for part in [
@@ -129,7 +129,7 @@ fn explain_in_french_gives_the_french_shopper_message() {
         "--lang",
         "fr",
     ]));
-    let code = classify(Provider::Alma, Surface::Payment_State, "scored_no").code;
+    let code = classify(alma::PAYMENT_STATE, "scored_no").code;
     assert!(out.contains("Tell the customer (fr)"), "{out}");
     assert!(out.contains(code.shopper_message(Lang::Fr)), "{out}");
     assert!(!out.contains(code.shopper_message(Lang::En)), "{out}");
@@ -194,8 +194,8 @@ fn markdown_has_one_anchored_row_per_entry_and_the_whole_taxonomy() {
         assert_eq!(ids.get(e.anchor()), Some(&1), "{}", e.anchor());
     }
     for p in Provider::iter() {
-        for s in p.surfaces() {
-            let a = format!("{}/{}", <&str>::from(p), <&str>::from(s));
+        for f in p.fields() {
+            let a = f.to_string();
             assert_eq!(ids.get(a.as_str()), Some(&1), "{a}");
         }
     }
@@ -314,7 +314,7 @@ fn html_has_one_article_per_entry_each_with_its_anchor_id_and_link() {
 }
 
 #[test]
-fn html_fetches_nothing_and_links_only_to_the_entries_sources() {
+fn html_fetches_nothing_and_links_only_to_sources_and_checked_against() {
     let page = html::render(&Reference::current(), Lang::En);
     assert!(page.contains("content=\"default-src 'none'; "), "no CSP");
     for bad in [
@@ -328,7 +328,12 @@ fn html_fetches_nothing_and_links_only_to_the_entries_sources() {
     ] {
         assert!(!page.contains(bad), "the page contains {bad:?}");
     }
-    let sources: HashSet<&str> = entries().map(|e| e.source).collect();
+    let mut sources: HashSet<&str> = entries().map(|e| e.source).collect();
+    for p in Provider::iter() {
+        for f in p.fields() {
+            sources.extend(f.checked_against());
+        }
+    }
     let mut rest = page.as_str();
     let mut seen = 0;
     while let Some(i) = rest.find("://") {
@@ -341,7 +346,7 @@ fn html_fetches_nothing_and_links_only_to_the_entries_sources() {
         let url = &rest[start..end];
         assert!(
             sources.contains(url.replace("&amp;", "&").as_str()),
-            "the page refers to {url:?}, which is no entry's source"
+            "the page refers to {url:?}, which is no entry's source nor a checked_against URL"
         );
         seen += 1;
         rest = &rest[end..];
@@ -448,6 +453,74 @@ fn no_shopper_message_reveals_a_refusal_reason() {
                 leaks.is_empty(),
                 "the {lang} shopper message of {code} reveals {leaks:?}: {m:?}"
             );
+        }
+    }
+}
+
+// --- checked_against ----------------------------------------------------------------------------
+
+/// The current reference with `checked_against` set on its first surface, as a table with the
+/// key compiles to.
+fn reference_with_checked_against() -> Reference {
+    let mut r = Reference::current();
+    r.providers[0].surfaces[0].checked_against = &[
+        "https://github.com/acme/sdk/blob/0123abc/src/status_(v2).rs",
+        "https://docs.example.com/status?a=1&b=2",
+    ];
+    r
+}
+
+#[test]
+fn every_format_shows_what_a_surface_was_checked_against() {
+    let r = reference_with_checked_against();
+    let s = &r.providers[0].surfaces[0];
+    let md = markdown::render(&r, Lang::En);
+    let heading = md.find(&format!("<a id=\"{}\"></a>", s.anchor)).unwrap();
+    let section = &md[heading..];
+    let table = section.find("| Value |").unwrap();
+    assert_eq!(
+        section[..table]
+            .matches("Completeness checked against: ")
+            .count(),
+        1,
+        "the line sits between the surface heading and its table"
+    );
+    assert!(md.contains(
+        "[https://github.com/acme/sdk/blob/0123abc/src/status_(v2).rs](https://github.com/acme/sdk/blob/0123abc/src/status_%28v2%29.rs), \
+         [https://docs.example.com/status?a=1&amp;b=2](https://docs.example.com/status?a=1&b=2)."
+    ), "{}", &section[..table]);
+    assert_eq!(
+        count(&md, "Completeness checked against: "),
+        1,
+        "only the surface that says so"
+    );
+
+    let page = html::render(&r, Lang::En);
+    assert!(page.contains(
+        "<p class=\"checked\">Completeness checked against: <a class=\"checked\" \
+         href=\"https://github.com/acme/sdk/blob/0123abc/src/status_(v2).rs\""
+    ));
+    assert!(page.contains("href=\"https://docs.example.com/status?a=1&amp;b=2\""));
+    assert_eq!(count(&page, "<p class=\"checked\">"), 1);
+
+    let v: serde_json::Value = serde_json::from_str(&json::render(&r)).unwrap();
+    assert_eq!(
+        v["providers"][0]["surfaces"][0]["checked_against"],
+        serde_json::json!(s.checked_against)
+    );
+    assert_eq!(
+        v["providers"][0]["surfaces"][1]["checked_against"],
+        serde_json::json!([])
+    );
+}
+
+#[test]
+fn reference_carries_the_compiled_checked_against() {
+    let r = Reference::current();
+    for p in &r.providers {
+        for s in &p.surfaces {
+            let field = psp_status::Field::new(p.provider, s.surface).unwrap();
+            assert_eq!(s.checked_against, field.checked_against());
         }
     }
 }

@@ -4,7 +4,7 @@
 //! `purse` provider's `alma.psp_status` surface. Alma's own `payment.state` values that appear
 //! in the table must agree with it too.
 
-use psp_status::{classify, Matched, Provider, State, Surface};
+use psp_status::{alma, classify, purse, Matched, State};
 
 const TSV: &str = include_str!("fixtures/purse-alma.tsv");
 
@@ -23,7 +23,7 @@ fn rows() -> Vec<(&'static str, &'static str, &'static str)> {
 
 fn check_row(n: usize) {
     let (raw, state, code) = rows()[n - 1];
-    let c = classify(Provider::Purse, Surface::Alma_PspStatus, raw);
+    let c = classify(purse::ALMA_PSP_STATUS, raw);
     assert_eq!(
         c.matched,
         Matched::Exact,
@@ -57,7 +57,7 @@ fn fixture_has_the_41_published_rows() {
 fn alma_payment_states_agree_with_purse() {
     let mut compared = 0;
     for (raw, state, code) in rows() {
-        let c = classify(Provider::Alma, Surface::Payment_State, raw);
+        let c = classify(alma::PAYMENT_STATE, raw);
         if c.matched == Matched::Exact {
             assert_eq!(
                 (c.state.to_string().as_str(), c.code.to_string().as_str()),
@@ -75,7 +75,7 @@ fn alma_payment_states_agree_with_purse() {
 
 #[test]
 fn scored_maybe_is_waiting_for_the_partner() {
-    let c = classify(Provider::Alma, Surface::Payment_State, "scored_maybe");
+    let c = classify(alma::PAYMENT_STATE, "scored_maybe");
     assert_eq!(c.state, State::Waiting);
     assert_eq!(c.code, psp_status::Code::WaitingPartnerResponse);
 }

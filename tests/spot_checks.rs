@@ -4,28 +4,24 @@
 //! must get for them. The expectations come from those pages, not from our YAML: a test fails
 //! when a mapping regresses.
 //!
-//! Surfaces are named by their wire names (`"decline_code".parse::<Surface>()`), as callers
-//! and exports name them.
+//! Surfaces are named by their wire names (`Provider::Stripe.field("decline_code")`), as
+//! callers and exports name them; `resolve` checks use the typed constants (`stripe::…`).
 
-use psp_status::{classify, resolve, Code, Matched, Operation, Provider, Retry, State, Surface};
+use psp_status::{
+    checkout, classify, resolve, stripe, Code, Field, Matched, Operation, Provider, Retry, State,
+};
 
 use Code::*;
 use State::*;
 
-/// A surface by its wire name; panics with the name when the name is unknown.
-fn surface(name: &str) -> Surface {
-    name.parse::<Surface>()
-        .unwrap_or_else(|_| panic!("unknown surface wire name {name:?}"))
+/// A provider's field by its wire name; panics with the name when the provider lacks it.
+fn field(provider: Provider, name: &str) -> Field {
+    provider.field(name).unwrap_or_else(|e| panic!("{e}"))
 }
 
 /// Asserts that `raw` on `provider`/`surface` is an exact entry classified as `state`/`code`.
 fn exact(provider: Provider, surface_name: &str, raw: &str, state: State, code: Code) {
-    let s = surface(surface_name);
-    assert!(
-        provider.has_surface(s),
-        "{provider} has no surface {surface_name}"
-    );
-    let c = classify(provider, s, raw);
+    let c = classify(field(provider, surface_name), raw);
     assert_eq!(
         c.matched,
         Matched::Exact,
@@ -48,13 +44,13 @@ fn exact_op(
     op: Operation,
 ) {
     exact(provider, surface_name, raw, state, code);
-    let c = classify(provider, surface(surface_name), raw);
+    let c = classify(field(provider, surface_name), raw);
     assert_eq!(c.operation, Some(op), "{provider}/{surface_name}/{raw}: op");
 }
 
 /// Asserts that `raw` matches a rule (prefix or range) of the surface, with `state`/`code`.
 fn by_rule(provider: Provider, surface_name: &str, raw: &str, state: State, code: Code) {
-    let c = classify(provider, surface(surface_name), raw);
+    let c = classify(field(provider, surface_name), raw);
     assert_eq!(
         c.matched,
         Matched::Rule,
@@ -91,7 +87,7 @@ fn stripe_decline_code() {
         AuthorizationRevoked,
     );
     // The field is only set on declines: an unknown code is still a decline.
-    let c = classify(S, surface("decline_code"), "a_code_stripe_adds_later");
+    let c = classify(field(S, "decline_code"), "a_code_stripe_adds_later");
     assert_eq!((c.matched, c.state), (Matched::Default, Error));
 }
 
@@ -100,9 +96,9 @@ fn stripe_advice_code() {
     exact(S, "advice_code", "try_again_later", Error, TemporaryDecline);
     exact(S, "advice_code", "confirm_card_data", Error, WrongCardData);
     exact(S, "advice_code", "do_not_try_again", Error, RejectedBank);
-    let later = classify(S, surface("advice_code"), "try_again_later");
+    let later = classify(field(S, "advice_code"), "try_again_later");
     assert_eq!(later.retry(), Retry::Later);
-    let never = classify(S, surface("advice_code"), "do_not_try_again");
+    let never = classify(field(S, "advice_code"), "do_not_try_again");
     assert_ne!(never.retry(), Retry::Later);
 }
 
@@ -185,7 +181,7 @@ fn stripe_setup_intent_cancellation_reason() {
 fn stripe_error_type() {
     exact(S, "error.type", "invalid_request_error", Error, BadRequest);
     // Stripe's own server error: whether the charge went through is unknown.
-    let c = classify(S, surface("error.type"), "api_error");
+    let c = classify(field(S, "error.type"), "api_error");
     assert_eq!(c.state, Uncertain);
     assert_eq!(c.retry(), Retry::AfterVerifying);
 }
@@ -243,7 +239,7 @@ fn stripe_setup_intent_status() {
 #[test]
 fn stripe_redirect_status() {
     exact(S, "redirect_status", "succeeded", Success, Succeeded);
-    let c = classify(S, surface("redirect_status"), "failed");
+    let c = classify(field(S, "redirect_status"), "failed");
     assert_eq!((c.matched, c.state), (Matched::Exact, Error));
 }
 
@@ -263,7 +259,7 @@ fn stripe_outcome_network_status() {
         Error,
         RejectedBank,
     );
-    let c = classify(S, surface("outcome.network_status"), "approved_by_network");
+    let c = classify(field(S, "outcome.network_status"), "approved_by_network");
     assert_eq!((c.matched, c.state), (Matched::Exact, Success));
 }
 
@@ -277,7 +273,7 @@ fn stripe_charge_status() {
         Waiting,
         WaitingPartnerResponse,
     );
-    let c = classify(S, surface("charge.status"), "failed");
+    let c = classify(field(S, "charge.status"), "failed");
     assert_eq!((c.matched, c.state), (Matched::Exact, Error));
 }
 
@@ -291,9 +287,9 @@ fn stripe_refund_status() {
         Succeeded,
         Operation::Refund,
     );
-    let c = classify(S, surface("refund.status"), "failed");
+    let c = classify(field(S, "refund.status"), "failed");
     assert_eq!((c.state, c.operation), (Error, Some(Operation::Refund)));
-    let p = classify(S, surface("refund.status"), "pending");
+    let p = classify(field(S, "refund.status"), "pending");
     assert_eq!(p.state, Waiting);
 }
 
@@ -346,7 +342,7 @@ fn stripe_event_type() {
         Success,
         Succeeded,
     );
-    let failed = classify(S, surface("event.type"), "payment_intent.payment_failed");
+    let failed = classify(field(S, "event.type"), "payment_intent.payment_failed");
     assert_eq!((failed.matched, failed.state), (Matched::Exact, Error));
     // Closed says only that it ended; won or lost is in dispute.status.
     exact_op(
@@ -377,7 +373,7 @@ fn stripe_http_status() {
         TechnicalIssueToContactPartner,
     );
     exact(S, "http_status", "200", Uncertain, OutcomeInObject);
-    let c = classify(S, surface("http_status"), "418");
+    let c = classify(field(S, "http_status"), "418");
     assert_eq!((c.matched, c.state), (Matched::Rule, Error));
 }
 
@@ -391,47 +387,41 @@ fn stripe_transport() {
         TechnicalIssueToContactPartner,
     );
     assert_eq!(
-        classify(S, surface("transport"), "timeout").retry(),
+        classify(field(S, "transport"), "timeout").retry(),
         Retry::AfterVerifying
     );
 }
 
 #[test]
 fn stripe_requires_payment_method_resolves_both_ways() {
-    let status = surface("payment_intent.status");
-    let alone = resolve(S, &[(status, "requires_payment_method")]);
+    let status = stripe::PAYMENT_INTENT_STATUS;
+    let alone = resolve(&[(status, "requires_payment_method")]);
     assert_eq!(
         (alone.state, alone.code),
         (Waiting, WaitingCustomerAction),
         "no error: the customer has to give a payment method"
     );
-    let declined = resolve(
-        S,
-        &[
-            (status, "requires_payment_method"),
-            (surface("decline_code"), "insufficient_funds"),
-        ],
-    );
+    let declined = resolve(&[
+        (status, "requires_payment_method"),
+        (stripe::DECLINE_CODE, "insufficient_funds"),
+    ]);
     assert_eq!((declined.state, declined.code), (Error, InsufficientFunds));
-    assert_eq!(declined.surface, surface("decline_code"));
+    assert_eq!(declined.field(), stripe::DECLINE_CODE);
     // The order the caller passes the signals in does not matter.
-    let swapped = resolve(
-        S,
-        &[
-            (surface("decline_code"), "insufficient_funds"),
-            (status, "requires_payment_method"),
-        ],
-    );
+    let swapped = resolve(&[
+        (stripe::DECLINE_CODE, "insufficient_funds"),
+        (status, "requires_payment_method"),
+    ]);
     assert_eq!((swapped.state, swapped.code), (Error, InsufficientFunds));
 }
 
 #[test]
 fn stripe_dispute_closed_resolves_with_the_dispute_status() {
-    let event = surface("event.type");
-    let status = surface("dispute.status");
-    let won = resolve(S, &[(event, "charge.dispute.closed"), (status, "won")]);
+    let event = stripe::EVENT_TYPE;
+    let status = stripe::DISPUTE_STATUS;
+    let won = resolve(&[(event, "charge.dispute.closed"), (status, "won")]);
     assert_eq!((won.state, won.code), (Success, DisputeWon));
-    let lost = resolve(S, &[(event, "charge.dispute.closed"), (status, "lost")]);
+    let lost = resolve(&[(event, "charge.dispute.closed"), (status, "lost")]);
     assert_eq!((lost.state, lost.code), (Error, DisputeLost));
 }
 
@@ -481,7 +471,7 @@ fn checkout_webhook_event() {
         DisputeWon,
         Operation::Dispute,
     );
-    let c = classify(C, surface("webhook_event"), "payment_declined");
+    let c = classify(field(C, "webhook_event"), "payment_declined");
     assert_eq!((c.matched, c.state), (Matched::Exact, Error));
 }
 
@@ -512,7 +502,7 @@ fn checkout_payment_status_authorized_and_captured_differ_by_operation() {
         Succeeded,
         Operation::Capture,
     );
-    let d = classify(C, surface("payment.status"), "Declined");
+    let d = classify(field(C, "payment.status"), "Declined");
     assert_eq!((d.matched, d.state), (Matched::Exact, Error));
 }
 
@@ -538,7 +528,7 @@ fn checkout_payment_setup_payment_methods_status() {
         Error,
         UnsupportedPaymentMethod,
     );
-    let c = classify(C, surface("payment_setup.payment_methods.status"), "ready");
+    let c = classify(field(C, "payment_setup.payment_methods.status"), "ready");
     assert_eq!((c.matched, c.state), (Matched::Exact, Waiting));
 }
 
@@ -575,9 +565,9 @@ fn checkout_payment_link_status() {
 
 #[test]
 fn checkout_payment_context_status() {
-    let created = classify(C, surface("payment_context.status"), "Created");
+    let created = classify(field(C, "payment_context.status"), "Created");
     assert_eq!((created.matched, created.state), (Matched::Exact, Waiting));
-    let approved = classify(C, surface("payment_context.status"), "Approved");
+    let approved = classify(field(C, "payment_context.status"), "Approved");
     assert_eq!(
         (approved.matched, approved.state),
         (Matched::Exact, Waiting),
@@ -589,7 +579,7 @@ fn checkout_payment_context_status() {
 fn checkout_action_type() {
     exact(C, "action.type", "Authorization", Success, Authorized);
     exact(C, "action.type", "Capture", Success, Succeeded);
-    let c = classify(C, surface("action.type"), "Return");
+    let c = classify(field(C, "action.type"), "Return");
     assert_eq!((c.matched, c.state), (Matched::Exact, Error));
 }
 
@@ -627,16 +617,13 @@ fn checkout_transport() {
 
 #[test]
 fn checkout_declined_payment_resolves_to_its_response_code() {
-    let c = resolve(
-        C,
-        &[
-            (surface("payment.status"), "Declined"),
-            (surface("response_code"), "20051"),
-            (surface("http_status"), "201"),
-        ],
-    );
+    let c = resolve(&[
+        (checkout::PAYMENT_STATUS, "Declined"),
+        (checkout::RESPONSE_CODE, "20051"),
+        (checkout::HTTP_STATUS, "201"),
+    ]);
     assert_eq!((c.state, c.code), (Error, InsufficientFunds));
-    let only_http = resolve(C, &[(surface("http_status"), "201")]);
+    let only_http = resolve(&[(checkout::HTTP_STATUS, "201")]);
     assert_eq!(only_http.state, Uncertain);
 }
 
@@ -695,7 +682,7 @@ fn alma_potential_fraud_reason() {
 
 #[test]
 fn alma_payment_state() {
-    let no = classify(A, surface("payment.state"), "scored_no");
+    let no = classify(field(A, "payment.state"), "scored_no");
     assert_eq!((no.matched, no.state), (Matched::Exact, Error));
     exact(A, "payment.state", "paid", Success, Succeeded);
     exact(
@@ -710,14 +697,14 @@ fn alma_payment_state() {
 #[test]
 fn alma_payment_plan_state() {
     exact(A, "payment_plan.state", "paid", Success, Succeeded);
-    let p = classify(A, surface("payment_plan.state"), "pending");
+    let p = classify(field(A, "payment_plan.state"), "pending");
     assert_eq!((p.matched, p.state), (Matched::Exact, Waiting));
 }
 
 #[test]
 fn alma_eligibility_eligible() {
     exact(A, "eligibility.eligible", "false", Error, NotEligible);
-    let t = classify(A, surface("eligibility.eligible"), "true");
+    let t = classify(field(A, "eligibility.eligible"), "true");
     assert_eq!((t.matched, t.state), (Matched::Exact, Success));
 }
 
@@ -791,9 +778,9 @@ fn purse_authorization_status() {
 #[test]
 fn purse_operation_status() {
     exact(P, "operation.status", "SUCCESS", Success, Succeeded);
-    let f = classify(P, surface("operation.status"), "FAILURE");
+    let f = classify(field(P, "operation.status"), "FAILURE");
     assert_eq!((f.matched, f.state), (Matched::Exact, Error));
-    let u = classify(P, surface("operation.status"), "UNCERTAIN");
+    let u = classify(field(P, "operation.status"), "UNCERTAIN");
     assert_eq!((u.matched, u.state), (Matched::Exact, Uncertain));
 }
 
@@ -801,8 +788,8 @@ fn purse_operation_status() {
 fn purse_payment_status() {
     exact(P, "payment.status", "CAPTURED", Success, Succeeded);
     exact(P, "payment.status", "REFUNDED", Success, Succeeded);
-    let c = classify(P, surface("payment.status"), "CAPTURED");
-    let r = classify(P, surface("payment.status"), "REFUNDED");
+    let c = classify(field(P, "payment.status"), "CAPTURED");
+    let r = classify(field(P, "payment.status"), "REFUNDED");
     assert_ne!(
         c.operation, r.operation,
         "capture and refund are different operations"
@@ -812,9 +799,9 @@ fn purse_payment_status() {
 #[test]
 fn purse_state() {
     exact(P, "state", "SUCCESS", Success, Succeeded);
-    let w = classify(P, surface("state"), "WAITING");
+    let w = classify(field(P, "state"), "WAITING");
     assert_eq!((w.matched, w.state), (Matched::Exact, Waiting));
-    let u = classify(P, surface("state"), "UNCERTAIN");
+    let u = classify(field(P, "state"), "UNCERTAIN");
     assert_eq!((u.matched, u.state), (Matched::Exact, Uncertain));
 }
 
@@ -956,10 +943,10 @@ fn every_surface_is_spot_checked() {
         ),
     ];
     for (provider, names) in COVERED {
-        let mut covered: Vec<Surface> = names.iter().map(|n| surface(n)).collect();
-        let mut actual = provider.surfaces();
-        covered.sort_by_key(|s| *s as usize);
-        actual.sort_by_key(|s| *s as usize);
+        let mut covered: Vec<Field> = names.iter().map(|n| field(*provider, n)).collect();
+        let mut actual = provider.fields().to_vec();
+        covered.sort();
+        actual.sort();
         assert_eq!(covered, actual, "{provider}: surfaces without a spot check");
     }
 }

@@ -1,18 +1,18 @@
 //! Invariants of each provider's table, walked entry by entry through the public API
-//! (`Provider::surfaces`, `Provider::entries`): every entry is sourced by a web page, its
+//! (`Provider::fields`, `Field::entries`): every entry is sourced by a web page, its
 //! (state, code) pair is allowed by the taxonomy, its description is its own, and the provider
 //! still holds at least the vocabulary it was published with.
 
-use psp_status::{Matcher, Provider, Surface};
+use psp_status::{Field, Matcher, Provider};
 use std::collections::HashMap;
 
 /// What a surface's entries were checked against, for the count assertion.
 fn check_provider(provider: Provider, minimum: usize) {
-    let surfaces = provider.surfaces();
-    assert!(!surfaces.is_empty(), "{provider}: no surfaces");
+    let fields = provider.fields();
+    assert!(!fields.is_empty(), "{provider}: no surfaces");
     let mut total = 0;
-    for surface in surfaces {
-        total += check_surface(provider, surface);
+    for &field in fields {
+        total += check_surface(provider, field);
     }
     assert!(
         total >= minimum,
@@ -21,21 +21,18 @@ fn check_provider(provider: Provider, minimum: usize) {
 }
 
 /// Checks every entry of one surface and returns how many there are.
-fn check_surface(provider: Provider, surface: Surface) -> usize {
+fn check_surface(provider: Provider, field: Field) -> usize {
     // description (whitespace-normalised) -> raw values (lower-cased) that use it
     let mut seen: HashMap<String, (String, String)> = HashMap::new();
     let mut n = 0;
-    for e in provider.entries(surface) {
+    for e in field.entries() {
         n += 1;
         let at = format!("{} ({}:{})", e.anchor(), provider.file(), e.line);
         assert_eq!(
             e.provider, provider,
             "{at}: entry filed under another provider"
         );
-        assert_eq!(
-            e.surface, surface,
-            "{at}: entry filed under another surface"
-        );
+        assert_eq!(e.field(), field, "{at}: entry filed under another surface");
 
         let url = e.source;
         let rest = url
@@ -75,7 +72,7 @@ fn check_surface(provider: Provider, surface: Surface) -> usize {
             seen.insert(desc, (key, e.anchor().to_string()));
         }
     }
-    assert!(n > 0, "{provider}/{surface}: surface without entries");
+    assert!(n > 0, "{field}: surface without entries");
     n
 }
 
@@ -104,18 +101,18 @@ fn purse_entries_hold_the_invariants() {
 /// ERROR (a blind retry could charge twice).
 #[test]
 fn transport_failures_are_classified_on_purpose_for_every_provider() {
-    use psp_status::{classify, Code, Matched, State, Surface};
+    use psp_status::{classify, Code, Matched, State};
     use strum::IntoEnumIterator;
-    let http: Surface = "http_status".parse().unwrap();
-    let transport: Surface = "transport".parse().unwrap();
     for p in Provider::iter() {
+        let http = p.field("http_status").unwrap();
+        let transport = p.field("transport").unwrap();
         for status in [
             "400", "401", "402", "403", "404", "409", "422", "429", "500", "502", "503", "504",
         ] {
-            let c = classify(p, http, status);
+            let c = classify(http, status);
             assert_eq!(c.matched, Matched::Exact, "{p} http_status {status}");
         }
-        let c = classify(p, http, "429");
+        let c = classify(http, "429");
         assert_eq!(
             (c.state, c.code),
             (State::Pending, Code::RateLimited),
@@ -123,12 +120,12 @@ fn transport_failures_are_classified_on_purpose_for_every_provider() {
         );
         for status in ["500", "502", "503", "504", "599"] {
             assert_eq!(
-                classify(p, http, status).state,
+                classify(http, status).state,
                 State::Uncertain,
                 "{p} {status}"
             );
         }
-        let c = classify(p, transport, "timeout");
+        let c = classify(transport, "timeout");
         assert_eq!(
             (c.state, c.matched),
             (State::Uncertain, Matched::Exact),

@@ -8,7 +8,7 @@
 //! ASCII case folding on `ascii_insensitive` surfaces.
 #![allow(dead_code)]
 
-use psp_status::{Entry, Matched, Matcher, Provider, Surface};
+use psp_status::{Entry, Field, Matched, Matcher, Provider, Surface};
 use std::collections::HashMap;
 use strum::{EnumCount, IntoEnumIterator};
 
@@ -40,14 +40,15 @@ impl HashBaseline {
             .map(|_| None)
             .collect();
         for p in Provider::iter() {
-            for s in p.surfaces() {
-                let ci = p.is_case_insensitive(s);
+            for &f in p.fields() {
+                let s = f.surface();
+                let ci = f.is_case_insensitive();
                 let mut fb = Fallback {
                     case_insensitive: ci,
                     rules: Vec::new(),
                     default: None,
                 };
-                for e in p.entries(s) {
+                for e in f.entries() {
                     match e.matcher {
                         Matcher::Exact(k) => {
                             assert!(k.len() < FOLD_BUF, "key longer than the fold buffer");
@@ -114,8 +115,8 @@ fn first_rule(rules: &[(Rule, &'static Entry)], key: &[u8], raw: &[u8]) -> Optio
     if rules.is_empty() {
         return None;
     }
-    let digits = !raw.is_empty() && raw.len() <= 19 && raw.iter().all(u8::is_ascii_digit);
-    let number = digits.then(|| raw.iter().fold(0u64, |n, &b| n * 10 + u64::from(b - b'0')));
+    // The engine's own reading of a number (any length, leading zeros included).
+    let number = psp_status_build::digits::parse_digits(raw);
     rules
         .iter()
         .find(|(r, _)| match r {
@@ -186,9 +187,14 @@ fn leak(v: Vec<u8>) -> &'static [u8] {
     Box::leak(v.into_boxed_slice())
 }
 
+/// The field of a pair the tables have.
+pub fn field(p: Provider, s: Surface) -> Field {
+    Field::new(p, s).expect("keys come from the tables")
+}
+
 fn is_exact_key(p: Provider, s: Surface, raw: &[u8]) -> bool {
-    let ci = p.is_case_insensitive(s);
-    p.entries(s).any(|e| match e.matcher {
+    let ci = field(p, s).is_case_insensitive();
+    field(p, s).entries().any(|e| match e.matcher {
         Matcher::Exact(k) => {
             if ci {
                 k.as_bytes().eq_ignore_ascii_case(raw)
@@ -288,7 +294,7 @@ pub fn rule_hits(want_prefix: bool) -> Vec<Key> {
 pub fn case_variants() -> Vec<Key> {
     let mut keys = Vec::new();
     for (p, s, k) in hits() {
-        if !p.is_case_insensitive(s) {
+        if !field(p, s).is_case_insensitive() {
             continue;
         }
         keys.push((p, s, k));
@@ -306,19 +312,33 @@ pub fn case_variants() -> Vec<Key> {
 /// A provider and three signals of one response.
 pub type Triple = (Provider, [(Surface, &'static [u8]); 3]);
 
+/// The keys as psp-status takes them: fields checked once, outside the timed loops.
+pub fn as_fields(keys: &[Key]) -> Vec<(Field, &'static [u8])> {
+    keys.iter().map(|&(p, s, raw)| (field(p, s), raw)).collect()
+}
+
+/// A triple as psp-status takes it.
+pub type FieldTriple = (Provider, [(Field, &'static [u8]); 3]);
+
+/// The triples as psp-status takes them (fields checked once, outside the timed loops).
+pub fn triples_as_fields(triples: &[Triple]) -> Vec<FieldTriple> {
+    triples
+        .iter()
+        .map(|(p, sig)| (*p, sig.map(|(s, raw)| (field(*p, s), raw))))
+        .collect()
+}
+
 /// Three signals of one response: for each provider with three surfaces or more, a value from
 /// each of three different surfaces (known values mostly, one unknown in six). Shuffled.
 pub fn triples(n: usize) -> Vec<Triple> {
     let mut mix = Mix::new(5);
     let hits = hits();
     let misses = misses();
-    let providers: Vec<Provider> = Provider::iter()
-        .filter(|p| p.surfaces().len() >= 3)
-        .collect();
+    let providers: Vec<Provider> = Provider::iter().filter(|p| p.fields().len() >= 3).collect();
     let mut out = Vec::new();
     while out.len() < n && !providers.is_empty() {
         let p = providers[mix.below(providers.len())];
-        let mut surfaces = p.surfaces();
+        let mut surfaces: Vec<Surface> = p.fields().iter().map(|f| f.surface()).collect();
         mix.shuffle(&mut surfaces);
         let mut signals = [(surfaces[0], b"".as_slice()); 3];
         for (slot, &s) in signals.iter_mut().zip(&surfaces) {
@@ -344,8 +364,8 @@ impl Ranks {
     pub fn build() -> Self {
         let mut m = vec![u16::MAX as u32; Provider::COUNT * Surface::COUNT];
         for p in Provider::iter() {
-            for (i, &s) in p.precedence().iter().enumerate() {
-                m[p as usize * Surface::COUNT + s as usize] = i as u32;
+            for (i, f) in p.precedence().iter().enumerate() {
+                m[p as usize * Surface::COUNT + f.surface() as usize] = i as u32;
             }
         }
         Ranks(m)

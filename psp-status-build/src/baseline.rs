@@ -6,7 +6,7 @@
 //! matching entry in `psp_status::entries()` and how it matched (`None` when unmapped), and
 //! expects `Provider`, `Surface` and `Matched` of psp-status in scope.
 
-use crate::codegen::{camel, surface_ident};
+use crate::codegen::{camel, surface_idents};
 use crate::tables::{MatcherSpec, SurfaceSpec, Tables};
 use std::fmt::Write;
 
@@ -23,13 +23,18 @@ pub fn generate_match(t: &Tables) -> String {
     let mut bodies = String::new();
     let mut position = 0usize;
     let mut table_no = 0usize;
+    let idents = surface_idents(
+        t.providers
+            .iter()
+            .flat_map(|p| p.surfaces.iter().map(|s| s.name.as_str())),
+    );
     for p in &t.providers {
         for s in &p.surfaces {
             writeln!(
                 dispatch,
                 "        (Provider::{}, Surface::{}) => t{table_no}(raw),",
                 camel(&p.id),
-                surface_ident(&s.name)
+                idents[s.name.as_str()]
             )
             .unwrap();
             surface_fn(&mut bodies, table_no, position, s);
@@ -45,16 +50,8 @@ pub fn generate_match(t: &Tables) -> String {
          pub fn lookup(provider: Provider, surface: Surface, raw: &[u8]) -> Option<(u32, Matched)> {{\n\
          \x20   match (provider, surface) {{\n{dispatch}        _ => None,\n    }}\n}}\n\
          \n\
-         /// The number written by `raw` when it is 1 to 19 ASCII digits, nothing else.\n\
-         #[inline]\n\
-         fn digits(raw: &[u8]) -> Option<u64> {{\n\
-         \x20   if raw.is_empty() || raw.len() > 19 {{\n        return None;\n    }}\n\
-         \x20   let mut n: u64 = 0;\n\
-         \x20   for &b in raw {{\n\
-         \x20       if !b.is_ascii_digit() {{\n            return None;\n        }}\n\
-         \x20       n = n * 10 + u64::from(b - b'0');\n\
-         \x20   }}\n\
-         \x20   Some(n)\n}}\n\n{bodies}"
+         {digits}\n{bodies}",
+        digits = crate::DIGITS_SOURCE
     )
 }
 
@@ -132,7 +129,7 @@ fn surface_fn(o: &mut String, no: usize, first: usize, s: &SurfaceSpec) {
         .iter()
         .any(|r| matches!(r.matcher, MatcherSpec::Range(..)));
     if has_range {
-        writeln!(o, "    let number = digits(raw);").unwrap();
+        writeln!(o, "    let number = parse_digits(raw);").unwrap();
     }
     for (i, r) in s.rules.iter().enumerate() {
         match &r.matcher {

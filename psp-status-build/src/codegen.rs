@@ -8,23 +8,101 @@ use crate::tables::{EntrySpec, MatcherSpec, Tables};
 use crate::{hash, phash};
 use std::fmt::Write;
 
-/// The Rust identifier a surface name becomes: each dot-separated segment in CamelCase, the
-/// segments joined by `_`, so that `error.code` (`Error_Code`) and `error_code` (`ErrorCode`)
-/// stay apart.
-///
-/// ```
-/// use psp_status_build::codegen::surface_ident;
-/// assert_eq!(surface_ident("payment_intent.status"), "PaymentIntent_Status");
-/// assert_eq!(surface_ident("error_code"), "ErrorCode");
-/// assert_eq!(surface_ident("error.code"), "Error_Code");
-/// assert_eq!(surface_ident("3ds.status"), "S3ds_Status");
-/// ```
-pub fn surface_ident(name: &str) -> String {
-    let mut out: String = name.split('.').map(camel).collect::<Vec<_>>().join("_");
+/// The words of a surface name, segment by segment (`payment_intent.status` →
+/// `[["payment", "intent"], ["status"]]`).
+fn segments(name: &str) -> Vec<Vec<&str>> {
+    name.split('.')
+        .map(|seg| seg.split('_').filter(|w| !w.is_empty()).collect())
+        .collect()
+}
+
+/// Joins the words of `name` with `word` (one word: `Fn(&str) -> String`) inside a segment and
+/// `dot` between segments, prefixing `S` when the result would start with a digit.
+fn join_words(name: &str, word: impl Fn(&str) -> String, inner: &str, dot: &str) -> String {
+    let mut out = segments(name)
+        .iter()
+        .map(|seg| seg.iter().map(|w| word(w)).collect::<Vec<_>>().join(inner))
+        .collect::<Vec<_>>()
+        .join(dot);
     if out.starts_with(|c: char| c.is_ascii_digit()) {
         out.insert(0, 'S');
     }
     out
+}
+
+/// The `Surface` variant of every surface name: its words in UpperCamelCase
+/// (`payment_intent.status` → `PaymentIntentStatus`, `payment.state` → `PaymentState`).
+///
+/// Where two names give the same words (Stripe's `error.code`, Alma's `error_code`), a dotted
+/// name spells each of its dots as `Dot` (`ErrorDotCode`) and the other keeps the plain form
+/// (`ErrorCode`). The rule depends on the whole set of names, so it is computed once for all of
+/// them; names the validator lets through never collide after it.
+///
+/// ```
+/// use psp_status_build::codegen::surface_idents;
+/// let ids = surface_idents(["payment_intent.status", "error_code", "error.code", "3ds.status"]);
+/// assert_eq!(ids["payment_intent.status"], "PaymentIntentStatus");
+/// assert_eq!(ids["error_code"], "ErrorCode");
+/// assert_eq!(ids["error.code"], "ErrorDotCode");
+/// assert_eq!(ids["3ds.status"], "S3dsStatus");
+/// ```
+pub fn surface_idents<'a>(
+    names: impl IntoIterator<Item = &'a str>,
+) -> std::collections::BTreeMap<&'a str, String> {
+    disambiguate(
+        names,
+        |name, dot| join_words(name, camel, "", dot),
+        "",
+        "Dot",
+    )
+}
+
+/// The constant a surface becomes in its provider's module: its words in SCREAMING_SNAKE_CASE
+/// (`payment_intent.status` → `PAYMENT_INTENT_STATUS`), with the same rule as
+/// [`surface_idents`] for names whose words collide within one provider (`ERROR_DOT_CODE`).
+///
+/// ```
+/// use psp_status_build::codegen::surface_consts;
+/// let c = surface_consts(["decline_code", "payment_intent.status"]);
+/// assert_eq!(c["payment_intent.status"], "PAYMENT_INTENT_STATUS");
+/// ```
+pub fn surface_consts<'a>(
+    names: impl IntoIterator<Item = &'a str>,
+) -> std::collections::BTreeMap<&'a str, String> {
+    disambiguate(
+        names,
+        |name, dot| join_words(name, |w| w.to_ascii_uppercase(), "_", dot),
+        "_",
+        "_DOT_",
+    )
+}
+
+/// Names every wire name with `form(name, plain)` (`plain` between segments), or
+/// `form(name, clash)` for a dotted name whose plain form collides with another name's.
+fn disambiguate<'a>(
+    names: impl IntoIterator<Item = &'a str>,
+    form: impl Fn(&str, &str) -> String,
+    plain: &str,
+    clash: &str,
+) -> std::collections::BTreeMap<&'a str, String> {
+    let names: std::collections::BTreeSet<&str> = names.into_iter().collect();
+    let plain = |n: &str| form(n, plain);
+    let mut count: std::collections::HashMap<String, usize> = std::collections::HashMap::new();
+    for n in &names {
+        *count.entry(plain(n)).or_default() += 1;
+    }
+    names
+        .iter()
+        .map(|&n| {
+            let p = plain(n);
+            let ident = if count[&p] > 1 && n.contains('.') {
+                form(n, clash)
+            } else {
+                p
+            };
+            (n, ident)
+        })
+        .collect()
 }
 
 /// Emits `let key: &[u8] = …;` into a generated lookup function over `raw`: `raw` itself, or,
@@ -232,6 +310,12 @@ pub fn generate(t: &Tables, command: &str) -> String {
         "#[strum(ascii_case_insensitive)]",
         &providers,
     );
+    let idents = surface_idents(
+        t.providers
+            .iter()
+            .flat_map(|p| p.surfaces.iter().map(|s| s.name.as_str())),
+    );
+    let surface_ident = |name: &str| idents[name].clone();
     let mut surfaces: Vec<(String, String, String)> = Vec::new();
     for p in &t.providers {
         for s in &p.surfaces {
@@ -252,10 +336,13 @@ pub fn generate(t: &Tables, command: &str) -> String {
     write_enum(
         &mut o,
         "Surface",
-        "The field a value arrives in, named as the provider's API names it. Variants are the \
-         dot-separated segments in CamelCase joined by `_` (`payment.state` is `Payment_State`); \
-         parse the wire name with `str::parse` to avoid spelling them.",
-        "#[allow(non_camel_case_types)]",
+        "The field a value arrives in, named as the provider's API names it, whatever the \
+         provider. Variants are the words of the wire name in UpperCamelCase (`payment.state` is \
+         `PaymentState`); where two wire names have the same words, the dotted one spells its dots \
+         `Dot` (Stripe's `error.code` is `ErrorDotCode`, Alma's `error_code` is `ErrorCode`). \
+         To classify, use a provider's field (`psp_status::stripe::DECLINE_CODE`) or \
+         `Field::new`: a `Surface` alone does not say whose it is.",
+        "",
         &surfaces,
     );
 
@@ -319,11 +406,9 @@ pub fn generate(t: &Tables, command: &str) -> String {
     let mut statics_src = String::new();
     let mut provider_src = String::new();
     for (pi, p) in t.providers.iter().enumerate() {
-        let mut own = Vec::new();
         for s in &p.surfaces {
             let si = surfaces.iter().position(|(_, w, _)| *w == s.name).unwrap();
             index[pi][si] = table_no as u16;
-            own.push(table_no);
             let entry = |e: &EntrySpec| -> String {
                 let anchor = anchor(&p.id, &s.name, &e.matcher);
                 let matcher = match &e.matcher {
@@ -438,6 +523,13 @@ pub fn generate(t: &Tables, command: &str) -> String {
             )
             .unwrap();
             writeln!(tables_src, "        description: {},", lit(&s.description)).unwrap();
+            let checked: Vec<String> = s.checked_against.iter().map(|u| lit(u)).collect();
+            writeln!(
+                tables_src,
+                "        checked_against: &[{}],",
+                checked.join(", ")
+            )
+            .unwrap();
             match s.operation {
                 Some(op) => writeln!(
                     tables_src,
@@ -474,20 +566,26 @@ pub fn generate(t: &Tables, command: &str) -> String {
             }
             table_no += 1;
         }
+        let field = |name: &str| {
+            format!(
+                "Field {{ provider: Provider::{}, surface: Surface::{} }}",
+                camel(&p.id),
+                surface_ident(name)
+            )
+        };
         let precedence: Vec<String> = p
             .precedence
             .iter()
-            .map(|&i| format!("Surface::{}", surface_ident(&p.surfaces[i].name)))
+            .map(|&i| field(&p.surfaces[i].name))
             .collect();
-        let own: Vec<String> = own.iter().map(|i| i.to_string()).collect();
+        let fields: Vec<String> = p.surfaces.iter().map(|s| field(&s.name)).collect();
         writeln!(
             provider_src,
-            "    ProviderInfo {{ name: {}, file: {}, precedence: &[{}], first: {}, tables: &[{}] }},",
+            "    ProviderInfo {{ name: {}, file: {}, precedence: &[{}], fields: &[{}] }},",
             lit(&p.name),
             lit(&format!("mappings/{}.yaml", p.id)),
             precedence.join(", "),
-            precedence.first().map_or("Surface::Payment_State", |s| s.as_str()),
-            own.join(", ")
+            fields.join(", "),
         )
         .unwrap();
     }
@@ -497,7 +595,7 @@ pub fn generate(t: &Tables, command: &str) -> String {
         "static NO_ENTRY: Entry = Entry {{ provider: Provider::{p}, surface: Surface::{s}, matcher: Matcher::Default, \
          state: State::Uncertain, code: Code::Unmapped, operation: Operation::{op}, description: \"\", source: \"\", line: 0, anchor: \"\" }};\n\
          const EMPTY_SLOT: Slot = Slot {{ words: [0; 4], len: usize::MAX, key: b\"\", entry: &NO_ENTRY }};\n\
-         pub(crate) static NO_TABLE: SurfaceTable = SurfaceTable {{ surface: Surface::{s}, description: \"\", operation: None, \
+         pub(crate) static NO_TABLE: SurfaceTable = SurfaceTable {{ surface: Surface::{s}, description: \"\", checked_against: &[], operation: None, \
          case_insensitive: false, rank: u8::MAX, seed: 0, bucket_mask: 0, mask: 0, pilots: &[0], slots: &[EMPTY_SLOT], \
          exact: &[], rules: &[], rule: None, default: None }};\n",
         p = camel(&t.providers[0].id),
@@ -555,6 +653,97 @@ pub fn generate(t: &Tables, command: &str) -> String {
     o
 }
 
+/// Generates the per-provider modules the library includes at its root: `pub mod stripe`
+/// with a type of its own (`StripeField`) and one constant per surface
+/// (`stripe::DECLINE_CODE`), so that a pair that does not exist does not compile.
+///
+/// ```
+/// let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/../mappings");
+/// let tables = psp_status_build::load_dir(dir.as_ref()).unwrap();
+/// let code = psp_status_build::codegen::generate_fields(&tables, "doc test");
+/// assert!(code.contains("pub mod stripe"));
+/// assert!(code.contains("pub const DECLINE_CODE: StripeField"));
+/// ```
+pub fn generate_fields(t: &Tables, command: &str) -> String {
+    let idents = surface_idents(
+        t.providers
+            .iter()
+            .flat_map(|p| p.surfaces.iter().map(|s| s.name.as_str())),
+    );
+    let mut o = String::new();
+    writeln!(
+        o,
+        "// @generated by psp-status-build ({command}) from mappings/, table version {}.\n\
+         // Do not edit: change mappings/*.yaml and rebuild.\n",
+        t.version
+    )
+    .unwrap();
+    for p in &t.providers {
+        let ty = format!("{}Field", camel(&p.id));
+        let consts = surface_consts(p.surfaces.iter().map(|s| s.name.as_str()));
+        let example = p
+            .precedence
+            .first()
+            .map_or(&p.surfaces[0], |&i| &p.surfaces[i]);
+        doc(
+            &mut o,
+            "",
+            &format!(
+                "{name}'s fields (`mappings/{id}.yaml`): one constant per surface, all of type \
+                 [`{id}::{ty}`]({id}::{ty}), so a surface {name} does not have does not compile.",
+                name = p.name,
+                id = p.id
+            ),
+        );
+        writeln!(o, "pub mod {} {{", p.id).unwrap();
+        writeln!(o, "    use crate::{{Provider, Surface}};\n").unwrap();
+        doc(
+            &mut o,
+            "    ",
+            &format!(
+                "A surface of {name}: only the constants of this module are values of this type, \
+                 so `classify` and `resolve` never see a pair {name} does not have, and `resolve` \
+                 never mixes two providers' signals.",
+                name = p.name
+            ),
+        );
+        writeln!(o, "    ///\n    /// ```").unwrap();
+        writeln!(
+            o,
+            "    /// use psp_status::{{{id}, Field, Provider}};\n    /// let f: Field = {id}::{c}.into();\n    /// assert_eq!(f.provider(), Provider::{pv});\n    /// assert_eq!(f.name(), {wire:?});",
+            id = p.id,
+            c = consts[example.name.as_str()],
+            pv = camel(&p.id),
+            wire = example.name,
+        )
+        .unwrap();
+        writeln!(o, "    /// ```").unwrap();
+        writeln!(
+            o,
+            "    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]\n    pub struct {ty}(Surface);\n"
+        )
+        .unwrap();
+        writeln!(
+            o,
+            "    crate::field::provider_field!({ty}, Provider::{});\n",
+            camel(&p.id)
+        )
+        .unwrap();
+        for s in &p.surfaces {
+            doc(&mut o, "    ", &format!("`{}`: {}", s.name, s.description));
+            writeln!(
+                o,
+                "    pub const {}: {ty} = {ty}(Surface::{});",
+                consts[s.name.as_str()],
+                idents[s.name.as_str()]
+            )
+            .unwrap();
+        }
+        writeln!(o, "}}\n").unwrap();
+    }
+    o
+}
+
 /// The rules of one surface as a function: a slice pattern per prefix, a range pattern per
 /// range, in file order, so that rustc compiles them (one length check and a few word compares
 /// per prefix, the number parsed once).
@@ -586,7 +775,7 @@ fn rules_fn(o: &mut String, n: usize, s: &crate::tables::SurfaceSpec) {
         .iter()
         .any(|r| matches!(r.matcher, MatcherSpec::Range(..)))
     {
-        writeln!(o, "    let number = crate::table::parse_digits(raw);").unwrap();
+        writeln!(o, "    let number = crate::digits::parse_digits(raw);").unwrap();
     }
     for (i, r) in s.rules.iter().enumerate() {
         match &r.matcher {

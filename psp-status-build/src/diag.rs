@@ -13,9 +13,10 @@ use std::fmt;
 pub struct Diagnostic {
     /// The file, as the directory was given plus the file name.
     pub path: String,
-    /// 1-based line (0 when the problem concerns the whole file).
+    /// 1-based line; a problem of the whole file (unreadable, missing key of the top-level
+    /// mapping) is at the file's first key, or at 1:1.
     pub line: u64,
-    /// 1-based column (0 when unknown).
+    /// 1-based column, in characters.
     pub column: u64,
     /// What is wrong, in one sentence.
     pub message: String,

@@ -1,9 +1,12 @@
-//! The one loader: reads a mappings directory with serde-saphyr and hands it to the validator.
+//! The one loader: reads a mappings directory, parses each file into a node tree
+//! ([`crate::yaml`]), checks its shape ([`crate::read`]) and hands the result to the validator.
+//! Every file is read and checked whatever the others hold.
 
 use crate::diag::Diagnostic;
-use crate::model::{ProviderFile, TaxonomyFile};
+use crate::model::{Pos, Sp, TaxonomyFile};
+use crate::read::Reader;
 use crate::tables::Tables;
-use crate::validate;
+use crate::{validate, yaml};
 use sha2::{Digest, Sha256};
 use std::path::Path;
 
@@ -36,8 +39,8 @@ pub fn load_dir(dir: &Path) -> Result<Tables, Vec<Diagnostic>> {
         Err(e) => {
             return Err(vec![Diagnostic::new(
                 dir.display().to_string(),
-                0,
-                0,
+                1,
+                1,
                 format!("cannot read the mappings directory: {e}"),
             )])
         }
@@ -45,46 +48,65 @@ pub fn load_dir(dir: &Path) -> Result<Tables, Vec<Diagnostic>> {
     names.sort();
 
     let mut hasher = Sha256::new();
-    let mut taxonomy = None;
+    let mut taxonomy: Option<Parsed<Sp<TaxonomyFile>>> = None;
+    let mut taxonomy_seen = false;
     let mut providers = Vec::new();
     for name in &names {
         let path = dir.join(name);
         let shown = path.display().to_string();
-        let text = match std::fs::read_to_string(&path) {
-            Ok(t) => t,
+        let bytes = match std::fs::read(&path) {
+            Ok(b) => b,
             Err(e) => {
-                diags.push(Diagnostic::new(shown, 0, 0, format!("cannot read: {e}")));
+                diags.push(Diagnostic::new(shown, 1, 1, format!("cannot read: {e}")));
                 continue;
             }
         };
         hasher.update(name.as_bytes());
         hasher.update([0]);
-        hasher.update(text.as_bytes());
+        hasher.update(&bytes);
         hasher.update([0]);
+        let text = utf8(&shown, &bytes, &mut diags);
+        let doc = yaml::parse(&text);
+        for (at, message) in &doc.errors {
+            diags.push(Diagnostic::new(
+                &shown,
+                at.line,
+                at.column,
+                message.as_str(),
+            ));
+        }
         let stem = name
             .rsplit_once('.')
             .map_or(name.as_str(), |(s, _)| s)
             .to_string();
+        let mut reader = Reader {
+            path: &shown,
+            diags: &mut diags,
+        };
         if stem == "taxonomy" {
-            match parse::<TaxonomyFile>(&shown, &text) {
-                Ok(doc) => {
-                    taxonomy = Some(Parsed {
-                        path: shown,
-                        stem,
-                        doc,
-                    })
-                }
-                Err(d) => diags.push(d),
+            let read = reader.taxonomy(doc.root.as_ref());
+            if taxonomy_seen {
+                diags.push(Diagnostic::new(
+                    &shown,
+                    1,
+                    1,
+                    "a second taxonomy file: keep one of taxonomy.yaml and taxonomy.yml",
+                ));
+                continue;
             }
-        } else {
-            match parse::<ProviderFile>(&shown, &text) {
-                Ok(doc) => providers.push(Parsed {
-                    path: shown,
-                    stem,
-                    doc,
-                }),
-                Err(d) => diags.push(d),
-            }
+            taxonomy_seen = true;
+            // A file that is not a mapping still counts as read: its problem is reported.
+            taxonomy = Some(Parsed {
+                path: shown,
+                stem,
+                doc: read.unwrap_or_else(quiet_default),
+            });
+        } else if let Some(doc) = reader.provider(doc.root.as_ref()) {
+            providers.push(Parsed {
+                path: shown,
+                stem,
+                doc,
+            });
         }
     }
     let digest: String = hasher
@@ -93,53 +115,81 @@ pub fn load_dir(dir: &Path) -> Result<Tables, Vec<Diagnostic>> {
         .map(|b| format!("{b:02x}"))
         .collect();
 
-    let Some(taxonomy) = taxonomy else {
-        if !names.iter().any(|n| n.starts_with("taxonomy.")) {
-            diags.push(Diagnostic::new(
-                dir.join("taxonomy.yaml").display().to_string(),
-                0,
-                0,
-                "taxonomy.yaml is missing: every table needs the states, codes and operations it refers to",
-            ));
-        }
-        return Err(diags);
-    };
-    match validate::validate(taxonomy, providers, digest) {
+    if !taxonomy_seen {
+        diags.push(Diagnostic::new(
+            dir.join("taxonomy.yaml").display().to_string(),
+            1,
+            1,
+            "taxonomy.yaml is missing: every table needs the states, codes and operations it refers to",
+        ));
+    }
+    // The providers are checked even when the taxonomy is broken or missing, against whatever
+    // of it could be read.
+    let result = validate::validate(taxonomy, providers, digest);
+    match result {
         Ok(tables) if diags.is_empty() => Ok(tables),
-        Ok(_) => Err(diags),
+        Ok(_) => {
+            diags.sort();
+            diags.dedup();
+            Err(diags)
+        }
         Err(mut more) => {
             diags.append(&mut more);
             diags.sort();
+            diags.dedup();
             Err(diags)
         }
     }
 }
 
-/// Parses one YAML document, turning a syntax or shape error into a located diagnostic.
-fn parse<T: serde::de::DeserializeOwned>(path: &str, text: &str) -> Result<T, Diagnostic> {
-    serde_saphyr::from_str::<T>(text).map_err(|e| {
-        let (line, column) = e.location().map_or((0, 0), |l| (l.line(), l.column()));
-        // serde-saphyr renders a source snippet after the first line; keep the sentence only.
-        let full = e.to_string();
-        let first = full.lines().next().unwrap_or("invalid YAML");
-        let message = match first.split_once(": ") {
-            Some((head, rest)) if head.starts_with("error: line") || head.starts_with("line ") => {
-                rest.to_string()
-            }
-            _ => first.trim_start_matches("error: ").to_string(),
-        };
-        let message = strip_location_prefix(&message);
-        Diagnostic::new(path, line, column, message)
-    })
+/// A document that could not be read at all: empty and quiet (its problem is reported).
+fn quiet_default<T: Default>() -> Sp<T> {
+    Sp {
+        value: T::default(),
+        at: Pos::START,
+        quiet: true,
+    }
 }
 
-/// Drops a leading `line N column M: ` that serde-saphyr puts in its messages.
-fn strip_location_prefix(msg: &str) -> String {
-    let m = msg.trim_start_matches("error: ");
-    if let Some(rest) = m.strip_prefix("line ") {
-        if let Some((_, tail)) = rest.split_once(": ") {
-            return tail.to_string();
-        }
+/// The file's text. Each invalid UTF-8 sequence is reported at its line and column and read
+/// as U+FFFD, so that the rest of the file is still checked.
+fn utf8(path: &str, bytes: &[u8], diags: &mut Vec<Diagnostic>) -> String {
+    if let Ok(s) = std::str::from_utf8(bytes) {
+        return s.to_string();
     }
-    m.to_string()
+    let (mut line, mut column) = (1u64, 1u64);
+    // Runs of invalid bytes with nothing valid between them: (line, column, bytes).
+    let mut runs: Vec<(u64, u64, Vec<u8>)> = Vec::new();
+    let mut joined = false;
+    for chunk in bytes.utf8_chunks() {
+        for ch in chunk.valid().chars() {
+            joined = false;
+            if ch == '\n' {
+                line += 1;
+                column = 1;
+            } else {
+                column += 1;
+            }
+        }
+        if chunk.invalid().is_empty() {
+            continue;
+        }
+        match runs.last_mut() {
+            Some(run) if joined => run.2.extend_from_slice(chunk.invalid()),
+            _ => runs.push((line, column, chunk.invalid().to_vec())),
+        }
+        joined = true;
+        // Each invalid sequence reads as one U+FFFD.
+        column += 1;
+    }
+    for (line, column, bad) in runs.iter().take(20) {
+        let hex: Vec<String> = bad.iter().map(|b| format!("{b:02x}")).collect();
+        diags.push(Diagnostic::new(
+            path,
+            *line,
+            *column,
+            format!("not UTF-8: bytes {} (tables are UTF-8 text)", hex.join(" ")),
+        ));
+    }
+    String::from_utf8_lossy(bytes).into_owned()
 }

@@ -1,35 +1,61 @@
-//! The YAML files as written, every value with its position (serde-saphyr spans).
+//! The YAML files as written, every value with its place, as [`crate::read`] builds them from
+//! the node tree.
 //!
 //! These types mirror mappings/README.md. Required keys are `Option` here so that the validator
 //! can report every missing key at once, with its place, instead of stopping at the first.
 
-use serde::Deserialize;
-use serde_saphyr::Spanned;
-use std::collections::BTreeMap;
+pub use crate::yaml::Pos;
 
 /// A value with the place it was written.
-pub type Sp<T> = Spanned<T>;
+#[derive(Debug, Clone, Default)]
+pub struct Sp<T> {
+    /// The value.
+    pub value: T,
+    /// Where it was written (a mapping: its first key; a list: its first item).
+    pub at: Pos,
+    /// A problem here was already reported (a wrong type, or a syntax error that cut a mapping
+    /// or list short): the validator reports nothing more about it, not even missing keys.
+    pub quiet: bool,
+}
+
+impl<T> Sp<T> {
+    /// A value at `at`.
+    pub fn new(value: T, at: Pos) -> Self {
+        Sp {
+            value,
+            at,
+            quiet: false,
+        }
+    }
+}
+
+impl Default for Pos {
+    fn default() -> Self {
+        Pos::START
+    }
+}
+
+/// A list of values under a key.
+pub type List<T> = Option<Sp<Vec<Sp<T>>>>;
+
+/// `name: value` pairs of a mapping, in file order (`states:` and `shopper:` of a code).
+pub type Pairs = Option<Sp<Vec<(Sp<String>, Sp<String>)>>>;
 
 /// `mappings/taxonomy.yaml`.
-#[derive(Debug, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Default)]
 pub struct TaxonomyFile {
     /// The table version (year.month.day[.n]).
     pub version: Option<Sp<String>>,
     /// The states, in display order.
-    #[serde(default)]
-    pub states: Vec<Sp<NamedDef>>,
+    pub states: List<NamedDef>,
     /// The operations, in display order.
-    #[serde(default)]
-    pub operations: Vec<Sp<NamedDef>>,
+    pub operations: List<NamedDef>,
     /// The codes, in display order.
-    #[serde(default)]
-    pub codes: Vec<Sp<CodeDef>>,
+    pub codes: List<CodeDef>,
 }
 
 /// A state or an operation.
-#[derive(Debug, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Default)]
 pub struct NamedDef {
     /// SCREAMING_SNAKE_CASE name.
     pub name: Option<Sp<String>>,
@@ -38,40 +64,35 @@ pub struct NamedDef {
 }
 
 /// A code of the taxonomy.
-#[derive(Debug, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Default)]
 pub struct CodeDef {
     /// SCREAMING_SNAKE_CASE name.
     pub name: Option<Sp<String>>,
     /// What it means.
     pub description: Option<Sp<String>>,
     /// Allowed states, each with its retry advice.
-    pub states: Option<Sp<BTreeMap<String, Sp<String>>>>,
+    pub states: Pairs,
     /// Shopper-safe messages by language (`en`, `fr`).
-    pub shopper: Option<Sp<BTreeMap<String, Sp<String>>>>,
+    pub shopper: Pairs,
     /// What a support agent should do.
     pub agent: Option<Sp<String>>,
 }
 
 /// `mappings/<provider>.yaml`.
-#[derive(Debug, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Default)]
 pub struct ProviderFile {
     /// Identifier; must equal the file stem.
     pub provider: Option<Sp<String>>,
     /// Display name.
     pub name: Option<Sp<String>>,
     /// Every surface once, most specific first.
-    #[serde(default)]
-    pub precedence: Vec<Sp<String>>,
+    pub precedence: List<String>,
     /// The surfaces.
-    #[serde(default)]
-    pub surfaces: Vec<Sp<SurfaceDef>>,
+    pub surfaces: List<SurfaceDef>,
 }
 
 /// One surface: the field a value arrives in.
-#[derive(Debug, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Default)]
 pub struct SurfaceDef {
     /// As the provider's API names the field.
     pub name: Option<Sp<String>>,
@@ -81,19 +102,18 @@ pub struct SurfaceDef {
     pub operation: Option<Sp<String>>,
     /// `exact` (default) or `ascii_insensitive`.
     pub case: Option<Sp<String>>,
+    /// What the surface's completeness was checked against (URLs of SDK files or pages).
+    pub checked_against: List<String>,
     /// Exact values.
-    #[serde(default)]
-    pub entries: Vec<Sp<OutcomeDef>>,
+    pub entries: List<OutcomeDef>,
     /// Prefix and range rules, tried in order after the exact values.
-    #[serde(default)]
-    pub rules: Vec<Sp<OutcomeDef>>,
+    pub rules: List<OutcomeDef>,
     /// What a value matching nothing else means, if the surface implies it.
     pub default: Option<Sp<OutcomeDef>>,
 }
 
 /// An exact entry, a rule or a default: a matcher plus an outcome.
-#[derive(Debug, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Default)]
 pub struct OutcomeDef {
     /// Exact raw value (entries only).
     pub raw: Option<Sp<String>>,
@@ -114,11 +134,10 @@ pub struct OutcomeDef {
 }
 
 /// `range: { from: 20000, to: 29999 }`.
-#[derive(Debug, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Default)]
 pub struct RangeDef {
     /// Lowest value, inclusive.
-    pub from: u64,
+    pub from: Option<Sp<u64>>,
     /// Highest value, inclusive.
-    pub to: u64,
+    pub to: Option<Sp<u64>>,
 }

@@ -133,6 +133,9 @@ pub struct SurfaceSpec {
     pub operation: Option<usize>,
     /// ASCII case-insensitive matching.
     pub case_insensitive: bool,
+    /// What the surface's completeness was checked against: http(s) URLs of SDK files at a
+    /// commit or of pages, in file order (`checked_against:`, empty when the key is absent).
+    pub checked_against: Vec<String>,
     /// Exact entries, in file order.
     pub entries: Vec<EntrySpec>,
     /// Rules, in file order.

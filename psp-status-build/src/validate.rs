@@ -4,10 +4,17 @@
 //! state, missing or non-URL source, missing description, duplicate names and raw values (with
 //! the line of the first), rules shadowed by earlier rules, a precedence that does not list
 //! every surface exactly once, and a provider id that differs from its file name.
+//!
+//! The providers are checked against whatever of the taxonomy could be read: a name is called
+//! unknown only when the taxonomy's list of such names was read in full, so that a broken
+//! taxonomy.yaml neither hides the providers' errors nor floods them with false ones. Values
+//! whose problem the reader already reported ([`Sp::quiet`]) are not reported again.
 
 use crate::diag::Diagnostic;
 use crate::load::Parsed;
-use crate::model::{OutcomeDef, ProviderFile, Sp, SurfaceDef, TaxonomyFile};
+use crate::model::{
+    List, NamedDef, OutcomeDef, Pairs, Pos, ProviderFile, Sp, SurfaceDef, TaxonomyFile,
+};
 use crate::tables::*;
 use std::collections::HashMap;
 
@@ -18,16 +25,17 @@ struct Ctx<'a> {
 }
 
 impl Ctx<'_> {
-    fn at<T>(&mut self, sp: &Sp<T>, msg: impl Into<String>) {
-        self.diags.push(Diagnostic::new(
-            self.path,
-            sp.referenced.line(),
-            sp.referenced.column(),
-            msg,
-        ));
+    fn pos(&mut self, at: Pos, msg: impl Into<String>) {
+        self.diags
+            .push(Diagnostic::new(self.path, at.line, at.column, msg));
     }
 
-    /// The text of a required key, or a "missing" diagnostic at its parent.
+    fn at<T>(&mut self, sp: &Sp<T>, msg: impl Into<String>) {
+        self.pos(sp.at, msg);
+    }
+
+    /// The text of a required key, or a "missing" diagnostic at its parent (unless the parent
+    /// was cut short by a syntax error: the key may have come after it).
     fn required<'v, P>(
         &mut self,
         parent: &Sp<P>,
@@ -35,17 +43,34 @@ impl Ctx<'_> {
         key: &str,
     ) -> Option<&'v Sp<String>> {
         match value {
+            Some(v) if v.quiet => None,
             Some(v) if !v.value.trim().is_empty() => Some(v),
             Some(v) => {
                 self.at(v, format!("`{key}` is empty"));
                 None
             }
+            None if parent.quiet => None,
             None => {
                 self.at(parent, format!("missing `{key}`"));
                 None
             }
         }
     }
+}
+
+/// The items of a list (none when the key is absent).
+fn items<T>(list: &List<T>) -> &[Sp<T>] {
+    list.as_ref().map_or(&[], |l| &l.value)
+}
+
+/// Whether every item of a list was read (an absent list counts as read: it is empty).
+fn complete<T>(list: &List<T>) -> bool {
+    list.as_ref().is_none_or(|l| !l.quiet)
+}
+
+/// An optional text key, unless its problem was already reported.
+fn given(value: &Option<Sp<String>>) -> Option<&Sp<String>> {
+    value.as_ref().filter(|v| !v.quiet)
 }
 
 fn is_screaming_snake(s: &str) -> bool {
@@ -55,39 +80,69 @@ fn is_screaming_snake(s: &str) -> bool {
             .all(|b| b.is_ascii_uppercase() || b.is_ascii_digit() || b == b'_')
 }
 
-/// Names of the taxonomy, for lookups and "expected one of" messages.
+/// Names of the taxonomy, for lookups and "expected one of" messages, and how much of the
+/// taxonomy was read: an unknown name is reported only against a list read in full.
+#[derive(Default)]
 struct Names {
     states: HashMap<String, usize>,
     codes: HashMap<String, usize>,
     operations: HashMap<String, usize>,
     state_list: String,
     operation_list: String,
+    states_complete: bool,
+    codes_complete: bool,
+    operations_complete: bool,
+    /// By code index: whether its allowed states were read in full.
+    code_states_complete: Vec<bool>,
 }
 
-/// Validates the parsed files. `digest` is carried into the result.
+/// A surface's own `operation`: none, a known one, or one whose problem was reported.
+#[derive(Clone, Copy)]
+enum SurfaceOp {
+    None,
+    Known(usize),
+    Broken,
+}
+
+/// Validates the parsed files, against what could be read of the taxonomy (nothing when it is
+/// missing). `digest` is carried into the result.
 pub(crate) fn validate(
-    taxonomy: Parsed<TaxonomyFile>,
-    providers: Vec<Parsed<ProviderFile>>,
+    taxonomy: Option<Parsed<Sp<TaxonomyFile>>>,
+    providers: Vec<Parsed<Sp<ProviderFile>>>,
     digest: String,
 ) -> Result<Tables, Vec<Diagnostic>> {
     let mut diags = Vec::new();
-    let (mut tables, names) = validate_taxonomy(&taxonomy, digest, &mut diags);
+    let (mut tables, names) = match &taxonomy {
+        Some(t) => validate_taxonomy(t, digest, &mut diags),
+        None => (
+            Tables {
+                version: String::new(),
+                digest,
+                states: Vec::new(),
+                operations: Vec::new(),
+                codes: Vec::new(),
+                providers: Vec::new(),
+            },
+            Names::default(),
+        ),
+    };
     let mut seen_ids: HashMap<String, String> = HashMap::new();
+    let mut surface_places: Vec<Vec<Pos>> = Vec::new();
     for file in &providers {
-        if let Some(p) = validate_provider(file, &tables, &names, &mut diags) {
-            if let Some(first) = seen_ids.insert(p.id.clone(), p.path.clone()) {
-                diags.push(Diagnostic::new(
-                    &p.path,
-                    1,
-                    1,
-                    format!("provider `{}` is already defined in {first}", p.id),
-                ));
-            }
-            tables.providers.push(p);
+        let (p, id_at, places) = validate_provider(file, &tables, &names, &mut diags);
+        if let Some(first) = seen_ids.insert(p.id.clone(), p.path.clone()) {
+            diags.push(Diagnostic::new(
+                &p.path,
+                id_at.line,
+                id_at.column,
+                format!("provider `{}` is already defined in {first}", p.id),
+            ));
         }
+        tables.providers.push(p);
+        surface_places.push(places);
     }
-    check_surface_identifiers(&tables, &mut diags);
-    if diags.is_empty() {
+    check_surface_identifiers(&tables, &surface_places, &mut diags);
+    if diags.is_empty() && taxonomy.is_some() {
         Ok(tables)
     } else {
         diags.sort();
@@ -96,7 +151,7 @@ pub(crate) fn validate(
 }
 
 fn validate_taxonomy(
-    file: &Parsed<TaxonomyFile>,
+    file: &Parsed<Sp<TaxonomyFile>>,
     digest: String,
     diags: &mut Vec<Diagnostic>,
 ) -> (Tables, Names) {
@@ -104,21 +159,31 @@ fn validate_taxonomy(
         path: &file.path,
         diags,
     };
-    let doc = &file.doc;
+    let root = &file.doc;
+    let doc = &root.value;
     let version = match &doc.version {
+        Some(v) if v.quiet => String::new(),
         Some(v) if !v.value.trim().is_empty() => v.value.trim().to_string(),
-        _ => {
-            cx.diags.push(Diagnostic::new(
-                cx.path,
-                1,
-                1,
+        Some(v) => {
+            cx.at(
+                v,
+                "`version` is empty (year.month.day of the last change to mappings/)",
+            );
+            String::new()
+        }
+        None if root.quiet => String::new(),
+        None => {
+            cx.at(
+                root,
                 "missing `version` (year.month.day of the last change to mappings/)",
-            ));
+            );
             String::new()
         }
     };
-    let states = named_list(&mut cx, &doc.states, "state");
-    let operations = named_list(&mut cx, &doc.operations, "operation");
+    let states = named_list(&mut cx, root, &doc.states, "state", "states");
+    let operations = named_list(&mut cx, root, &doc.operations, "operation", "operations");
+    // A list read to its end is complete even when a syntax error cut the file short later.
+    let states_complete = doc.states.is_some() && complete(&doc.states);
     let state_idx: HashMap<String, usize> = states
         .iter()
         .enumerate()
@@ -131,8 +196,12 @@ fn validate_taxonomy(
         .join(", ");
 
     let mut codes = Vec::new();
+    let mut code_states_complete = Vec::new();
     let mut first_line: HashMap<String, u64> = HashMap::new();
-    for c in &doc.codes {
+    if doc.codes.is_none() && !root.quiet {
+        cx.at(root, "missing `codes`: no code defined");
+    }
+    for c in items(&doc.codes) {
         let name = cx.required(c, &c.value.name, "name");
         let description = cx.required(c, &c.value.description, "description");
         let agent = cx.required(c, &c.value.agent, "agent");
@@ -143,7 +212,7 @@ fn validate_taxonomy(
                 format!("code name `{}` is not SCREAMING_SNAKE_CASE", name.value),
             );
         }
-        if let Some(line) = first_line.insert(name.value.clone(), name.referenced.line()) {
+        if let Some(line) = first_line.insert(name.value.clone(), name.at.line) {
             cx.at(
                 name,
                 format!("duplicate code `{}` (first at line {line})", name.value),
@@ -151,50 +220,69 @@ fn validate_taxonomy(
             continue;
         }
         let mut allowed = Vec::new();
+        let mut allowed_complete = states_complete;
         match &c.value.states {
+            None if c.quiet => allowed_complete = false,
             None => cx.at(
                 c,
                 "missing `states` (a map of allowed state to retry advice)",
             ),
+            Some(m) if m.quiet => allowed_complete = false,
             Some(m) if m.value.is_empty() => {
                 cx.at(m, "`states` is empty: a code needs at least one state")
             }
             Some(m) => {
                 for (state, retry) in &m.value {
-                    let Some(&si) = state_idx.get(state) else {
-                        cx.at(
-                            retry,
-                            format!("unknown state `{state}` (expected one of {state_list})"),
-                        );
+                    let Some(&si) = state_idx.get(&state.value) else {
+                        allowed_complete = false;
+                        if states_complete {
+                            cx.at(
+                                state,
+                                format!(
+                                    "unknown state `{}` (expected one of {state_list})",
+                                    state.value
+                                ),
+                            );
+                        }
                         continue;
                     };
+                    if retry.quiet {
+                        allowed_complete = false;
+                        continue;
+                    }
                     match Retry::from_name(&retry.value) {
                         Some(r) => allowed.push((si, r)),
-                        None => cx.at(
-                            retry,
-                            format!(
-                                "unknown retry advice `{}` (expected one of {})",
-                                retry.value,
-                                Retry::NAMES.join(", ")
-                            ),
-                        ),
+                        None => {
+                            allowed_complete = false;
+                            cx.at(
+                                retry,
+                                format!(
+                                    "unknown retry advice `{}` (expected one of {})",
+                                    retry.value,
+                                    Retry::NAMES.join(", ")
+                                ),
+                            )
+                        }
                     }
                 }
                 allowed.sort_by_key(|(s, _)| *s);
             }
         }
-        if c.value.shopper.is_none() {
-            cx.at(c, "missing `shopper` (messages `en` and `fr`)");
-        }
-        let shopper_en = shopper_message(&mut cx, c.value.shopper.as_ref(), "en");
-        let shopper_fr = shopper_message(&mut cx, c.value.shopper.as_ref(), "fr");
+        let shopper_en = shopper_message(&mut cx, c, "en");
+        let shopper_fr = shopper_message(&mut cx, c, "fr");
         if let Some(m) = &c.value.shopper {
             for (lang, v) in &m.value {
-                if lang != "en" && lang != "fr" {
-                    cx.at(v, format!("unknown language `{lang}` (expected en, fr)"));
+                if lang.value != "en" && lang.value != "fr" {
+                    cx.at(
+                        lang,
+                        format!("unknown language `{}` (expected en, fr)", lang.value),
+                    );
+                } else if v.value.trim().is_empty() && !v.quiet {
+                    cx.at(v, format!("shopper message in `{}` is empty", lang.value));
                 }
             }
         }
+        code_states_complete.push(allowed_complete);
         codes.push(CodeSpec {
             name: name.value.clone(),
             description: description.map(|d| d.value.clone()).unwrap_or_default(),
@@ -222,6 +310,10 @@ fn validate_taxonomy(
             .join(", "),
         states: state_idx,
         state_list,
+        states_complete,
+        codes_complete: doc.codes.is_some() && complete(&doc.codes),
+        operations_complete: doc.operations.is_some() && complete(&doc.operations),
+        code_states_complete,
     };
     let tables = Tables {
         version,
@@ -234,27 +326,36 @@ fn validate_taxonomy(
     (tables, names)
 }
 
-fn shopper_message(
-    cx: &mut Ctx<'_>,
-    shopper: Option<&Sp<std::collections::BTreeMap<String, Sp<String>>>>,
-    lang: &str,
-) -> String {
-    let Some(m) = shopper else {
+/// A code's shopper message in `lang`, reported when missing.
+fn shopper_message(cx: &mut Ctx<'_>, code: &Sp<crate::model::CodeDef>, lang: &str) -> String {
+    let m: &Pairs = &code.value.shopper;
+    let Some(m) = m else {
+        if lang == "en" && !code.quiet {
+            cx.at(code, "missing `shopper` (messages `en` and `fr`)");
+        }
         return String::new();
     };
-    match m.value.get(lang) {
-        Some(v) if !v.value.trim().is_empty() => v.value.clone(),
-        _ => {
+    match m.value.iter().find(|(l, _)| l.value == lang) {
+        Some((_, v)) => v.value.clone(),
+        None if m.quiet => String::new(),
+        None => {
             cx.at(m, format!("missing shopper message in `{lang}`"));
             String::new()
         }
     }
 }
 
-fn named_list(cx: &mut Ctx<'_>, list: &[Sp<crate::model::NamedDef>], what: &str) -> Vec<Named> {
+/// The states or the operations of the taxonomy.
+fn named_list(
+    cx: &mut Ctx<'_>,
+    root: &Sp<TaxonomyFile>,
+    list: &List<NamedDef>,
+    what: &str,
+    key: &str,
+) -> Vec<Named> {
     let mut out = Vec::new();
     let mut first_line: HashMap<String, u64> = HashMap::new();
-    for item in list {
+    for item in items(list) {
         let name = cx.required(item, &item.value.name, "name");
         let description = cx.required(item, &item.value.description, "description");
         let Some(name) = name else { continue };
@@ -264,7 +365,7 @@ fn named_list(cx: &mut Ctx<'_>, list: &[Sp<crate::model::NamedDef>], what: &str)
                 format!("{what} name `{}` is not SCREAMING_SNAKE_CASE", name.value),
             );
         }
-        if let Some(line) = first_line.insert(name.value.clone(), name.referenced.line()) {
+        if let Some(line) = first_line.insert(name.value.clone(), name.at.line) {
             cx.at(
                 name,
                 format!("duplicate {what} `{}` (first at line {line})", name.value),
@@ -276,25 +377,30 @@ fn named_list(cx: &mut Ctx<'_>, list: &[Sp<crate::model::NamedDef>], what: &str)
             description: description.map(|d| d.value.clone()).unwrap_or_default(),
         });
     }
-    if out.is_empty() {
-        cx.diags
-            .push(Diagnostic::new(cx.path, 1, 1, format!("no {what} defined")));
+    match list {
+        None if !root.quiet => cx.at(root, format!("missing `{key}`: no {what} defined")),
+        Some(l) if out.is_empty() && !l.quiet => cx.at(l, format!("no {what} defined")),
+        _ => {}
     }
     out
 }
 
+/// One provider file: its spec, the place of its id and the place of each surface's name.
 fn validate_provider(
-    file: &Parsed<ProviderFile>,
+    file: &Parsed<Sp<ProviderFile>>,
     tables: &Tables,
     names: &Names,
     diags: &mut Vec<Diagnostic>,
-) -> Option<ProviderSpec> {
+) -> (ProviderSpec, Pos, Vec<Pos>) {
     let mut cx = Ctx {
         path: &file.path,
         diags,
     };
-    let doc = &file.doc;
+    let root = &file.doc;
+    let doc = &root.value;
+    let id_at = doc.provider.as_ref().map_or(root.at, |p| p.at);
     let id = match &doc.provider {
+        Some(p) if p.quiet => file.stem.clone(),
         Some(p) if p.value == file.stem => p.value.clone(),
         Some(p) => {
             cx.at(
@@ -307,8 +413,9 @@ fn validate_provider(
             p.value.clone()
         }
         None => {
-            cx.diags
-                .push(Diagnostic::new(cx.path, 1, 1, "missing `provider`"));
+            if !root.quiet {
+                cx.at(root, "missing `provider`");
+            }
             file.stem.clone()
         }
     };
@@ -317,33 +424,34 @@ fn validate_provider(
         .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'_')
         || id.is_empty()
     {
-        cx.diags.push(Diagnostic::new(
-            cx.path,
-            1,
-            1,
+        cx.pos(
+            id_at,
             format!("provider id `{id}` must be lowercase ASCII letters, digits or `_`"),
-        ));
+        );
     }
     let name = match &doc.name {
+        Some(n) if n.quiet => id.clone(),
         Some(n) if !n.value.trim().is_empty() => n.value.clone(),
-        _ => {
-            cx.diags.push(Diagnostic::new(
-                cx.path,
-                1,
-                1,
-                "missing `name` (display name)",
-            ));
+        Some(n) => {
+            cx.at(n, "`name` is empty (display name)");
+            id.clone()
+        }
+        None => {
+            if !root.quiet {
+                cx.at(root, "missing `name` (display name)");
+            }
             id.clone()
         }
     };
 
     let mut surfaces = Vec::new();
+    let mut places = Vec::new();
     let mut surface_line: HashMap<String, u64> = HashMap::new();
-    for s in &doc.surfaces {
+    for s in items(&doc.surfaces) {
         let Some(sname) = cx.required(s, &s.value.name, "name") else {
             continue;
         };
-        if let Some(line) = surface_line.insert(sname.value.clone(), sname.referenced.line()) {
+        if let Some(line) = surface_line.insert(sname.value.clone(), sname.at.line) {
             cx.at(
                 sname,
                 format!("duplicate surface `{}` (first at line {line})", sname.value),
@@ -364,26 +472,40 @@ fn validate_provider(
             );
         }
         surfaces.push(validate_surface(&mut cx, s, sname, tables, names));
+        places.push(sname.at);
     }
-
-    if doc.surfaces.is_empty() {
-        cx.diags.push(Diagnostic::new(
-            cx.path,
-            1,
-            1,
-            "no surfaces: a provider file needs at least one",
-        ));
+    match &doc.surfaces {
+        None if !root.quiet => cx.at(
+            root,
+            "missing `surfaces`: a provider file needs at least one",
+        ),
+        Some(l) if l.value.is_empty() && !l.quiet => {
+            cx.at(l, "no surfaces: a provider file needs at least one")
+        }
+        _ => {}
     }
+    // Every surface read has a name; a name missing from `surfaces` is unknown only when the
+    // list was read in full and every surface in it has a name.
+    let surfaces_known = complete(&doc.surfaces)
+        && items(&doc.surfaces)
+            .iter()
+            .all(|s| given(&s.value.name).is_some());
     let mut precedence = Vec::new();
     let mut prec_line: HashMap<&str, u64> = HashMap::new();
-    for p in &doc.precedence {
+    for p in items(&doc.precedence) {
+        if p.quiet {
+            continue;
+        }
         match surfaces
             .iter()
             .position(|s: &SurfaceSpec| s.name == p.value)
         {
-            None => cx.at(p, format!("precedence names unknown surface `{}`", p.value)),
+            None if surfaces_known => {
+                cx.at(p, format!("precedence names unknown surface `{}`", p.value))
+            }
+            None => {}
             Some(i) => {
-                if let Some(line) = prec_line.insert(&p.value, p.referenced.line()) {
+                if let Some(line) = prec_line.insert(&p.value, p.at.line) {
                     cx.at(
                         p,
                         format!(
@@ -397,23 +519,33 @@ fn validate_provider(
             }
         }
     }
-    for s in &doc.surfaces {
-        if let Some(n) = &s.value.name {
-            if !prec_line.contains_key(n.value.as_str()) {
-                cx.at(
-                    n,
-                    format!("surface `{}` is missing from precedence", n.value),
-                );
+    match &doc.precedence {
+        None if !root.quiet && !surfaces.is_empty() => cx.at(
+            root,
+            "missing `precedence` (every surface once, most specific first)",
+        ),
+        Some(l) if !l.quiet => {
+            for s in items(&doc.surfaces) {
+                if let Some(n) = given(&s.value.name) {
+                    if !prec_line.contains_key(n.value.as_str()) {
+                        cx.at(
+                            n,
+                            format!("surface `{}` is missing from precedence", n.value),
+                        );
+                    }
+                }
             }
         }
+        _ => {}
     }
-    Some(ProviderSpec {
+    let spec = ProviderSpec {
         id,
         name,
         path: file.path.clone(),
         surfaces,
         precedence,
-    })
+    };
+    (spec, id_at, places)
 }
 
 fn validate_surface(
@@ -427,11 +559,12 @@ fn validate_surface(
     let description = cx
         .required(s, &def.description, "description")
         .map(|d| d.value.clone());
-    let operation = def
-        .operation
-        .as_ref()
-        .and_then(|o| lookup_operation(cx, o, names));
-    let case_insensitive = match &def.case {
+    let operation = match given(&def.operation) {
+        None if def.operation.is_some() => SurfaceOp::Broken,
+        None => SurfaceOp::None,
+        Some(o) => lookup_operation(cx, o, names).map_or(SurfaceOp::Broken, SurfaceOp::Known),
+    };
+    let case_insensitive = match given(&def.case) {
         None => false,
         Some(c) if c.value == "exact" => false,
         Some(c) if c.value == "ascii_insensitive" => true,
@@ -446,6 +579,7 @@ fn validate_surface(
             false
         }
     };
+    let checked_against = checked_against(cx, def.checked_against.as_ref());
     let fold = |raw: &str| -> String {
         if case_insensitive {
             raw.to_ascii_lowercase()
@@ -456,7 +590,7 @@ fn validate_surface(
 
     let mut entries = Vec::new();
     let mut raw_line: HashMap<String, u64> = HashMap::new();
-    for e in &def.entries {
+    for e in items(&def.entries) {
         if let Some(p) = &e.value.prefix {
             cx.at(p, "`prefix` belongs in `rules`, not in `entries`");
         }
@@ -464,19 +598,22 @@ fn validate_surface(
             cx.at(r, "`range` belongs in `rules`, not in `entries`");
         }
         let raw = match &e.value.raw {
+            Some(r) if r.quiet => None,
             Some(r) if r.value.is_empty() => {
                 cx.at(r, "`raw` is empty");
                 None
             }
             Some(r) => Some(r),
             None => {
-                cx.at(e, "missing `raw`");
+                if !e.quiet {
+                    cx.at(e, "missing `raw`");
+                }
                 None
             }
         };
         let outcome = validate_outcome(cx, e, operation, tables, names);
         let Some(raw) = raw else { continue };
-        if let Some(line) = raw_line.insert(fold(&raw.value), raw.referenced.line()) {
+        if let Some(line) = raw_line.insert(fold(&raw.value), raw.at.line) {
             let how = if case_insensitive {
                 " (ignoring ASCII case)"
             } else {
@@ -498,7 +635,7 @@ fn validate_surface(
     }
 
     let mut rules: Vec<EntrySpec> = Vec::new();
-    for r in &def.rules {
+    for r in items(&def.rules) {
         if let Some(raw) = &r.value.raw {
             cx.at(
                 raw,
@@ -506,6 +643,7 @@ fn validate_surface(
             );
         }
         let matcher = match (&r.value.prefix, &r.value.range) {
+            (Some(p), None) if p.quiet => None,
             (Some(p), None) if p.value.is_empty() => {
                 cx.at(
                     p,
@@ -514,20 +652,15 @@ fn validate_surface(
                 None
             }
             (Some(p), None) => Some(MatcherSpec::Prefix(p.value.clone())),
-            (None, Some(rg)) if rg.value.from > rg.value.to => {
-                cx.at(
-                    rg,
-                    format!("range from {} is above to {}", rg.value.from, rg.value.to),
-                );
-                None
-            }
-            (None, Some(rg)) => Some(MatcherSpec::Range(rg.value.from, rg.value.to)),
+            (None, Some(rg)) => range(cx, rg),
             (Some(p), Some(_)) => {
                 cx.at(p, "a rule has either `prefix` or `range`, not both");
                 None
             }
             (None, None) => {
-                cx.at(r, "a rule needs `prefix` or `range`");
+                if !r.quiet {
+                    cx.at(r, "a rule needs `prefix` or `range`");
+                }
                 None
             }
         };
@@ -566,7 +699,12 @@ fn validate_surface(
         }
         validate_outcome(cx, d, operation, tables, names)
     });
-    if def.entries.is_empty() && def.rules.is_empty() && def.default.is_none() {
+    let all_read = !s.quiet && complete(&def.entries) && complete(&def.rules);
+    if all_read
+        && items(&def.entries).is_empty()
+        && items(&def.rules).is_empty()
+        && def.default.is_none()
+    {
         cx.at(
             sname,
             format!("surface `{}` has no entries, rules or default", sname.value),
@@ -575,12 +713,38 @@ fn validate_surface(
     SurfaceSpec {
         name: sname.value.clone(),
         description: description.unwrap_or_default(),
-        operation,
+        operation: match operation {
+            SurfaceOp::Known(o) => Some(o),
+            _ => None,
+        },
         case_insensitive,
+        checked_against,
         entries,
         rules,
         default,
     }
+}
+
+/// A rule's `range`, both bounds present and in order.
+fn range(cx: &mut Ctx<'_>, rg: &Sp<crate::model::RangeDef>) -> Option<MatcherSpec> {
+    let bound = |cx: &mut Ctx<'_>, v: &Option<Sp<u64>>, key: &str| match v {
+        Some(b) if b.quiet => None,
+        Some(b) => Some(b.value),
+        None => {
+            if !rg.quiet {
+                cx.at(rg, format!("missing `{key}` in the range"));
+            }
+            None
+        }
+    };
+    let from = bound(cx, &rg.value.from, "from");
+    let to = bound(cx, &rg.value.to, "to");
+    let (from, to) = (from?, to?);
+    if from > to {
+        cx.at(rg, format!("range from {from} is above to {to}"));
+        return None;
+    }
+    Some(MatcherSpec::Range(from, to))
 }
 
 fn describe(m: &MatcherSpec) -> String {
@@ -623,9 +787,59 @@ fn shadows(earlier: &MatcherSpec, later: &MatcherSpec, fold: bool) -> Option<&'s
     }
 }
 
+/// What is wrong with `url` as a source or a `checked_against` item, if anything: it must be
+/// an http(s) URL with a host and no white space.
+fn url_problem(url: &str) -> Option<String> {
+    let rest = url
+        .strip_prefix("https://")
+        .or_else(|| url.strip_prefix("http://"));
+    match rest {
+        None => Some(format!("`{url}` is not an http(s) URL")),
+        Some(_) if url.contains(char::is_whitespace) => Some("URL contains white space".into()),
+        Some(r) if r.is_empty() || r.starts_with('/') => Some(format!("`{url}` has no host")),
+        Some(_) => None,
+    }
+}
+
+/// `checked_against:`: a non-empty list of http(s) URLs, each once.
+fn checked_against(cx: &mut Ctx<'_>, list: Option<&Sp<Vec<Sp<String>>>>) -> Vec<String> {
+    let Some(list) = list else {
+        return Vec::new();
+    };
+    if list.value.is_empty() && !list.quiet {
+        cx.at(
+            list,
+            "`checked_against` is empty: list what the surface was checked against, or omit the key",
+        );
+    }
+    let mut out = Vec::new();
+    let mut first_line: HashMap<&str, u64> = HashMap::new();
+    for item in &list.value {
+        if item.quiet {
+            continue;
+        }
+        if item.value.trim().is_empty() {
+            cx.at(item, "`checked_against` item is empty");
+        } else if let Some(why) = url_problem(&item.value) {
+            cx.at(item, format!("checked_against {why}"));
+        } else if let Some(line) = first_line.insert(&item.value, item.at.line) {
+            cx.at(
+                item,
+                format!(
+                    "`{}` is listed twice in checked_against (first at line {line})",
+                    item.value
+                ),
+            );
+        } else {
+            out.push(item.value.clone());
+        }
+    }
+    out
+}
+
 fn lookup_operation(cx: &mut Ctx<'_>, o: &Sp<String>, names: &Names) -> Option<usize> {
     let found = names.operations.get(&o.value).copied();
-    if found.is_none() {
+    if found.is_none() && names.operations_complete {
         cx.at(
             o,
             format!(
@@ -641,14 +855,14 @@ fn lookup_operation(cx: &mut Ctx<'_>, o: &Sp<String>, names: &Names) -> Option<u
 fn validate_outcome(
     cx: &mut Ctx<'_>,
     e: &Sp<OutcomeDef>,
-    surface_operation: Option<usize>,
+    surface_operation: SurfaceOp,
     tables: &Tables,
     names: &Names,
 ) -> Option<EntrySpec> {
     let v = &e.value;
     let state = cx.required(e, &v.state, "state").and_then(|s| {
         let found = names.states.get(&s.value).copied();
-        if found.is_none() {
+        if found.is_none() && names.states_complete {
             cx.at(
                 s,
                 format!(
@@ -662,7 +876,7 @@ fn validate_outcome(
     let code_sp = cx.required(e, &v.code, "code");
     let code = code_sp.and_then(|c| {
         let found = names.codes.get(&c.value).copied();
-        if found.is_none() {
+        if found.is_none() && names.codes_complete {
             cx.at(
                 c,
                 format!("unknown code `{}` (see mappings/taxonomy.yaml)", c.value),
@@ -672,7 +886,7 @@ fn validate_outcome(
     });
     if let (Some(s), Some(c), Some(csp)) = (state, code, code_sp) {
         let spec = &tables.codes[c];
-        if !spec.states.iter().any(|(st, _)| *st == s) {
+        if names.code_states_complete[c] && !spec.states.iter().any(|(st, _)| *st == s) {
             let allowed: Vec<&str> = spec
                 .states
                 .iter()
@@ -689,32 +903,37 @@ fn validate_outcome(
             );
         }
     }
-    let operation = match &v.operation {
-        Some(o) => lookup_operation(cx, o, names),
-        None if surface_operation.is_some() => surface_operation,
-        None => {
-            cx.at(e, "missing `operation` (the surface declares none)");
+    let operation = match (&v.operation, surface_operation) {
+        (Some(o), _) if o.quiet => None,
+        (Some(o), _) => lookup_operation(cx, o, names),
+        (None, SurfaceOp::Known(o)) => Some(o),
+        (None, SurfaceOp::Broken) => None,
+        (None, SurfaceOp::None) => {
+            if !e.quiet {
+                cx.at(e, "missing `operation` (the surface declares none)");
+            }
             None
         }
     };
     let description = cx.required(e, &v.description, "description");
     let source = match &v.source {
         None => {
-            cx.at(
-                e,
-                "missing source: every entry needs the public URL it rests on",
-            );
+            if !e.quiet {
+                cx.at(
+                    e,
+                    "missing source: every entry needs the public URL it rests on",
+                );
+            }
             None
         }
-        Some(s) if !(s.value.starts_with("https://") || s.value.starts_with("http://")) => {
-            cx.at(s, format!("source `{}` is not an http(s) URL", s.value));
-            None
-        }
-        Some(s) if s.value.contains(char::is_whitespace) => {
-            cx.at(s, "source URL contains white space");
-            None
-        }
-        Some(s) => Some(s.value.clone()),
+        Some(s) if s.quiet => None,
+        Some(s) => match url_problem(&s.value) {
+            Some(why) => {
+                cx.at(s, format!("source {why}"));
+                None
+            }
+            None => Some(s.value.clone()),
+        },
     };
     Some(EntrySpec {
         matcher: MatcherSpec::Default,
@@ -723,30 +942,72 @@ fn validate_outcome(
         operation: operation?,
         description: description?.value.clone(),
         source: source?,
-        line: e.referenced.line(),
+        line: e.at.line,
     })
 }
 
-/// Surface names become Rust identifiers: two names must not collide.
-fn check_surface_identifiers(tables: &Tables, diags: &mut Vec<Diagnostic>) {
-    let mut seen: HashMap<String, &str> = HashMap::new();
-    for p in &tables.providers {
-        for s in &p.surfaces {
-            let ident = crate::codegen::surface_ident(&s.name);
-            match seen.get(&ident) {
-                Some(other) if *other != s.name => diags.push(Diagnostic::new(
-                    &p.path,
-                    0,
-                    0,
-                    format!(
-                        "surface `{}` and surface `{other}` both become the identifier {ident}: rename one",
-                        s.name
-                    ),
-                )),
-                _ => {
-                    seen.insert(ident, &s.name);
-                }
+/// Surface names become Rust identifiers (a `Surface` variant, a constant in the provider's
+/// module): two names must not collide. Reported at the name's place in its provider file.
+fn check_surface_identifiers(tables: &Tables, places: &[Vec<Pos>], diags: &mut Vec<Diagnostic>) {
+    let all = tables
+        .providers
+        .iter()
+        .flat_map(|p| p.surfaces.iter().map(|s| s.name.as_str()));
+    // (provider index or None for any provider, name, other name, identifier)
+    let mut problems: Vec<(Option<usize>, String, String, String)> =
+        collisions(&crate::codegen::surface_idents(all))
+            .into_iter()
+            .map(|(a, b, ident)| (None, a, b, ident))
+            .collect();
+    for (i, p) in tables.providers.iter().enumerate() {
+        let own = p.surfaces.iter().map(|s| s.name.as_str());
+        problems.extend(
+            collisions(&crate::codegen::surface_consts(own))
+                .into_iter()
+                .map(|(a, b, ident)| (Some(i), a, b, ident)),
+        );
+    }
+    // Where a name first appears, in file order (restricted to one provider for constants).
+    let first = |only: Option<usize>, name: &str| {
+        tables
+            .providers
+            .iter()
+            .enumerate()
+            .filter(|(i, _)| only.is_none_or(|o| o == *i))
+            .find_map(|(i, p)| Some((i, p.surfaces.iter().position(|s| s.name == name)?)))
+    };
+    for (only, a, b, ident) in problems {
+        // Reported at the later of the two names: the one that made the clash.
+        let (name, other, at) = match (first(only, &a), first(only, &b)) {
+            (Some(x), Some(y)) if y > x => (&b, &a, y),
+            (Some(x), _) => (&a, &b, x),
+            (None, _) => continue,
+        };
+        let (pi, si) = at;
+        let place = places[pi].get(si).copied().unwrap_or(Pos::START);
+        diags.push(Diagnostic::new(
+            &tables.providers[pi].path,
+            place.line,
+            place.column,
+            format!(
+                "surface `{name}` and surface `{other}` both become the identifier {ident}: \
+                 rename one"
+            ),
+        ));
+    }
+}
+
+/// Pairs of names given the same identifier.
+fn collisions(idents: &std::collections::BTreeMap<&str, String>) -> Vec<(String, String, String)> {
+    let mut seen: HashMap<&str, &str> = HashMap::new();
+    let mut out = Vec::new();
+    for (name, ident) in idents {
+        match seen.get(ident.as_str()) {
+            Some(other) => out.push((name.to_string(), other.to_string(), ident.clone())),
+            None => {
+                seen.insert(ident, name);
             }
         }
     }
+    out
 }

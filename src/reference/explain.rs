@@ -1,7 +1,7 @@
 //! The answer for one value, for a support agent: meaning, normalized state and code, retry
 //! advice, what to tell the customer, what to do, and the source.
 
-use crate::{classify, Classification, Lang, Matched, Provider, Surface, TABLE_VERSION};
+use crate::{classify, Classification, Field, Lang, Matched, TABLE_VERSION};
 use serde::ser::{Serialize, SerializeStruct, Serializer};
 use std::fmt;
 
@@ -11,14 +11,14 @@ use std::fmt;
 /// `psp-status explain --json`.
 ///
 /// ```
-/// use psp_status::{reference::Explanation, Lang, Provider, State, Surface};
+/// use psp_status::{alma, reference::Explanation, Lang, State};
 ///
-/// let x = Explanation::of(Provider::Alma, Surface::Payment_State, "scored_maybe", Lang::En);
+/// let x = Explanation::of(alma::PAYMENT_STATE, "scored_maybe", Lang::En);
 /// assert!(x.in_tables());
 /// assert_eq!(x.classification().state, State::Waiting);
 /// assert!(x.to_string().contains("WAITING_PARTNER_RESPONSE"));
 ///
-/// let u = Explanation::of(Provider::Alma, Surface::Payment_State, "brand_new", Lang::Fr);
+/// let u = Explanation::of(alma::PAYMENT_STATE, "brand_new", Lang::Fr);
 /// assert!(!u.in_tables());
 /// assert!(u.to_string().contains("not in the tables"));
 /// ```
@@ -29,22 +29,22 @@ pub struct Explanation<'a> {
 }
 
 impl<'a> Explanation<'a> {
-    /// Explains `raw` as received in `provider`'s `surface`.
+    /// Explains `raw` as received in `field`.
     ///
     /// ```
-    /// use psp_status::{reference::Explanation, Lang, Provider, Surface};
-    /// let x = Explanation::of(Provider::Alma, Surface::Payment_State, "paid", Lang::En);
+    /// use psp_status::{alma, reference::Explanation, Lang};
+    /// let x = Explanation::of(alma::PAYMENT_STATE, "paid", Lang::En);
     /// assert_eq!(x.shopper_message(), psp_status::Code::Succeeded.shopper_message(Lang::En));
     /// ```
-    pub fn of(provider: Provider, surface: Surface, raw: &'a str, lang: Lang) -> Self {
-        Self::new(classify(provider, surface, raw), lang)
+    pub fn of(field: impl Into<Field>, raw: &'a str, lang: Lang) -> Self {
+        Self::new(classify(field, raw), lang)
     }
 
     /// Explains an existing classification (e.g. the winner of `resolve`).
     ///
     /// ```
-    /// use psp_status::{reference::Explanation, resolve, Lang, Provider, Surface};
-    /// let c = resolve(Provider::Alma, &[(Surface::Payment_State, "paid")]);
+    /// use psp_status::{alma, reference::Explanation, resolve, Lang};
+    /// let c = resolve(&[(alma::PAYMENT_STATE, "paid")]);
     /// assert!(Explanation::new(c, Lang::En).in_tables());
     /// ```
     pub fn new(classification: Classification<'a>, lang: Lang) -> Self {
@@ -57,8 +57,8 @@ impl<'a> Explanation<'a> {
     /// The classification explained.
     ///
     /// ```
-    /// use psp_status::{reference::Explanation, Lang, Provider, Surface};
-    /// let x = Explanation::of(Provider::Alma, Surface::Payment_State, "paid", Lang::En);
+    /// use psp_status::{alma, reference::Explanation, Lang};
+    /// let x = Explanation::of(alma::PAYMENT_STATE, "paid", Lang::En);
     /// assert_eq!(x.classification().raw, b"paid");
     /// ```
     pub fn classification(&self) -> &Classification<'a> {
@@ -68,8 +68,8 @@ impl<'a> Explanation<'a> {
     /// Whether the tables hold an entry, a rule or a default for the value.
     ///
     /// ```
-    /// use psp_status::{reference::Explanation, Lang, Provider, Surface};
-    /// assert!(!Explanation::of(Provider::Alma, Surface::Payment_State, "??", Lang::En).in_tables());
+    /// use psp_status::{alma, reference::Explanation, Lang};
+    /// assert!(!Explanation::of(alma::PAYMENT_STATE, "??", Lang::En).in_tables());
     /// ```
     pub fn in_tables(&self) -> bool {
         self.classification.matched != Matched::Unmapped
@@ -78,8 +78,8 @@ impl<'a> Explanation<'a> {
     /// The message safe to show the shopper, in the chosen language.
     ///
     /// ```
-    /// use psp_status::{reference::Explanation, Code, Lang, Provider, Surface};
-    /// let x = Explanation::of(Provider::Alma, Surface::Payment_State, "??", Lang::Fr);
+    /// use psp_status::{alma, reference::Explanation, Code, Lang};
+    /// let x = Explanation::of(alma::PAYMENT_STATE, "??", Lang::Fr);
     /// assert_eq!(x.shopper_message(), Code::Unmapped.shopper_message(Lang::Fr));
     /// ```
     pub fn shopper_message(&self) -> &'static str {
@@ -89,8 +89,8 @@ impl<'a> Explanation<'a> {
     /// What the support agent should do.
     ///
     /// ```
-    /// use psp_status::{reference::Explanation, Code, Lang, Provider, Surface};
-    /// let x = Explanation::of(Provider::Alma, Surface::Payment_State, "??", Lang::En);
+    /// use psp_status::{alma, reference::Explanation, Code, Lang};
+    /// let x = Explanation::of(alma::PAYMENT_STATE, "??", Lang::En);
     /// assert_eq!(x.agent_action(), Code::Unmapped.agent_action());
     /// ```
     pub fn agent_action(&self) -> &'static str {

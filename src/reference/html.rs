@@ -2,7 +2,8 @@
 //! opens from disk or hosts anywhere.
 //!
 //! - Nothing is fetched: styles and the script are inline, and a Content-Security-Policy of
-//!   `default-src 'none'` forbids any request; the only URLs are the entries' source links.
+//!   `default-src 'none'` forbids any request; the only URLs are the entries' source links and what
+//!   each surface's completeness was checked against.
 //! - The content is in the page without JavaScript: one `<article class="entry">` per entry,
 //!   whose `id` is its anchor (`#stripe/decline_code/insufficient_funds`), highlighted by
 //!   `:target`. The English/French switch is two radio buttons and CSS (`:has`).
@@ -204,7 +205,7 @@ fn surface(o: &mut String, provider_name: &str, s: &SurfaceSection) {
         o,
         "<section class=\"surface\" id=\"{id}\" data-provider=\"{p}\" data-surface=\"{sf}\">\n\
          <h3><a class=\"anchor\" href=\"{href}\" aria-label=\"Link to this surface\">#</a> {name} · \
-         <code>{sf}</code></h3>\n<p>{desc} Matching: {case}. {n} entr{plural}.</p>\n",
+         <code>{sf}</code></h3>\n<p>{desc} Matching: {case}. {n} entr{plural}.</p>\n{checked}",
         id = esc(&s.anchor),
         href = fragment(&s.anchor),
         p = esc(<&str>::from(s.provider)),
@@ -214,11 +215,32 @@ fn surface(o: &mut String, provider_name: &str, s: &SurfaceSection) {
         case = case_words(s.case_insensitive),
         n = s.entries.len(),
         plural = if s.entries.len() == 1 { "y" } else { "ies" },
+        checked = checked_against(s.checked_against),
     );
     for e in &s.entries {
         entry(o, e);
     }
     o.push_str("</section>\n");
+}
+
+/// `<p class="checked">Completeness checked against: <a>…</a>, ….</p>`, or nothing.
+fn checked_against(urls: &[&str]) -> String {
+    if urls.is_empty() {
+        return String::new();
+    }
+    let links: Vec<String> = urls
+        .iter()
+        .map(|u| {
+            format!(
+                "<a class=\"checked\" href=\"{0}\" rel=\"noopener noreferrer\">{0}</a>",
+                esc(u)
+            )
+        })
+        .collect();
+    format!(
+        "<p class=\"checked\">Completeness checked against: {}.</p>\n",
+        links.join(", ")
+    )
 }
 
 fn entry(o: &mut String, e: &EntryView) {

@@ -80,7 +80,7 @@ fn surface(o: &mut String, provider_name: &str, s: &SurfaceSection) {
     let _ = write!(
         o,
         "### <a id=\"{anchor}\"></a>{name} · `{surface}`\n\n{desc} Matching: {case}. \
-         {n} entr{plural}.\n\n\
+         {n} entr{plural}.\n\n{checked}\
          | Value | State | Code | Operation | Retry | Meaning | Source |\n\
          |---|---|---|---|---|---|---|\n",
         anchor = attr(&s.anchor),
@@ -90,6 +90,7 @@ fn surface(o: &mut String, provider_name: &str, s: &SurfaceSection) {
         case = case_words(s.case_insensitive),
         n = s.entries.len(),
         plural = if s.entries.len() == 1 { "y" } else { "ies" },
+        checked = checked_against(s.checked_against),
     );
     for e in &s.entries {
         let value = match e.raw {
@@ -109,6 +110,18 @@ fn surface(o: &mut String, provider_name: &str, s: &SurfaceSection) {
         );
     }
     o.push('\n');
+}
+
+/// `Completeness checked against: [url](url), ….` and a blank line, or nothing.
+fn checked_against(urls: &[&str]) -> String {
+    if urls.is_empty() {
+        return String::new();
+    }
+    let links: Vec<String> = urls
+        .iter()
+        .map(|u| format!("[{}]({})", text(u), url(u)))
+        .collect();
+    format!("Completeness checked against: {}.\n\n", links.join(", "))
 }
 
 fn taxonomy(o: &mut String, r: &Reference, lang: Lang) {

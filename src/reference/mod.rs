@@ -81,7 +81,7 @@ pub struct ProviderSection {
     /// The file its table comes from.
     pub file: &'static str,
     /// Its surfaces, most specific first (the order `resolve` uses).
-    pub precedence: &'static [Surface],
+    pub precedence: Vec<Surface>,
     /// Its surfaces in file order.
     pub surfaces: Vec<SurfaceSection>,
 }
@@ -105,6 +105,8 @@ pub struct SurfaceSection {
     pub description: &'static str,
     /// Whether values match ASCII case-insensitively.
     pub case_insensitive: bool,
+    /// What the surface's completeness was checked against (URLs); empty when not stated.
+    pub checked_against: &'static [&'static str],
     /// Its entries in file order.
     pub entries: Vec<EntryView>,
 }
@@ -422,17 +424,18 @@ impl Reference {
                 provider,
                 name: provider.name(),
                 file: provider.file(),
-                precedence: provider.precedence(),
+                precedence: provider.precedence().iter().map(|f| f.surface()).collect(),
                 surfaces: provider
-                    .surfaces()
-                    .into_iter()
-                    .map(|surface| SurfaceSection {
+                    .fields()
+                    .iter()
+                    .map(|&field| SurfaceSection {
                         provider,
-                        surface,
-                        anchor: format!("{}/{}", <&str>::from(provider), <&str>::from(surface)),
-                        description: provider.surface_description(surface).unwrap_or_default(),
-                        case_insensitive: provider.is_case_insensitive(surface),
-                        entries: provider.entries(surface).map(EntryView::new).collect(),
+                        surface: field.surface(),
+                        anchor: field.to_string(),
+                        description: field.description(),
+                        case_insensitive: field.is_case_insensitive(),
+                        checked_against: field.checked_against(),
+                        entries: field.entries().map(EntryView::new).collect(),
                     })
                     .collect(),
             })

@@ -1,6 +1,6 @@
 //! `classify` and `resolve`: one answer, as text for people or JSON for tools.
 
-use crate::{emit, names, CliError};
+use crate::{emit, escape, escape_lines, names, CliError};
 use psp_status::{Classification, Matched, TABLE_VERSION};
 use std::fmt::Write;
 use std::process::ExitCode;
@@ -13,14 +13,14 @@ pub fn classify(
     json: bool,
 ) -> Result<ExitCode, CliError> {
     let provider = names::provider(provider)?;
-    let surface = names::surface(provider, surface)?;
-    let c = psp_status::classify(provider, surface, raw);
+    let field = names::field(provider, surface)?;
+    let c = psp_status::classify(field, raw);
     if json {
         emit(&to_json(
             &serde_json::to_value(c).expect("a classification serializes"),
         ));
     } else {
-        emit(&render_text(&c));
+        emit(&escape_lines(&render_text(&c)));
     }
     Ok(ExitCode::SUCCESS)
 }
@@ -35,12 +35,14 @@ pub fn resolve(provider: &str, signals: &[String], json: bool) -> Result<ExitCod
                 "signal `{s}` is not SURFACE=RAW (e.g. payment_intent.status=requires_payment_method)"
             )));
         };
-        parsed.push((names::surface(provider, surface)?, raw));
+        parsed.push((names::field(provider, surface)?, raw));
     }
-    let winner = psp_status::resolve(provider, &parsed);
+    let winner = provider
+        .resolve(&parsed)
+        .map_err(|e| CliError::Usage(e.to_string()))?;
     let each: Vec<Classification<'_>> = parsed
         .iter()
-        .map(|(s, r)| psp_status::classify(provider, *s, r))
+        .map(|(f, r)| psp_status::classify(*f, r))
         .collect();
     if json {
         let mut v = serde_json::to_value(winner).expect("a classification serializes");
@@ -52,20 +54,20 @@ pub fn resolve(provider: &str, signals: &[String], json: bool) -> Result<ExitCod
             text,
             "  decided by  {}={}",
             <&str>::from(winner.surface),
-            winner.raw_lossy()
+            escape(&winner.raw_lossy())
         );
         for c in &each {
             let _ = writeln!(
                 text,
                 "  signal      {}={} -> {}/{} ({})",
                 <&str>::from(c.surface),
-                c.raw_lossy(),
+                escape(&c.raw_lossy()),
                 c.state,
                 c.code,
                 c.matched
             );
         }
-        emit(&text);
+        emit(&escape_lines(&text));
     }
     Ok(ExitCode::SUCCESS)
 }
@@ -84,7 +86,7 @@ fn render_text(c: &Classification<'_>) -> String {
         "{} {} \"{}\"",
         <&str>::from(c.provider),
         <&str>::from(c.surface),
-        c.raw_lossy()
+        escape(&c.raw_lossy())
     );
     let _ = writeln!(s, "  state       {}", c.state);
     let _ = writeln!(s, "  code        {}", c.code);

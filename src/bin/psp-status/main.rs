@@ -7,6 +7,7 @@
 mod generate;
 mod lookup;
 mod names;
+mod outputs;
 mod reclassify;
 mod support;
 mod validate;
@@ -14,6 +15,10 @@ mod validate;
 use clap::{Parser, Subcommand};
 use std::path::PathBuf;
 use std::process::ExitCode;
+use std::sync::atomic::{AtomicBool, Ordering};
+
+/// Set at start when the process was given a closed stdout (`>&-`).
+static STDOUT_CLOSED: AtomicBool = AtomicBool::new(false);
 
 /// Translate PSP statuses, error and decline codes into one state/code taxonomy.
 #[derive(Debug, Parser)]
@@ -69,7 +74,20 @@ enum Command {
 }
 
 fn main() -> ExitCode {
-    let cli = Cli::parse();
+    STDOUT_CLOSED.store(outputs::guard_stdio(), Ordering::Relaxed);
+    // clap's own errors echo the offending argument: escape them like ours.
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(e) => {
+            let text = escape_lines(&e.render().to_string());
+            if e.use_stderr() {
+                eprint!("{text}");
+            } else {
+                emit(&text);
+            }
+            return ExitCode::from(e.exit_code().clamp(0, 255) as u8);
+        }
+    };
     let result = match cli.command {
         Command::Classify {
             provider,
@@ -91,15 +109,58 @@ fn main() -> ExitCode {
     match result {
         Ok(code) => code,
         Err(e) => {
-            eprintln!("psp-status: {e}");
+            eprintln!("psp-status: {}", escape(&e.to_string()));
             e.exit_code()
         }
     }
 }
 
+/// Whether stdout was closed when the process started: output meant for it would be lost.
+pub fn stdout_closed() -> bool {
+    STDOUT_CLOSED.load(Ordering::Relaxed)
+}
+
+/// `text` with every control character (C0, DEL, C1, and the bidirectional overrides that can
+/// reorder a terminal line) written as an escape (`\u{1b}`, `\n`), so a value echoed to a
+/// terminal can never move the cursor, recolour it or hide text. Other text is unchanged.
+///
+/// ```text
+/// assert_eq!(escape("a\u{1b}[31mb"), "a\\u{1b}[31mb");
+/// ```
+pub fn escape(text: &str) -> std::borrow::Cow<'_, str> {
+    let unsafe_char =
+        |c: char| c.is_control() || matches!(c, '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}');
+    if !text.chars().any(unsafe_char) {
+        return std::borrow::Cow::Borrowed(text);
+    }
+    let mut out = String::with_capacity(text.len() + 8);
+    for c in text.chars() {
+        if c.is_control() {
+            out.extend(c.escape_debug());
+        } else if unsafe_char(c) {
+            out.push_str(&format!("\\u{{{:x}}}", c as u32));
+        } else {
+            out.push(c);
+        }
+    }
+    std::borrow::Cow::Owned(out)
+}
+
+/// [`escape`] line by line: line breaks stay, every other control character is escaped.
+pub fn escape_lines(text: &str) -> String {
+    text.split('\n')
+        .map(|l| escape(l))
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
 /// Writes `text` to stdout. A reader that went away (`| head`) is a normal end, not a panic.
 pub fn emit(text: &str) {
     use std::io::Write;
+    if stdout_closed() {
+        eprintln!("psp-status: cannot write to stdout: it is closed");
+        std::process::exit(1);
+    }
     let mut out = std::io::stdout().lock();
     match out.write_all(text.as_bytes()).and_then(|()| out.flush()) {
         Ok(()) => {}

@@ -1,7 +1,7 @@
 //! Parsing provider and surface names, with usage errors that list the valid names.
 
 use crate::CliError;
-use psp_status::{Provider, Surface};
+use psp_status::{Field, Provider};
 use strum::IntoEnumIterator;
 
 /// The provider named `name` (ASCII case-insensitive).
@@ -15,17 +15,14 @@ pub fn provider(name: &str) -> Result<Provider, CliError> {
     })
 }
 
-/// The surface named `name`, which must be one of `provider`'s.
-pub fn surface(provider: Provider, name: &str) -> Result<Surface, CliError> {
-    match name.parse::<Surface>() {
-        Ok(s) if provider.has_surface(s) => Ok(s),
-        _ => {
-            let valid: Vec<&str> = provider.surfaces().into_iter().map(Into::into).collect();
-            Err(CliError::Usage(format!(
-                "unknown surface `{name}` for provider {}; valid surfaces: {}",
-                <&str>::from(provider),
-                valid.join(", ")
-            )))
-        }
-    }
+/// The field of `provider` named `name` (a surface wire name such as `payment.state`).
+pub fn field(provider: Provider, name: &str) -> Result<Field, CliError> {
+    provider.field(name).map_err(|_| {
+        let valid: Vec<&str> = provider.fields().iter().map(|f| f.name()).collect();
+        CliError::Usage(format!(
+            "unknown surface `{name}` for provider {}; valid surfaces: {}",
+            <&str>::from(provider),
+            valid.join(", ")
+        ))
+    })
 }

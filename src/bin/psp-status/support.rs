@@ -1,7 +1,7 @@
 //! `explain` (one value for a support agent) and `reference` (the whole support reference as
 //! Markdown, HTML or JSON). The content is built by the library's `reference` module.
 
-use crate::{emit, names, CliError};
+use crate::{emit, names, outputs, CliError};
 use psp_status::reference::{html, json, markdown, Explanation, Reference};
 use psp_status::Lang;
 use std::path::{Path, PathBuf};
@@ -70,8 +70,8 @@ pub struct ReferenceArgs {
 
 pub fn explain(a: &ExplainArgs) -> Result<ExitCode, CliError> {
     let provider = names::provider(&a.provider)?;
-    let surface = names::surface(provider, &a.surface)?;
-    let x = Explanation::of(provider, surface, &a.raw, a.lang.into());
+    let field = names::field(provider, &a.surface)?;
+    let x = Explanation::of(field, &a.raw, a.lang.into());
     if a.json {
         let mut text = serde_json::to_string_pretty(&x).expect("an explanation serializes");
         text.push('\n');
@@ -97,23 +97,14 @@ pub fn reference(a: &ReferenceArgs) -> Result<ExitCode, CliError> {
     Ok(ExitCode::SUCCESS)
 }
 
-/// Writes `text` to a temporary file beside `path`, then renames it: a failed run leaves the
-/// old file whole.
+/// Writes `text` to an exclusive temporary beside `path` (see `outputs`), then renames it: a
+/// failed or interrupted run leaves the old file whole and no temporary behind.
 fn write_atomically(path: &Path, text: &str) -> Result<(), CliError> {
-    let fail = |what: &str, e: std::io::Error| {
-        CliError::Failed(format!("cannot {what} {}: {e}", path.display()))
-    };
-    let dir = match path.parent() {
-        Some(d) if !d.as_os_str().is_empty() => d,
-        _ => Path::new("."),
-    };
-    let name = path
-        .file_name()
-        .ok_or_else(|| CliError::Usage(format!("`{}` is not a file path", path.display())))?;
-    let tmp = dir.join(format!(".{}.tmp", name.to_string_lossy()));
-    std::fs::write(&tmp, text).map_err(|e| fail("write", e))?;
-    std::fs::rename(&tmp, path).map_err(|e| {
-        let _ = std::fs::remove_file(&tmp);
-        fail("replace", e)
-    })
+    use std::io::Write;
+    outputs::check_distinct(None, &[("-o", path)])?;
+    outputs::remove_temporaries_on_signals();
+    let mut f = outputs::Staged::create(path).map_err(CliError::Failed)?;
+    f.write_all(text.as_bytes())
+        .map_err(|e| CliError::Failed(format!("cannot write {}: {e}", path.display())))?;
+    outputs::commit_all(vec![f]).map_err(CliError::Failed)
 }

@@ -227,8 +227,15 @@ pub fn buffer(capacity: usize) -> Vec<u8> {
     b
 }
 
+/// Spare buffers larger than this are freed, not kept (a chunk holding a huge record must not
+/// keep its memory after it is written).
+const SPARE_CAPACITY_MAX: usize = 8 << 20;
+
 /// Hands a buffer back for reuse.
 pub fn recycle(b: Vec<u8>) {
+    if b.capacity() > SPARE_CAPACITY_MAX {
+        return;
+    }
     if let Ok(mut s) = SPARE.lock() {
         if s.len() < SPARE_MAX {
             s.push(b);

@@ -1,14 +1,16 @@
 //! Reading a chunk of CSV records into columns for the kernel, and writing the output rows.
 //!
-//! The hot loop: a record on one line without quotes (nearly all of them) is split with memchr
-//! and passed through byte for byte, the new columns appended before its line terminator. A
-//! record with quotes or a bare `\r` is read with csv-core, exactly as the csv crate would.
+//! The records come from `psp_status::readers::csv` (a record on one line without quotes,
+//! nearly all of them, is split with memchr; a quoted one is decoded with csv-core, as the csv
+//! crate would). Each is passed through byte for byte, the new columns appended before its
+//! line terminator; with `--neutralize-formulas` a record holding a formula cell is rewritten
+//! cell by cell.
 
 use super::chunk::{append_csv, append_json, json_string, ChunkOut, Plan, Span, SpanColumn};
-use super::rejects::Reject;
-use csv_core::{ReadRecordResult, Reader, ReaderBuilder};
-use memchr::{memchr, memchr2, memchr3_iter, memchr_iter};
+use super::rejects::{is_formula, write_cell, Reject};
+use csv_core::ReaderBuilder;
 use psp_status::batch::{classify_columns, Names, Outcome};
+use psp_status::readers::csv::{decode, fields_of, Fields, Record, Records};
 use std::cell::RefCell;
 
 /// The output a CSV chunk is written as.
@@ -33,6 +35,8 @@ pub struct CsvIn {
     pub slot_cols: Vec<usize>,
     pub plan: Plan,
     pub out: CsvOut,
+    /// Neutralise formula cells in CSV output (`--neutralize-formulas`).
+    pub neutralize: bool,
 }
 
 thread_local! {
@@ -48,52 +52,6 @@ struct Rec {
     line: u64,
 }
 
-/// Decodes one record with csv-core from the start of `input`: returns the bytes consumed (the
-/// terminator included), with the unquoted fields in `out` and their ends in `ends`.
-pub fn read_one(
-    rdr: &mut Reader,
-    input: &[u8],
-    out: &mut Vec<u8>,
-    ends: &mut Vec<usize>,
-) -> (usize, usize) {
-    if out.len() < 256 {
-        out.resize(256, 0);
-    }
-    if ends.len() < 16 {
-        ends.resize(16, 0);
-    }
-    let (mut nin, mut nout, mut nend) = (0, 0, 0);
-    loop {
-        let (res, i, o, e) = rdr.read_record(&input[nin..], &mut out[nout..], &mut ends[nend..]);
-        nin += i;
-        nout += o;
-        nend += e;
-        match res {
-            ReadRecordResult::InputEmpty => {}
-            ReadRecordResult::OutputFull => out.resize(out.len() * 2, 0),
-            ReadRecordResult::OutputEndsFull => ends.resize(ends.len() * 2, 0),
-            ReadRecordResult::Record | ReadRecordResult::End => break,
-        }
-    }
-    // A `\r\n` terminator: csv-core stops after the `\r`; take the `\n` with the record.
-    if nin > 0 && input[nin - 1] == b'\r' && input.get(nin) == Some(&b'\n') {
-        nin += 1;
-    }
-    (nin, nend)
-}
-
-/// The record without its terminator.
-fn trim_terminator(rec: &[u8]) -> usize {
-    let mut n = rec.len();
-    if n > 0 && rec[n - 1] == b'\n' {
-        n -= 1;
-    }
-    if n > 0 && rec[n - 1] == b'\r' {
-        n -= 1;
-    }
-    n
-}
-
 /// The records of a chunk, split into the kernel's columns as they are read.
 struct Parsed<'a> {
     chunk: &'a [u8],
@@ -102,11 +60,7 @@ struct Parsed<'a> {
     arena: Vec<u8>,
     recs: Vec<Rec>,
     rejects: Vec<Reject>,
-    dec_out: Vec<u8>,
-    dec_ends: Vec<usize>,
-    rdr: Reader,
     row: u64,
-    line: u64,
 }
 
 impl<'a> Parsed<'a> {
@@ -121,143 +75,68 @@ impl<'a> Parsed<'a> {
             arena: Vec::new(),
             recs: Vec::with_capacity(estimate),
             rejects: Vec::new(),
-            dec_out: Vec::new(),
-            dec_ends: Vec::new(),
-            rdr: ReaderBuilder::new().delimiter(cfg.delimiter).build(),
             row: 0,
-            line: 0,
         }
     }
 
-    /// A record on one line, without quotes: `delims` are its delimiters' positions.
+    /// Takes one record from the reader: its cells into the columns, or a reject.
     #[inline]
-    fn plain(&mut self, start: usize, content_end: usize, end: usize, delims: &[usize]) {
+    fn record(&mut self, r: Record<'_>) {
         let rec = Rec {
-            start,
-            content_end,
-            end,
+            start: r.start,
+            content_end: r.content_end,
+            end: r.end,
             row: self.row,
-            line: self.line,
+            line: r.line,
         };
         self.row += 1;
-        self.line += u64::from(end > content_end);
-        let fields = delims.len() + 1;
+        let fields = match r.fields {
+            Fields::Plain(d) => d.len() + 1,
+            Fields::Decoded { ends, .. } => ends.len(),
+            Fields::Unterminated => {
+                self.rejects.push(Reject {
+                    row: rec.row,
+                    line: rec.line,
+                    reason: "a quote opened in this record never closes: the record is cut \
+                             after its first line, and reading goes on with the next"
+                        .to_string(),
+                    record: self.chunk[rec.start..rec.content_end].to_vec(),
+                });
+                return;
+            }
+        };
         if fields != self.cfg.fields {
             let r = wrong_fields(&rec, self.chunk, fields, self.cfg.fields);
             self.rejects.push(r);
             return;
         }
-        for (slot, &col) in self.cfg.slot_cols.iter().enumerate() {
-            let s = if col == 0 { start } else { delims[col - 1] + 1 };
-            let e = if col < delims.len() {
-                delims[col]
-            } else {
-                content_end
-            };
-            self.spans[slot].push(Span::chunk(s, e - s));
-        }
-        self.recs.push(rec);
-    }
-
-    /// A record read with csv-core from `pos`; returns where the next one starts.
-    fn quoted(&mut self, pos: usize) -> usize {
-        let chunk = self.chunk;
-        let (nin, nfields) = read_one(
-            &mut self.rdr,
-            &chunk[pos..],
-            &mut self.dec_out,
-            &mut self.dec_ends,
-        );
-        let end = pos + nin;
-        if nfields == 0 {
-            // Only blank lines were left.
-            self.line += memchr_iter(b'\n', &chunk[pos..end]).count() as u64;
-            return end.max(pos + 1);
-        }
-        let rec = Rec {
-            start: pos,
-            content_end: pos + trim_terminator(&chunk[pos..end]),
-            end,
-            row: self.row,
-            line: self.line,
-        };
-        self.row += 1;
-        self.line += memchr_iter(b'\n', &chunk[pos..end]).count() as u64;
-        if nfields != self.cfg.fields {
-            let r = wrong_fields(&rec, chunk, nfields, self.cfg.fields);
-            self.rejects.push(r);
-            return end;
-        }
-        for (slot, &col) in self.cfg.slot_cols.iter().enumerate() {
-            let s = if col == 0 { 0 } else { self.dec_ends[col - 1] };
-            let value = &self.dec_out[s..self.dec_ends[col]];
-            self.spans[slot].push(Span::arena(self.arena.len(), value.len()));
-            self.arena.extend_from_slice(value);
-        }
-        self.recs.push(rec);
-        end
-    }
-
-    /// Reads the whole chunk.
-    fn read_all(&mut self) {
-        let chunk = self.chunk;
-        let delim = self.cfg.delimiter;
-        let mut delims: Vec<usize> = Vec::with_capacity(self.cfg.fields + 1);
-        let mut pos = 0;
-        if memchr(b'\r', chunk).is_none() {
-            // One pass over delimiters, line feeds and quotes; a quote hands the record to
-            // csv-core and the pass resumes after it.
-            let mut from = 0;
-            'pass: loop {
-                for k in memchr3_iter(delim, b'\n', b'"', &chunk[from..]) {
-                    let i = from + k;
-                    let b = chunk[i];
-                    if b == delim {
-                        delims.push(i);
-                    } else if b == b'\n' {
-                        if i == pos {
-                            self.line += 1; // a blank line is not a record
-                        } else {
-                            self.plain(pos, i, i + 1, &delims);
-                        }
-                        delims.clear();
-                        pos = i + 1;
+        match r.fields {
+            Fields::Plain(delims) => {
+                for (slot, &col) in self.cfg.slot_cols.iter().enumerate() {
+                    let s = if col == 0 {
+                        r.start
                     } else {
-                        pos = self.quoted(pos);
-                        delims.clear();
-                        from = pos;
-                        continue 'pass;
-                    }
+                        delims[col - 1] + 1
+                    };
+                    let e = if col < delims.len() {
+                        delims[col]
+                    } else {
+                        r.content_end
+                    };
+                    self.spans[slot].push(Span::chunk(s, e - s));
                 }
-                break;
             }
-            if pos < chunk.len() {
-                self.plain(pos, chunk.len(), chunk.len(), &delims);
+            Fields::Decoded { bytes, ends } => {
+                for (slot, &col) in self.cfg.slot_cols.iter().enumerate() {
+                    let s = if col == 0 { 0 } else { ends[col - 1] };
+                    let value = &bytes[s..ends[col]];
+                    self.spans[slot].push(Span::arena(self.arena.len(), value.len()));
+                    self.arena.extend_from_slice(value);
+                }
             }
-            return;
+            Fields::Unterminated => unreachable!("rejected above"),
         }
-        // With carriage returns: line by line.
-        while pos < chunk.len() {
-            let nl = memchr(b'\n', &chunk[pos..]).map(|i| pos + i);
-            let line_end = nl.map_or(chunk.len(), |i| i + 1);
-            let mut content_end = nl.unwrap_or(chunk.len());
-            if content_end > pos && chunk[content_end - 1] == b'\r' {
-                content_end -= 1;
-            }
-            let content = &chunk[pos..content_end];
-            if memchr2(b'"', b'\r', content).is_some() {
-                pos = self.quoted(pos);
-                continue;
-            }
-            if content.is_empty() {
-                self.line += 1;
-            } else {
-                delims.clear();
-                delims.extend(memchr_iter(delim, content).map(|i| pos + i));
-                self.plain(pos, content_end, line_end, &delims);
-            }
-            pos = line_end;
-        }
+        self.recs.push(rec);
     }
 }
 
@@ -265,14 +144,15 @@ impl<'a> Parsed<'a> {
 pub fn process(chunk: &[u8], cfg: &CsvIn) -> ChunkOut {
     let delim = cfg.delimiter;
     let mut parsed = Parsed::new(chunk, cfg);
-    parsed.read_all();
+    // The reader (and its decoding buffer, as large as the largest record) is dropped before
+    // the output is built.
+    let line = Records::new(delim).read(chunk, |r| parsed.record(r));
     let Parsed {
         spans,
         arena,
         recs,
         mut rejects,
         row,
-        line,
         ..
     } = parsed;
 
@@ -284,6 +164,7 @@ pub fn process(chunk: &[u8], cfg: &CsvIn) -> ChunkOut {
     let mut result = ChunkOut::for_chunk(chunk, row, line);
     let mut fields_buf = (Vec::new(), Vec::new());
     let mut decoder = ReaderBuilder::new().delimiter(delim).build();
+    let mut cells = Vec::new();
     for (i, (rec, outcome)) in recs.iter().zip(&outcomes).enumerate() {
         match outcome {
             Outcome::Classified(v) => {
@@ -294,9 +175,12 @@ pub fn process(chunk: &[u8], cfg: &CsvIn) -> ChunkOut {
                 result.tally.add(v, raw);
                 match &cfg.out {
                     CsvOut::Csv => {
-                        result
-                            .out
-                            .extend_from_slice(&chunk[rec.start..rec.content_end]);
+                        let content = &chunk[rec.start..rec.content_end];
+                        if cfg.neutralize && any_formula(content, delim, &mut cells) {
+                            neutralized(&mut result.out, &cells, delim);
+                        } else {
+                            result.out.extend_from_slice(content);
+                        }
                         append_csv(&mut result.out, delim, v);
                         if rec.content_end < rec.end {
                             result
@@ -308,8 +192,7 @@ pub fn process(chunk: &[u8], cfg: &CsvIn) -> ChunkOut {
                     }
                     CsvOut::Jsonl { keys, appended } => {
                         let (out, ends) = &mut fields_buf;
-                        decoder.reset();
-                        read_one(&mut decoder, &chunk[rec.start..rec.end], out, ends);
+                        decode(&mut decoder, &chunk[rec.start..rec.end], out, ends);
                         let o = &mut result.out;
                         o.push(b'{');
                         let mut from = 0;
@@ -347,21 +230,49 @@ fn wrong_fields(rec: &Rec, chunk: &[u8], got: usize, want: usize) -> Reject {
 }
 
 /// Reads the header record at the start of `input`: its fields (decoded) and the bytes it takes,
-/// terminator included. `None` when `input` holds no record.
-pub fn read_header(input: &[u8], delimiter: u8) -> Option<(Vec<Vec<u8>>, usize)> {
-    let mut rdr = ReaderBuilder::new().delimiter(delimiter).build();
-    let (mut out, mut ends) = (Vec::new(), Vec::new());
-    let (nin, n) = read_one(&mut rdr, input, &mut out, &mut ends);
-    if n == 0 {
-        return None;
+/// terminator included (blank lines before it too). `None` when `input` holds no record; an
+/// error when a quote in it never closes.
+pub fn read_header(input: &[u8], delimiter: u8) -> Result<Option<(Vec<Vec<u8>>, usize)>, String> {
+    let mut header = None;
+    let mut failed = false;
+    let mut done = false;
+    Records::new(delimiter).read(input, |r| {
+        if !done {
+            done = true;
+            match fields_of(input, &r) {
+                Some(f) => header = Some((f, r.end)),
+                None => failed = true,
+            }
+        }
+    });
+    if failed {
+        return Err("the header row opens a quote that never closes".to_string());
     }
-    let mut fields = Vec::with_capacity(n);
-    let mut from = 0;
-    for &e in &ends[..n] {
-        fields.push(out[from..e].to_vec());
-        from = e;
+    Ok(header)
+}
+
+/// Whether a cell of the record `content` is a spreadsheet formula; its cells are left in
+/// `cells`.
+fn any_formula(content: &[u8], delim: u8, cells: &mut Vec<Vec<u8>>) -> bool {
+    cells.clear();
+    Records::new(delim).read(content, |r| {
+        if cells.is_empty() {
+            if let Some(f) = fields_of(content, &r) {
+                *cells = f;
+            }
+        }
+    });
+    cells.iter().any(|c| is_formula(c))
+}
+
+/// Writes `cells` as one CSV record, each neutralised and quoted as needed.
+fn neutralized(out: &mut Vec<u8>, cells: &[Vec<u8>], delim: u8) {
+    for (i, c) in cells.iter().enumerate() {
+        if i > 0 {
+            out.push(delim);
+        }
+        write_cell(out, c, delim);
     }
-    Some((fields, nin))
 }
 
 #[cfg(test)]
@@ -369,15 +280,21 @@ mod tests {
     use super::*;
 
     #[test]
-    fn csv_core_reads_one_record_and_its_crlf() {
-        let mut rdr = Reader::new();
-        let (mut o, mut e) = (Vec::new(), Vec::new());
-        let input = b"a,\"b\r\nc\",d\r\nnext";
-        let (nin, n) = read_one(&mut rdr, input, &mut o, &mut e);
-        assert_eq!((nin, n), (12, 3));
-        assert_eq!(&o[..e[2]], b"ab\r\ncd");
-        assert_eq!(trim_terminator(&input[..nin]), 10);
-        let (nin, n) = read_one(&mut rdr, &input[12..], &mut o, &mut e);
-        assert_eq!((nin, n), (4, 1));
+    fn the_header_is_the_first_record_and_an_open_quote_in_it_is_an_error() {
+        let (f, n) = read_header(b"a,\"b\r\nc\",d\r\nx", b',').unwrap().unwrap();
+        assert_eq!(f, [b"a".to_vec(), b"b\r\nc".to_vec(), b"d".to_vec()]);
+        assert_eq!(n, 12);
+        assert!(read_header(b"a,\"b\nc,d\n", b',').is_err());
+        assert_eq!(read_header(b"", b',').unwrap(), None);
+    }
+
+    #[test]
+    fn formula_cells_are_rewritten_only_when_asked() {
+        let mut cells = Vec::new();
+        assert!(any_formula(b"1,=SUM(A1),x", b',', &mut cells));
+        let mut out = Vec::new();
+        neutralized(&mut out, &cells, b',');
+        assert_eq!(out, b"1,'=SUM(A1),x");
+        assert!(!any_formula(b"1,-12.5,\"a,b\"", b',', &mut cells));
     }
 }

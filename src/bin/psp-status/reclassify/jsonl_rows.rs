@@ -5,8 +5,9 @@
 //! Strings are the values; numbers and booleans count by their JSON text (`20051`, `true`).
 
 use super::chunk::{append_csv, append_json, ChunkOut, Plan, Span, SpanColumn};
-use super::rejects::{write_plain, Reject};
+use super::rejects::{write_cell, write_plain, Reject};
 use psp_status::batch::{classify_columns, ByteColumn, Names, Outcome};
+use psp_status::readers::jsonl::for_each_line;
 use serde::de::{DeserializeSeed, Deserializer, IgnoredAny, MapAccess, Visitor};
 use serde_json::value::RawValue;
 use std::borrow::Cow;
@@ -19,7 +20,12 @@ pub enum JsonlOut {
     /// JSON Lines: the input object, then the appended members (JSON-encoded keys with colon).
     Jsonl { appended: [Vec<u8>; 5] },
     /// CSV with these columns (the keys of the first object), then the appended ones.
-    Csv { delimiter: u8, columns: Vec<String> },
+    /// `neutralize`: formula cells get a leading `'` (`--neutralize-formulas`).
+    Csv {
+        delimiter: u8,
+        columns: Vec<String>,
+        neutralize: bool,
+    },
 }
 
 /// How to read the rows of a JSON Lines input.
@@ -93,25 +99,17 @@ pub fn process(chunk: &[u8], cfg: &JsonlIn) -> ChunkOut {
     let mut recs: Vec<Rec> = Vec::new();
     let mut rejects: Vec<Reject> = Vec::new();
     let mut found: Vec<Option<&RawValue>> = Vec::with_capacity(slots);
-    let (mut pos, mut row, mut line) = (0usize, 0u64, 0u64);
-    while pos < chunk.len() {
-        let nl = memchr::memchr(b'\n', &chunk[pos..]).map(|i| pos + i);
-        let line_end = nl.map_or(chunk.len(), |i| i + 1);
-        let this_line = line;
-        line += u64::from(nl.is_some());
-        let text = &chunk[pos..nl.unwrap_or(chunk.len())];
-        let content_end = pos + text.trim_ascii_end().len();
-        let start = pos;
-        pos = line_end;
-        if content_end == start || text.trim_ascii().is_empty() {
-            continue;
-        }
+    let mut row = 0u64;
+    let mut lines = Vec::new();
+    let line = for_each_line(chunk, |l| lines.push(l));
+    for l in lines {
+        let (start, content_end) = (l.start, l.content_end);
         let content = &chunk[start..content_end];
         let rec = Rec {
             start,
             content_end,
             row,
-            line: this_line,
+            line: l.line,
         };
         row += 1;
         let reject = |reason: String| Reject {
@@ -205,7 +203,12 @@ pub fn process(chunk: &[u8], cfg: &JsonlIn) -> ChunkOut {
                         append_json(o, appended, v);
                         o.extend_from_slice(b"}\n");
                     }
-                    JsonlOut::Csv { delimiter, columns } => {
+                    JsonlOut::Csv {
+                        delimiter,
+                        columns,
+                        neutralize,
+                    } => {
+                        let cell = if *neutralize { write_cell } else { write_plain };
                         let map: serde_json::Map<String, serde_json::Value> =
                             serde_json::from_slice(content).expect("the line parsed above");
                         if let Some(extra) = map.keys().find(|k| !columns.contains(k)) {
@@ -226,11 +229,9 @@ pub fn process(chunk: &[u8], cfg: &JsonlIn) -> ChunkOut {
                             match map.get(col) {
                                 None | Some(serde_json::Value::Null) => {}
                                 Some(serde_json::Value::String(s)) => {
-                                    write_plain(o, s.as_bytes(), *delimiter)
+                                    cell(o, s.as_bytes(), *delimiter)
                                 }
-                                Some(other) => {
-                                    write_plain(o, other.to_string().as_bytes(), *delimiter)
-                                }
+                                Some(other) => cell(o, other.to_string().as_bytes(), *delimiter),
                             }
                         }
                         append_csv(o, *delimiter, v);
@@ -257,9 +258,15 @@ pub fn process(chunk: &[u8], cfg: &JsonlIn) -> ChunkOut {
 
 /// The keys of the first JSON object in `input` (for CSV output), in order.
 pub fn first_keys(input: &[u8]) -> Option<Vec<String>> {
-    input.split(|b| *b == b'\n').find_map(|l| {
-        serde_json::from_slice::<serde_json::Map<String, serde_json::Value>>(l)
+    let mut keys = None;
+    for_each_line(input, |l| {
+        if keys.is_none() {
+            keys = serde_json::from_slice::<serde_json::Map<String, serde_json::Value>>(
+                &input[l.start..l.content_end],
+            )
             .ok()
-            .map(|m| m.keys().cloned().collect())
-    })
+            .map(|m| m.keys().cloned().collect());
+        }
+    });
+    keys
 }

@@ -4,8 +4,8 @@
 //! Layout: `split` cuts the input into chunks of whole records, `csv_rows` / `jsonl_rows`
 //! read a chunk into columns and write its output rows, the library's `psp_status::batch`
 //! kernel classifies the columns, `pipeline` runs chunks on a rayon pool and writes them in
-//! order, `tally` counts, `rejects` writes the unreadable rows, `staged` renames the outputs
-//! into place at the end, `report` writes the JSON report and the summary.
+//! order, `tally` counts, `rejects` writes the unreadable rows, `report` writes the JSON report
+//! and the summary; `crate::outputs` checks the output paths and commits the files as one set.
 //! A Parquet reader plugs in as one more `*_rows` module feeding the same kernel.
 
 mod chunk;
@@ -17,19 +17,17 @@ mod rejects;
 
 pub use rejects::write_plain;
 mod report;
-mod split;
-mod staged;
 mod tally;
 
+use crate::outputs::{self, Staged};
 use crate::{names, CliError};
 use chunk::{ChunkOut, Plan, Src, APPENDED};
 use csv_rows::{CsvIn, CsvOut};
 use jsonl_rows::{JsonlIn, JsonlOut};
+use pipeline::Syntax;
 use psp_status::batch::MAX_SIGNALS;
 use psp_status::Surface;
 use rejects::RejectsWriter;
-use split::Syntax;
-use staged::Staged;
 use std::io::{IsTerminal, Read, Write};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
@@ -108,13 +106,30 @@ pub struct Args {
     /// No progress bar and no summary.
     #[arg(short, long)]
     pub quiet: bool,
+    /// Memory bound, in MiB: what the run buffers and works on at once stays under it,
+    /// whatever the record sizes and the thread count. A record longer than a quarter of it
+    /// is rejected (with its row and line), and the run goes on.
+    #[arg(long, default_value_t = 256, value_name = "MIB")]
+    pub memory_limit: usize,
+    /// Neutralise spreadsheet formulas in the CSV output: a cell starting with `=`, `+`, `@`,
+    /// tab, CR, or `-` (not a number) gets a leading `'` (see docs/reclassify.md). The rejects
+    /// file is always neutralised.
+    #[arg(long)]
+    pub neutralize_formulas: bool,
     /// Bytes per chunk.
     #[arg(long, default_value_t = 2 << 20, hide = true)]
     pub chunk_bytes: usize,
-    /// Longest record accepted, in bytes.
-    #[arg(long, default_value_t = 64 << 20, hide = true)]
-    pub max_record_bytes: usize,
+    /// Longest record accepted, in bytes (default and most: a quarter of --memory-limit).
+    #[arg(long, hide = true)]
+    pub max_record_bytes: Option<usize>,
 }
+
+/// Memory the budget leaves for what it does not count: the program, thread stacks, spare
+/// buffers, counts.
+const MEMORY_OVERHEAD: usize = 32 << 20;
+
+/// The most `--threads` accepted: more threads than this only add memory and contention.
+const MAX_THREADS: usize = 256;
 
 /// The function a chunk goes through (read, classify, write).
 type Work = Arc<dyn Fn(&[u8]) -> ChunkOut + Send + Sync>;
@@ -127,11 +142,19 @@ struct Setup {
     rejects: PathBuf,
     appended: [String; 5],
     threads: usize,
+    limits: pipeline::Limits,
 }
 
 pub fn run(args: &Args) -> Result<ExitCode, CliError> {
     let started = Instant::now();
     let setup = setup(args)?;
+    check_paths(args, &setup)?;
+    if args.output == "-" && crate::stdout_closed() {
+        return Err(CliError::Failed(
+            "stdout is closed: the output would be lost (pass -o FILE)".to_string(),
+        ));
+    }
+    outputs::remove_temporaries_on_signals();
     let input_size = if args.input == "-" {
         None
     } else {
@@ -149,17 +172,10 @@ pub fn run(args: &Args) -> Result<ExitCode, CliError> {
                 .map_err(|e| CliError::Failed(format!("cannot open {}: {e}", args.input)))?,
         )
     };
-    if args.output != "-" {
-        same_file_guard(&args.input, &args.output)?;
-    }
 
     // Read the start of the input: the CSV header, or the first JSON objects.
-    let limits = pipeline::Limits {
-        chunk_bytes: args.chunk_bytes.max(1),
-        max_record_bytes: args.max_record_bytes.max(args.chunk_bytes),
-        threads: setup.threads,
-    };
-    let head = read_head(&mut input, setup.format, setup.delimiter, &limits)?;
+    let limits = setup.limits;
+    let (head, bom) = read_head(&mut input, setup.format, setup.delimiter, &limits)?;
 
     let mut out = if args.output == "-" {
         Output::Stdout(std::io::BufWriter::with_capacity(
@@ -170,6 +186,11 @@ pub fn run(args: &Args) -> Result<ExitCode, CliError> {
         Output::File(Staged::create(Path::new(&args.output)).map_err(CliError::Failed)?)
     };
     let rejects_file = Staged::create(&setup.rejects).map_err(CliError::Failed)?;
+    // Created now, so that an unwritable report folder fails the run before any work.
+    let mut report_file = match &args.report {
+        Some(path) => Some((path, Staged::create(path).map_err(CliError::Failed)?)),
+        None => None,
+    };
     let mut rejects = RejectsWriter::new(rejects_file)
         .map_err(|e| CliError::Failed(format!("{}: {e}", setup.rejects.display())))?;
 
@@ -177,13 +198,25 @@ pub fn run(args: &Args) -> Result<ExitCode, CliError> {
         .format
     {
         Format::Csv => {
-            let (fields, nin) = csv_rows::read_header(&head, setup.delimiter).ok_or_else(|| {
-                CliError::Failed(format!("{}: no header row", display(&args.input)))
-            })?;
+            let (fields, nin) = csv_rows::read_header(&head, setup.delimiter)
+                .map_err(|e| CliError::Failed(format!("{}: {e}", display(&args.input))))?
+                .ok_or_else(|| {
+                    CliError::Failed(format!("{}: no header row", display(&args.input)))
+                })?;
             let names: Vec<String> = fields
                 .iter()
                 .map(|f| String::from_utf8_lossy(f).into_owned())
                 .collect();
+            for (j, n) in names.iter().enumerate() {
+                if let Some(i) = names[..j].iter().position(|m| m == n) {
+                    return Err(CliError::Usage(format!(
+                        "{}: the header names column `{n}` twice (columns {} and {}): rename one",
+                        display(&args.input),
+                        i + 1,
+                        j + 1
+                    )));
+                }
+            }
             let plan = plan(args)?;
             for a in &setup.appended {
                 if names.contains(a) {
@@ -210,7 +243,16 @@ pub fn run(args: &Args) -> Result<ExitCode, CliError> {
             let mut line = Vec::new();
             let csv_out = match setup.output_format {
                 Format::Csv => {
-                    line.extend_from_slice(&header[..content]);
+                    if args.neutralize_formulas && fields.iter().any(|f| rejects::is_formula(f)) {
+                        for (i, f) in fields.iter().enumerate() {
+                            if i > 0 {
+                                line.push(setup.delimiter);
+                            }
+                            rejects::write_cell(&mut line, f, setup.delimiter);
+                        }
+                    } else {
+                        line.extend_from_slice(&header[..content]);
+                    }
                     for a in &setup.appended {
                         line.push(setup.delimiter);
                         rejects::write_plain(&mut line, a.as_bytes(), setup.delimiter);
@@ -228,13 +270,14 @@ pub fn run(args: &Args) -> Result<ExitCode, CliError> {
                 },
             };
             out.write_all(&line).map_err(write_error(&args.output))?;
-            let header_lines = header.iter().filter(|b| **b == b'\n').count() as u64;
+            let header_lines = psp_status::readers::line_breaks(header);
             let cfg = CsvIn {
                 delimiter: setup.delimiter,
                 fields: names.len(),
                 slot_cols,
                 plan,
                 out: csv_out,
+                neutralize: args.neutralize_formulas,
             };
             (
                 head[nin..].to_vec(),
@@ -263,13 +306,18 @@ pub fn run(args: &Args) -> Result<ExitCode, CliError> {
                         if i > 0 {
                             line.push(setup.delimiter);
                         }
-                        rejects::write_plain(&mut line, c.as_bytes(), setup.delimiter);
+                        if args.neutralize_formulas {
+                            rejects::write_cell(&mut line, c.as_bytes(), setup.delimiter);
+                        } else {
+                            rejects::write_plain(&mut line, c.as_bytes(), setup.delimiter);
+                        }
                     }
                     line.push(b'\n');
                     out.write_all(&line).map_err(write_error(&args.output))?;
                     JsonlOut::Csv {
                         delimiter: setup.delimiter,
                         columns,
+                        neutralize: args.neutralize_formulas,
                     }
                 }
             };
@@ -306,31 +354,40 @@ pub fn run(args: &Args) -> Result<ExitCode, CliError> {
     let progress = progress_bar(args.quiet, input_size);
     let mut tally = Tally::default();
     let (mut rows_in, mut rows_rejected, mut lines) = (0u64, 0u64, 0u64);
+    let offset = offset + bom;
     let mut bytes = offset;
-    let result = pipeline::run(input, carry, offset, syntax, limits, work, |c: ChunkOut| {
-        out.put(c.out)
-            .map_err(|e| format!("cannot write {}: {e}", display(&args.output)))?;
-        for r in &c.rejects {
-            rejects
-                .write(
-                    rows_in + r.row + 1,
-                    header_lines + lines + r.line + 1,
-                    &r.reason,
-                    &r.record,
-                )
-                .map_err(|e| format!("cannot write {}: {e}", setup.rejects.display()))?;
-        }
-        rows_in += c.rows;
-        rows_rejected += c.rejects.len() as u64;
-        lines += c.lines;
-        bytes += c.bytes;
-        tally.merge(c.tally);
-        if let Some(p) = &progress {
-            p.set_position(bytes);
-            p.set_message(format!("{rows_in} rows"));
-        }
-        Ok(())
-    });
+    let result = pipeline::run(
+        input,
+        carry,
+        offset,
+        syntax,
+        limits,
+        work,
+        |c: ChunkOut, lease| {
+            out.put(c.out, lease)
+                .map_err(|e| format!("cannot write {}: {e}", display(&args.output)))?;
+            for r in &c.rejects {
+                rejects
+                    .write(
+                        rows_in + r.row + 1,
+                        header_lines + lines + r.line + 1,
+                        &r.reason,
+                        &r.record,
+                    )
+                    .map_err(|e| format!("cannot write {}: {e}", setup.rejects.display()))?;
+            }
+            rows_in += c.rows;
+            rows_rejected += c.rejects.len() as u64;
+            lines += c.lines;
+            bytes += c.bytes;
+            tally.merge(c.tally);
+            if let Some(p) = &progress {
+                p.set_position(bytes);
+                p.set_message(format!("{rows_in} rows"));
+            }
+            Ok(())
+        },
+    );
     if let Some(p) = &progress {
         p.finish_and_clear();
     }
@@ -352,33 +409,36 @@ pub fn run(args: &Args) -> Result<ExitCode, CliError> {
         elapsed,
         threads: setup.threads,
     };
-    // Rejects and report first, the output last: an output under its final name always has
-    // its rejects and report beside it.
-    let rejects_file = rejects
+    // Everything is written to its temporary (and stdout flushed) before any file is renamed:
+    // the output, rejects and report are committed together, or none of them.
+    let out_file = match out {
+        Output::Stdout(mut w) => {
+            w.flush().map_err(write_error(&args.output))?;
+            None
+        }
+        Output::File(f) => Some(f),
+        Output::Parallel(f, w) => {
+            w.finish().map_err(write_error(&args.output))?;
+            Some(f)
+        }
+    };
+    let mut set = vec![rejects
         .finish()
-        .map_err(|e| CliError::Failed(format!("cannot write {}: {e}", setup.rejects.display())))?;
-    rejects_file.commit().map_err(CliError::Failed)?;
-    if let Some(path) = &args.report {
-        let mut f = Staged::create(path).map_err(CliError::Failed)?;
+        .map_err(|e| CliError::Failed(format!("cannot write {}: {e}", setup.rejects.display())))?];
+    if let Some((path, mut f)) = report_file.take() {
         let json = report::json(&totals, &tally);
         serde_json::to_writer_pretty(&mut f, &json)
             .map_err(|e| CliError::Failed(format!("cannot write {}: {e}", path.display())))?;
         f.write_all(b"\n")
             .map_err(|e| CliError::Failed(format!("cannot write {}: {e}", path.display())))?;
-        f.commit().map_err(CliError::Failed)?;
+        set.push(f);
     }
-    match out {
-        Output::Stdout(mut w) => w.flush().map_err(write_error(&args.output))?,
-        Output::File(f) => f.commit().map_err(CliError::Failed)?,
-        Output::Parallel(f, w) => {
-            w.finish().map_err(write_error(&args.output))?;
-            f.commit().map_err(CliError::Failed)?;
-        }
-    }
+    set.extend(out_file);
+    outputs::commit_all(set).map_err(CliError::Failed)?;
     if !args.quiet {
         eprint!(
             "{}",
-            report::summary(&totals, &tally, args.report.as_deref())
+            crate::escape_lines(&report::summary(&totals, &tally, args.report.as_deref()))
         );
     }
     Ok(ExitCode::SUCCESS)
@@ -406,13 +466,15 @@ impl Output {
         }
     }
 
-    /// Writes one chunk's rows after the previous ones.
-    fn put(&mut self, bytes: Vec<u8>) -> std::io::Result<()> {
+    /// Writes one chunk's rows after the previous ones; `lease` (the chunk's share of the
+    /// memory bound) is released once they are written.
+    fn put(&mut self, bytes: Vec<u8>, lease: pipeline::Lease) -> std::io::Result<()> {
         match self {
-            Output::Parallel(_, w) => w.write(bytes),
+            Output::Parallel(_, w) => w.write(bytes, lease),
             other => {
                 other.write_all(&bytes)?;
                 chunk::recycle(bytes);
+                drop(lease);
                 Ok(())
             }
         }
@@ -477,18 +539,16 @@ fn trim_end_terminator(rec: &[u8]) -> usize {
 }
 
 /// Reads the first bytes of the input: at least one whole record (the CSV header) or a chunk.
+/// A UTF-8 byte order mark at the start is dropped; returns the bytes and its length (0 or 3).
 fn read_head<R: Read + ?Sized>(
     input: &mut R,
     format: Format,
     delimiter: u8,
     limits: &pipeline::Limits,
-) -> Result<Vec<u8>, CliError> {
+) -> Result<(Vec<u8>, u64), CliError> {
     let mut head = Vec::new();
-    let syntax = match format {
-        Format::Csv => Syntax::Csv(delimiter),
-        Format::Jsonl => Syntax::Lines,
-    };
     let mut block = vec![0u8; 64 << 10];
+    let mut bom = 0;
     loop {
         let n = loop {
             match input.read(&mut block) {
@@ -498,35 +558,44 @@ fn read_head<R: Read + ?Sized>(
             }
         };
         head.extend_from_slice(&block[..n]);
-        if n == 0 || split::whole_records(&head, syntax) > 0 {
+        if bom == 0 && head.len() >= 3 && head.starts_with(psp_status::readers::BOM) {
+            head.drain(..3);
+            bom = 3;
+        }
+        let eof = n == 0;
+        let whole = match format {
+            Format::Csv => psp_status::readers::csv::whole_records(&head, delimiter, eof).len,
+            Format::Jsonl => psp_status::readers::jsonl::whole_lines(&head, eof),
+        };
+        if eof || whole > 0 {
             // For JSON Lines keep a whole first chunk when there is one (CSV columns come
             // from its first object).
-            if format == Format::Csv || n == 0 || head.len() >= limits.chunk_bytes {
-                return Ok(head);
+            if format == Format::Csv || eof || head.len() >= limits.chunk_bytes {
+                return Ok((head, bom));
             }
             continue;
         }
         if head.len() >= limits.max_record_bytes {
             return Err(CliError::Failed(format!(
-                "the first record is longer than {} bytes (an unclosed quote?)",
+                "the first record is longer than {} bytes (a quote that never closes?)",
                 limits.max_record_bytes
             )));
         }
     }
 }
 
-fn same_file_guard(input: &str, output: &str) -> Result<(), CliError> {
-    if input == "-" {
-        return Ok(());
+/// Every output path against the input and the others, before anything is read or written.
+fn check_paths(args: &Args, setup: &Setup) -> Result<(), CliError> {
+    let mut outs: Vec<(&str, &Path)> = Vec::new();
+    if args.output != "-" {
+        outs.push(("the output (-o)", Path::new(&args.output)));
     }
-    if let (Ok(a), Ok(b)) = (std::fs::canonicalize(input), std::fs::canonicalize(output)) {
-        if a == b {
-            return Err(CliError::Usage(format!(
-                "the output {output} is the input: write to another file"
-            )));
-        }
+    outs.push(("the rejects file (--rejects)", &setup.rejects));
+    if let Some(r) = &args.report {
+        outs.push(("the report (--report)", r));
     }
-    Ok(())
+    let input = (args.input != "-").then(|| Path::new(&args.input));
+    outputs::check_distinct(input, &outs)
 }
 
 fn setup(args: &Args) -> Result<Setup, CliError> {
@@ -580,17 +649,55 @@ fn setup(args: &Args) -> Result<Setup, CliError> {
         None => PathBuf::from("psp-status.rejects.csv"),
     };
     let threads = match args.threads {
-        Some(0) => return Err(CliError::Usage("--threads must be at least 1".to_string())),
+        Some(n) if !(1..=MAX_THREADS).contains(&n) => {
+            return Err(CliError::Usage(format!(
+                "--threads {n}: give between 1 and {MAX_THREADS} (this machine has {} cores)",
+                std::thread::available_parallelism().map_or(1, |n| n.get())
+            )))
+        }
         Some(n) => n,
         None => std::thread::available_parallelism().map_or(1, |n| n.get()),
     };
+    let memory = args.memory_limit.saturating_mul(1 << 20);
+    if args.memory_limit < 64 || memory > (1 << 40) {
+        return Err(CliError::Usage(format!(
+            "--memory-limit {}: give between 64 and 1048576 MiB",
+            args.memory_limit
+        )));
+    }
+    let chunk_bytes = args.chunk_bytes.clamp(1, 16 << 20);
+    let max_record_bytes = match args.max_record_bytes {
+        None => memory / 4,
+        Some(n) if n <= memory / 4 => n.max(chunk_bytes),
+        Some(n) => {
+            return Err(CliError::Usage(format!(
+                "--max-record-bytes {n}: at most a quarter of --memory-limit ({} bytes)",
+                memory / 4
+            )))
+        }
+    };
+    let output_format = args.output_format.unwrap_or(format);
+    let limits = pipeline::Limits {
+        chunk_bytes,
+        max_record_bytes,
+        threads,
+        memory_bytes: memory - MEMORY_OVERHEAD,
+        // The chunk, its decoded cells and its output; JSON Lines to CSV also builds the
+        // object's map.
+        cost_factor: if (format, output_format) == (Format::Jsonl, Format::Csv) {
+            4
+        } else {
+            3
+        },
+    };
     Ok(Setup {
         format,
-        output_format: args.output_format.unwrap_or(format),
+        output_format,
         delimiter,
         rejects,
         appended: APPENDED.map(|a| format!("{}{a}", args.column_prefix)),
         threads,
+        limits,
     })
 }
 
@@ -612,7 +719,7 @@ fn plan(args: &Args) -> Result<Plan, CliError> {
     };
     let surface_named = |name: &str| -> Result<Surface, CliError> {
         match fixed_provider {
-            Some(p) => names::surface(p, name),
+            Some(p) => names::field(p, name).map(|f| f.surface()),
             None => name.parse::<Surface>().map_err(|_| {
                 CliError::Usage(format!(
                     "unknown surface `{name}` (no provider has it; `psp-status validate --json` lists them)"

@@ -5,13 +5,14 @@
 //! bounded queue keeps memory bounded when the device is slower than the classifier.
 
 use super::chunk;
+use super::pipeline::Lease;
 use std::fs::File;
 use std::io;
 use std::sync::mpsc::{sync_channel, Receiver, SyncSender};
 use std::sync::{Arc, Mutex};
 use std::thread::JoinHandle;
 
-type Job = (u64, Vec<u8>);
+type Job = (u64, Vec<u8>, Lease);
 
 /// Writes chunks at increasing offsets of one file from `threads` threads.
 pub struct PositionalWriter {
@@ -45,10 +46,10 @@ impl PositionalWriter {
 
     /// Queues `bytes` right after the previous chunk. Blocks while every writer is busy and
     /// the queue is full.
-    pub fn write(&mut self, bytes: Vec<u8>) -> io::Result<()> {
+    pub fn write(&mut self, bytes: Vec<u8>, lease: Lease) -> io::Result<()> {
         let at = self.next;
         self.next += bytes.len() as u64;
-        let sent = self.jobs.as_ref().map(|tx| tx.send((at, bytes)));
+        let sent = self.jobs.as_ref().map(|tx| tx.send((at, bytes, lease)));
         match sent {
             Some(Ok(())) => Ok(()),
             // Every writer stopped: one of them failed; `finish` reports why.
@@ -92,9 +93,12 @@ fn write_jobs(file: &File, jobs: &Mutex<Receiver<Job>>) -> io::Result<()> {
             Ok(rx) => rx.recv(),
             Err(_) => return Err(io::Error::other("an output writer panicked")),
         };
-        let Ok((at, bytes)) = job else { return Ok(()) };
+        let Ok((at, bytes, lease)) = job else {
+            return Ok(());
+        };
         write_at(file, &bytes, at)?;
         chunk::recycle(bytes);
+        drop(lease);
     }
 }
 
@@ -120,7 +124,7 @@ fn write_at(file: &File, mut bytes: &[u8], mut at: u64) -> io::Result<()> {
 
 #[cfg(test)]
 mod tests {
-    use super::PositionalWriter;
+    use super::{Lease, PositionalWriter};
 
     #[test]
     fn chunks_land_in_order_whatever_thread_writes_them() {
@@ -133,7 +137,7 @@ mod tests {
         for i in 0..500u32 {
             let chunk: Vec<u8> = format!("{i}:{}\n", "x".repeat((i % 97) as usize)).into_bytes();
             expected.extend_from_slice(&chunk);
-            w.write(chunk).unwrap();
+            w.write(chunk, Lease::default()).unwrap();
         }
         assert_eq!(w.finish().unwrap(), expected.len() as u64);
         assert_eq!(std::fs::read(&path).unwrap(), expected);
@@ -149,7 +153,7 @@ mod tests {
         let mut w = PositionalWriter::new(&file, 0, 2).unwrap();
         let mut failed = false;
         for _ in 0..10 {
-            if w.write(vec![b'a'; 10]).is_err() {
+            if w.write(vec![b'a'; 10], Lease::default()).is_err() {
                 failed = true;
                 break;
             }

@@ -165,7 +165,7 @@ mod tests {
     fn verdict(matched: Matched) -> Verdict {
         Verdict {
             provider: Provider::Alma,
-            surface: Surface::Payment_State,
+            surface: Surface::PaymentState,
             state: State::Uncertain,
             code: Code::Unmapped,
             operation: None,
