@@ -2,7 +2,7 @@
 
 use arrow_array::Array;
 use psp_status::batch::{Reason, MAX_SIGNALS};
-use psp_status::{classify_bytes, resolve_bytes, Provider, Surface};
+use psp_status::{classify_bytes, Field, Provider};
 
 use crate::column::{Bytes, Dict, Flat, Repr};
 use crate::names::NameIndex;
@@ -103,7 +103,7 @@ pub(crate) fn run(input: &Input<'_>, encoding: Encoding) -> Result<Output, Error
     // Fast path: one provider, one surface, one dictionary-encoded value column: classify each
     // distinct value once, then every row is a gather.
     if let ([(NameCol::Fixed(surface), raw)], NameCol::Fixed(p)) = (&signals[..], &provider) {
-        if !p.has_surface(*surface) {
+        let Ok(field) = Field::new(*p, *surface) else {
             let reason = Reason::UnknownSurface {
                 provider: *p,
                 signal: 0,
@@ -112,12 +112,12 @@ pub(crate) fn run(input: &Input<'_>, encoding: Encoding) -> Result<Output, Error
                 out.reject(reason, &input.provider, &input.signals, 0);
             }
             return Ok(out.finish());
-        }
+        };
         if let Repr::Dict(d) = raw.0 {
             let memo: Vec<_> = (0..d.values_len())
-                .map(|k| classify_bytes(*p, *surface, d.values.get(k).unwrap_or_default()))
+                .map(|k| classify_bytes(field, d.values.get(k).unwrap_or_default()))
                 .collect();
-            let null = classify_bytes(*p, *surface, b"");
+            let null = classify_bytes(field, b"");
             for row in 0..rows {
                 out.classified(d.key(row).map_or(&null, |k| &memo[k]));
             }
@@ -126,7 +126,7 @@ pub(crate) fn run(input: &Input<'_>, encoding: Encoding) -> Result<Output, Error
     }
 
     let several = signals.len() > 1;
-    let mut pairs: Vec<(Surface, &[u8])> = Vec::with_capacity(signals.len());
+    let mut pairs: Vec<(Field, &[u8])> = Vec::with_capacity(signals.len());
     for row in 0..rows {
         let p: Provider = match provider.cell(row, prov_lookup) {
             Cell::Known(p) => p,
@@ -159,9 +159,18 @@ pub(crate) fn run(input: &Input<'_>, encoding: Encoding) -> Result<Output, Error
                 continue;
             }
             let signal = i as u8;
-            let s = match surface.cell(row, surf_lookup) {
-                Cell::Known(s) if p.has_surface(s) => s,
-                Cell::Known(_) | Cell::Unknown => {
+            let f = match surface.cell(row, surf_lookup) {
+                Cell::Known(s) => match Field::new(p, s) {
+                    Ok(f) => f,
+                    Err(_) => {
+                        rejected = Some(Reason::UnknownSurface {
+                            provider: p,
+                            signal,
+                        });
+                        break;
+                    }
+                },
+                Cell::Unknown => {
                     rejected = Some(Reason::UnknownSurface {
                         provider: p,
                         signal,
@@ -173,15 +182,27 @@ pub(crate) fn run(input: &Input<'_>, encoding: Encoding) -> Result<Output, Error
                     break;
                 }
             };
-            pairs.push((s, value.unwrap_or_default()));
+            pairs.push((f, value.unwrap_or_default()));
         }
         if let Some(r) = rejected {
             out.reject(r, &input.provider, &input.signals, row);
             continue;
         }
         let c = match &pairs[..] {
-            [(s, raw)] => classify_bytes(p, *s, raw),
-            _ => resolve_bytes(p, &pairs),
+            [(f, raw)] => classify_bytes(*f, raw),
+            // Every field was built for `p`: resolve_bytes cannot refuse them.
+            _ => match p.resolve_bytes(&pairs) {
+                Ok(c) => c,
+                Err(_) => {
+                    out.reject(
+                        Reason::MissingProvider,
+                        &input.provider,
+                        &input.signals,
+                        row,
+                    );
+                    continue;
+                }
+            },
         };
         out.classified(&c);
     }

@@ -14,7 +14,7 @@ use arrow_array::{
 };
 use arrow_schema::DataType;
 use proptest::prelude::*;
-use psp_status::{classify_bytes, resolve_bytes, Provider, Surface};
+use psp_status::{classify_bytes, Field, Provider, Surface};
 use psp_status_arrow::{align_chunks, classify, Encoding, Error, Given, Input, Output, Signal};
 
 /// The array types the kernel reads natively.
@@ -174,18 +174,14 @@ fn expected(provider: Option<&[u8]>, signals: &[(Option<&[u8]>, Option<&[u8]>)])
         },
     };
     let several = signals.len() > 1;
-    let mut pairs: Vec<(Surface, &[u8])> = Vec::new();
+    let mut pairs: Vec<(Field, &[u8])> = Vec::new();
     for (surface, raw) in signals {
         if several && raw.is_none_or(|r| r.is_empty()) {
             continue;
         }
-        let s: Surface = match surface {
+        let s: Field = match surface {
             None | Some(b"") => return Err("missing surface".into()),
-            Some(b) => match std::str::from_utf8(b)
-                .ok()
-                .and_then(|s| s.parse::<Surface>().ok())
-                .filter(|s| p.has_surface(*s))
-            {
+            Some(b) => match std::str::from_utf8(b).ok().and_then(|s| p.field(s).ok()) {
                 Some(s) => s,
                 None => return Err(format!("unknown surface `{}` for provider {p}", name(b))),
             },
@@ -193,9 +189,9 @@ fn expected(provider: Option<&[u8]>, signals: &[(Option<&[u8]>, Option<&[u8]>)])
         pairs.push((s, raw.unwrap_or_default()));
     }
     let c = if signals.len() == 1 {
-        classify_bytes(p, pairs[0].0, pairs[0].1)
+        classify_bytes(pairs[0].0, pairs[0].1)
     } else {
-        resolve_bytes(p, &pairs)
+        p.resolve_bytes(&pairs).unwrap()
     };
     Ok((
         c.state.to_string(),

@@ -7,7 +7,7 @@
 
 use arrow_array::{ArrayRef, RecordBatch};
 use psp_status::reference::Explanation as RsExplanation;
-use psp_status::{Classification as RsClassification, Lang, Provider, Surface};
+use psp_status::{Classification as RsClassification, Field, Lang, Provider, Surface};
 use psp_status_arrow::{align_chunks, Encoding, Given, Input, Output, Signal};
 use pyo3::exceptions::PyValueError;
 use pyo3::prelude::*;
@@ -81,16 +81,18 @@ fn provider_of(name: &str) -> PyResult<Provider> {
     })
 }
 
-fn surface_of(provider: Provider, name: &str) -> PyResult<Surface> {
-    name.parse::<Surface>()
-        .ok()
-        .filter(|s| provider.has_surface(*s))
-        .ok_or_else(|| {
-            PyValueError::new_err(format!(
-                "unknown surface {name:?} for provider {provider}; valid surfaces: {}",
-                valid(provider.precedence().iter().copied())
-            ))
-        })
+fn field_of(provider: Provider, name: &str) -> PyResult<Field> {
+    provider.field(name).map_err(|_| {
+        PyValueError::new_err(format!(
+            "unknown surface {name:?} for provider {provider}; valid surfaces: {}",
+            provider
+                .precedence()
+                .iter()
+                .map(|f| f.name())
+                .collect::<Vec<_>>()
+                .join(", ")
+        ))
+    })
 }
 
 fn lang_of(lang: &str) -> PyResult<Lang> {
@@ -163,10 +165,10 @@ fn classify(
     lang: &str,
 ) -> PyResult<Classification> {
     let p = provider_of(provider)?;
-    let s = surface_of(p, surface)?;
+    let f = field_of(p, surface)?;
     let lang = lang_of(lang)?;
     let raw = Raw::of(raw)?;
-    let c = psp_status::classify_bytes(p, s, raw.bytes());
+    let c = psp_status::classify_bytes(f, raw.bytes());
     Ok(to_py(py, &c, &raw, lang))
 }
 
@@ -180,18 +182,20 @@ fn resolve(
 ) -> PyResult<Classification> {
     let p = provider_of(provider)?;
     let lang = lang_of(lang)?;
-    let mut given: Vec<(Surface, Raw)> = Vec::with_capacity(signals.len());
+    let mut given: Vec<(Field, Raw)> = Vec::with_capacity(signals.len());
     for (k, v) in signals.iter() {
         let name: String = k.extract()?;
-        given.push((surface_of(p, &name)?, Raw::of(&v)?));
+        given.push((field_of(p, &name)?, Raw::of(&v)?));
     }
-    let pairs: Vec<(Surface, &[u8])> = given.iter().map(|(s, r)| (*s, r.bytes())).collect();
-    let c = psp_status::resolve_bytes(p, &pairs);
+    let pairs: Vec<(Field, &[u8])> = given.iter().map(|(f, r)| (*f, r.bytes())).collect();
+    let c = p
+        .resolve_bytes(&pairs)
+        .map_err(|e| PyValueError::new_err(e.to_string()))?;
     // The winner's raw value, as the caller gave it (str or bytes).
     let empty = Raw::Text(String::new());
     let raw = given
         .iter()
-        .find(|(s, r)| *s == c.surface && std::ptr::eq(r.bytes(), c.raw))
+        .find(|(f, r)| f.surface() == c.surface && std::ptr::eq(r.bytes(), c.raw))
         .map(|(_, r)| r)
         .unwrap_or(&empty);
     Ok(to_py(py, &c, raw, lang))
@@ -207,10 +211,10 @@ fn explain(
     lang: &str,
 ) -> PyResult<Explanation> {
     let p = provider_of(provider)?;
-    let s = surface_of(p, surface)?;
+    let f = field_of(p, surface)?;
     let l = lang_of(lang)?;
     let raw = Raw::of(raw)?;
-    let c = psp_status::classify_bytes(p, s, raw.bytes());
+    let c = psp_status::classify_bytes(f, raw.bytes());
     let x = RsExplanation::new(c, l);
     Ok(Explanation {
         classification: Py::new(py, to_py(py, &c, &raw, l))?,
@@ -284,7 +288,7 @@ fn run_arrow(
         match surface {
             NameArg::Fixed(n) => {
                 let s: Surface = match fixed_provider {
-                    Some(p) => surface_of(p, &n)?,
+                    Some(p) => field_of(p, &n)?.surface(),
                     None => n.parse().map_err(|_| {
                         PyValueError::new_err(format!(
                             "unknown surface {n:?}; valid surfaces: {}",
@@ -405,7 +409,7 @@ fn surfaces(provider: &str) -> PyResult<Vec<&'static str>> {
     Ok(provider_of(provider)?
         .precedence()
         .iter()
-        .map(|s| (*s).into())
+        .map(|f| f.name())
         .collect())
 }
 
