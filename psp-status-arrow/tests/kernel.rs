@@ -164,7 +164,13 @@ fn rows(out: &Output) -> Vec<Row> {
 
 /// What the scalar API says for one row: names parsed with `str::parse`, one signal
 /// classified (null = empty), several resolved (null or empty = absent).
-fn expected(provider: Option<&[u8]>, signals: &[(Option<&[u8]>, Option<&[u8]>)]) -> Row {
+/// A signal cell pair: (surface name, raw value), `None` = null.
+type Cells<'a> = (Option<&'a [u8]>, Option<&'a [u8]>);
+
+/// A column of optional byte strings.
+type Col = Vec<Option<Vec<u8>>>;
+
+fn expected(provider: Option<&[u8]>, signals: &[Cells<'_>]) -> Row {
     let name = |b: &[u8]| String::from_utf8_lossy(&b[..b.len().min(200)]).into_owned();
     let p: Provider = match provider {
         None | Some(b"") => return Err("missing provider".into()),
@@ -206,11 +212,7 @@ fn b(s: &str) -> Option<Vec<u8>> {
 }
 
 /// Mixed providers and surfaces with hits, rules, defaults, unknown values, bad names, nulls.
-fn mixed() -> (
-    Vec<Option<Vec<u8>>>,
-    Vec<Option<Vec<u8>>>,
-    Vec<Option<Vec<u8>>>,
-) {
+fn mixed() -> (Col, Col, Col) {
     let rows: Vec<(
         Option<&'static str>,
         Option<&'static str>,
@@ -674,7 +676,7 @@ proptest! {
         for (i, g) in got.iter().enumerate() {
             let pname = fixed_provider.map(|p| p.to_string().into_bytes()).or_else(|| pcol[i].clone());
             let fixed_s = fixed_surface.map(|s| s.to_string().into_bytes());
-            let sigs: Vec<(Option<&[u8]>, Option<&[u8]>)> = (0..nsig)
+            let sigs: Vec<Cells<'_>> = (0..nsig)
                 .map(|k| (fixed_s.as_deref().or(scols[k][i].as_deref()), rcols[k][i].as_deref()))
                 .collect();
             let want = expected(pname.as_deref(), &sigs);
