@@ -153,4 +153,3 @@ def surfaces(provider: str) -> list[str]:
     True
     """
     return _native.surfaces(provider)
-

@@ -29,7 +29,9 @@ class Explanation:
     in_tables: bool
     text: str
 
-def classify(provider: str, surface: str, raw: str | bytes, *, lang: str = "en") -> Classification: ...
+def classify(
+    provider: str, surface: str, raw: str | bytes, *, lang: str = "en"
+) -> Classification: ...
 def resolve(
     provider: str, signals: Mapping[str, str | bytes], *, lang: str = "en"
 ) -> Classification: ...

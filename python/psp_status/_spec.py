@@ -82,8 +82,8 @@ class Spec:
 
     def run(self, column: Callable[[str], Any], *, dictionary: bool) -> Any:
         """Classify, reading each input column with ``column(name)`` (an Arrow array)."""
-        provider: Any = self.provider if self.provider is not None else column(
-            str(self.provider_column)
+        provider: Any = (
+            self.provider if self.provider is not None else column(str(self.provider_column))
         )
         if self.signals is not None:
             return _native.resolve_arrow(
@@ -91,8 +91,8 @@ class Spec:
                 {s: column(c) for s, c in self.signals.items()},
                 dictionary=dictionary,
             )
-        surface: Any = self.surface if self.surface is not None else column(
-            str(self.surface_column)
+        surface: Any = (
+            self.surface if self.surface is not None else column(str(self.surface_column))
         )
         return _native.classify_arrow(
             provider, surface, column(str(self.raw_column)), dictionary=dictionary

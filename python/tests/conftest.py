@@ -13,9 +13,7 @@ ROOT = Path(__file__).resolve().parents[2]
 @pytest.fixture(scope="session")
 def cli() -> Path:
     """The debug psp-status binary of this checkout (cargo builds it when missing or stale)."""
-    subprocess.run(
-        ["cargo", "build", "--quiet", "--bin", "psp-status"], cwd=ROOT, check=True
-    )
+    subprocess.run(["cargo", "build", "--quiet", "--bin", "psp-status"], cwd=ROOT, check=True)
     path = ROOT / "target" / "debug" / "psp-status"
     assert path.exists()
     return path

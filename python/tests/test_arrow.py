@@ -81,14 +81,15 @@ def test_every_array_type_agrees_with_classify(t: Any, dictionary: bool) -> None
 def test_fixed_names_and_sliced_input(t: Any) -> None:
     raw = column(["x", "paid", "scored_no", None, "scored_maybe", "paid"], t)
     out = psp_status.classify_arrow("alma", "payment.state", raw.slice(1, 4))
-    want = [expected("alma", "payment.state", v) for v in ["paid", "scored_no", None, "scored_maybe"]]
+    want = [
+        expected("alma", "payment.state", v) for v in ["paid", "scored_no", None, "scored_maybe"]
+    ]
     assert rows_of(out) == want
 
 
 def test_chunked_inputs_with_different_boundaries_give_a_table() -> None:
     p = pa.chunked_array([[r[0] for r in ROWS[:4]], [r[0] for r in ROWS[4:]]])
-    s = pa.chunked_array([[r[1] for r in ROWS[:7]], [], [r[1] for r in ROWS[7:]]],
-                         type=pa.string())
+    s = pa.chunked_array([[r[1] for r in ROWS[:7]], [], [r[1] for r in ROWS[7:]]], type=pa.string())
     r = column([row[2] for row in ROWS], pa.large_string())
     out = psp_status.classify_arrow(p, s, r)
     assert isinstance(out, pa.Table)
@@ -111,8 +112,14 @@ def test_resolve_arrow_several_signals() -> None:
         if prov == "alma":
             assert got[i][4] == "unknown surface `payment_intent.status` for provider alma"
             continue
-        sig = {k: v for k, v in (("payment_intent.status", status[i].as_py()),
-                                 ("decline_code", decline[i].as_py())) if v}
+        sig = {
+            k: v
+            for k, v in (
+                ("payment_intent.status", status[i].as_py()),
+                ("decline_code", decline[i].as_py()),
+            )
+            if v
+        }
         c = psp_status.resolve(prov, sig)
         assert got[i] == (c.state, c.code, c.operation, c.matched, None)
     assert got[0][1] == "INSUFFICIENT_FUNDS"

@@ -43,8 +43,11 @@ def test_unknown_values_are_unmapped_not_errors() -> None:
 def test_unknown_provider_surface_or_language_is_a_value_error_listing_valid_names() -> None:
     with pytest.raises(ValueError, match="alma, checkout, purse, stripe"):
         psp_status.classify("acme", "payment.state", "paid")
-    with pytest.raises(ValueError, match=r"unknown surface \"decline_code\" for provider alma.*"
-                       r"payment\.state"):
+    with pytest.raises(
+        ValueError,
+        match=r"unknown surface \"decline_code\" for provider alma.*"
+        r"payment\.state",
+    ):
         psp_status.classify("alma", "decline_code", "paid")
     with pytest.raises(ValueError, match="decline_code"):
         psp_status.resolve("stripe", {"no.such": "x"})
@@ -58,7 +61,10 @@ def test_resolve_follows_precedence() -> None:
     both = {"payment_intent.status": "requires_payment_method", "decline_code": "do_not_honor"}
     c = psp_status.resolve("stripe", both)
     assert (c.surface, c.code, c.raw) == ("decline_code", "REJECTED_BANK", "do_not_honor")
-    assert psp_status.resolve("stripe", {"payment_intent.status": "requires_payment_method"}).state == "WAITING"
+    assert (
+        psp_status.resolve("stripe", {"payment_intent.status": "requires_payment_method"}).state
+        == "WAITING"
+    )
     empty = psp_status.resolve("stripe", {})
     assert (empty.code, empty.raw) == ("UNMAPPED", "")
 
@@ -67,7 +73,9 @@ def test_explain_matches_the_cli(cli: Path) -> None:
     x = psp_status.explain("checkout", "response_code", "20051", lang="fr")
     out = subprocess.run(
         [cli, "explain", "checkout", "response_code", "20051", "--lang", "fr"],
-        check=True, capture_output=True, text=True,
+        check=True,
+        capture_output=True,
+        text=True,
     ).stdout
     assert x.text.strip() == out.strip()
     assert str(x) == x.text and x.in_tables
@@ -86,16 +94,26 @@ def test_explain_matches_the_cli(cli: Path) -> None:
         ("alma", "payment.state", ""),
     ],
 )
-def test_classify_agrees_with_the_cli_json(cli: Path, provider: str, surface: str, raw: str) -> None:
+def test_classify_agrees_with_the_cli_json(
+    cli: Path, provider: str, surface: str, raw: str
+) -> None:
     out = subprocess.run(
         [cli, "classify", provider, surface, raw, "--json"],
-        check=True, capture_output=True, text=True,
+        check=True,
+        capture_output=True,
+        text=True,
     ).stdout
     want = json.loads(out)
     c = psp_status.classify(provider, surface, raw)
     got = {
-        "state": c.state, "code": c.code, "operation": c.operation, "matched": c.matched,
-        "retry": c.retry, "description": c.description, "source": c.source, "anchor": c.anchor,
+        "state": c.state,
+        "code": c.code,
+        "operation": c.operation,
+        "matched": c.matched,
+        "retry": c.retry,
+        "description": c.description,
+        "source": c.source,
+        "anchor": c.anchor,
     }
     assert got == {k: want[k] for k in got}
     assert want["table_version"] == psp_status.TABLE_VERSION

@@ -66,9 +66,7 @@ def test_spark_map_in_arrow_agrees_with_reclassify(spark: Any, cli: Path, tmp_pa
     # Spark gets every well-formed row (a record with the wrong number of fields is a CSV
     # reader's reject, before any classification).
     wellformed = [(n, rec) for n, rec in enumerate(body, 1) if len(rec) == len(header)]
-    assert len(body) - len(wellformed) == sum(
-        1 for r in rejected.values() if "fields" in r
-    )
+    assert len(body) - len(wellformed) == sum(1 for r in rejected.values() if "fields" in r)
     table = pa.table(
         {"row": [n for n, _ in wellformed]}
         | {h: [rec[i] for _, rec in wellformed] for i, h in enumerate(header)}
@@ -78,9 +76,11 @@ def test_spark_map_in_arrow_agrees_with_reclassify(spark: Any, cli: Path, tmp_pa
     assert result.num_rows == len(wellformed) >= 100_000
     assert result.column_names[: len(header) + 1] == ["row", *header]
 
-    cols = [result.column(c).to_pylist() for c in ("row", "state", "code", "operation",
-                                                     "matched", "reject")]
-    disagreements = []
+    cols = [
+        result.column(c).to_pylist()
+        for c in ("row", "state", "code", "operation", "matched", "reject")
+    ]
+    disagreements: list[tuple[Any, ...]] = []
     for n, *got in zip(*cols, strict=True):
         if n in rejected:
             if got[4] != rejected[n] or any(v is not None for v in got[:4]):
