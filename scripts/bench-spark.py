@@ -43,13 +43,17 @@ def main() -> None:
     import psp_status
     from psp_status.spark import with_classification
 
-    subprocess.run(["cargo", "build", "--quiet", "--release", "--bin", "psp-status"], cwd=ROOT,
-                   check=True)
-    cli = ROOT / "target" / "release" / "psp-status"
+    # Only generates the data and the mapping table: the debug build is enough.
+    subprocess.run(
+        ["cargo", "build", "--quiet", "--bin", "psp-status"], cwd=ROOT, check=True
+    )
+    cli = ROOT / "target" / "debug" / "psp-status"
     tmp = Path(tempfile.mkdtemp())
     data = tmp / "in.csv"
-    subprocess.run([cli, "generate", "--rows", str(args.rows), "--seed", "5", "-o", data],
-                   check=True)
+    subprocess.run(
+        [cli, "generate", "--rows", str(args.rows), "--seed", "5", "-o", data],
+        check=True,
+    )
     with open(data, newline="", encoding="utf-8", errors="replace") as f:
         records = list(csv.reader(f))
     header = records[0]
@@ -57,22 +61,36 @@ def main() -> None:
     table = pa.table({h: [r[i] for r in body] for i, h in enumerate(header)})
     table = table.append_column("row", pa.array(range(len(body)), pa.int64()))
 
-    ref = json.loads(subprocess.run([cli, "reference", "--format", "json"], check=True,
-                                    capture_output=True, text=True).stdout)
+    ref = json.loads(
+        subprocess.run(
+            [cli, "reference", "--format", "json"],
+            check=True,
+            capture_output=True,
+            text=True,
+        ).stdout
+    )
     mapping = [
         (e["provider"], e["surface"], e["raw"], e["state"], e["code"], e["operation"])
-        for p in ref["providers"] for s in p["surfaces"] for e in s["entries"]
+        for p in ref["providers"]
+        for s in p["surfaces"]
+        for e in s["entries"]
         if e["kind"] == "exact"
     ]
 
-    spark = (SparkSession.builder.master(f"local[{args.cores}]").appName("psp-status-bench")
-             .config("spark.ui.enabled", "false").config("spark.driver.memory", "4g")
-             .getOrCreate())
+    spark = (
+        SparkSession.builder.master(f"local[{args.cores}]")
+        .appName("psp-status-bench")
+        .config("spark.ui.enabled", "false")
+        .config("spark.ui.showConsoleProgress", "false")
+        .config("spark.driver.memory", "4g")
+        .getOrCreate()
+    )
     spark.sparkContext.setLogLevel("ERROR")
     df = spark.createDataFrame(table).repartition(args.cores * 2).cache()
     df.count()
-    m = spark.createDataFrame(mapping, ["provider", "surface", "raw", "j_state", "j_code",
-                                        "j_operation"])
+    m = spark.createDataFrame(
+        mapping, ["provider", "surface", "raw", "j_state", "j_code", "j_operation"]
+    )
 
     def route() -> object:
         return with_classification(df)
@@ -90,26 +108,50 @@ def main() -> None:
 
     t_route, t_join = timed(route), timed(join)
 
-    engine = psp_status.classify_arrow(table.column("provider"), table.column("surface"),
-                                       table.column("raw"), dictionary=False)
+    engine = psp_status.classify_arrow(
+        table.column("provider"),
+        table.column("surface"),
+        table.column("raw"),
+        dictionary=False,
+    )
     want = engine.column("code").to_pylist()
     got_route = route().orderBy("row").select("code").toArrow().column(0).to_pylist()  # type: ignore[attr-defined]
     got_join = join().orderBy("row").select("j_code").toArrow().column(0).to_pylist()  # type: ignore[attr-defined]
     # The join knows exact entries only: a row it cannot match is "UNMAPPED" to it.
     d_route = sum(1 for a, b in zip(got_route, want, strict=True) if a != b)
-    d_join = sum(1 for a, b in zip(got_join, want, strict=True)
-                 if (a or ("UNMAPPED" if b is not None else None)) != b)
+    d_join = sum(
+        1
+        for a, b in zip(got_join, want, strict=True)
+        if (a or ("UNMAPPED" if b is not None else None)) != b
+    )
     spark.stop()
-    cpu = next((line.split(":", 1)[1].strip() for line in open("/proc/cpuinfo")
-                if line.startswith("model name")), platform.processor())
-    print(json.dumps({
-        "rows": len(body), "cores": args.cores, "cpu": cpu, "load": os.getloadavg()[0],
-        "route_s": round(t_route, 2), "broadcast_join_s": round(t_join, 2),
-        "ratio": round(t_route / t_join, 2),
-        "route_disagreements": d_route, "join_disagreements": d_join,
-        "join_disagreement_pct": round(100 * d_join / len(body), 2),
-        "route_ns_per_row_per_core": round(t_route * args.cores * 1e9 / len(body), 1),
-    }))
+    cpu = next(
+        (
+            line.split(":", 1)[1].strip()
+            for line in open("/proc/cpuinfo")
+            if line.startswith("model name")
+        ),
+        platform.processor(),
+    )
+    print(
+        json.dumps(
+            {
+                "rows": len(body),
+                "cores": args.cores,
+                "cpu": cpu,
+                "load": os.getloadavg()[0],
+                "route_s": round(t_route, 2),
+                "broadcast_join_s": round(t_join, 2),
+                "ratio": round(t_route / t_join, 2),
+                "route_disagreements": d_route,
+                "join_disagreements": d_join,
+                "join_disagreement_pct": round(100 * d_join / len(body), 2),
+                "route_ns_per_row_per_core": round(
+                    t_route * args.cores * 1e9 / len(body), 1
+                ),
+            }
+        )
+    )
 
 
 if __name__ == "__main__":
