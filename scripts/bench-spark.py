@@ -36,12 +36,11 @@ def main() -> None:
 
     os.environ["PYSPARK_PYTHON"] = sys.executable
     os.environ["PYSPARK_DRIVER_PYTHON"] = sys.executable
+    import psp_status
     import pyarrow as pa
+    from psp_status.spark import with_classification
     from pyspark.sql import SparkSession
     from pyspark.sql import functions as F
-
-    import psp_status
-    from psp_status.spark import with_classification
 
     # Only generates the data and the mapping table: the debug build is enough.
     subprocess.run(
@@ -128,7 +127,7 @@ def main() -> None:
     cpu = next(
         (
             line.split(":", 1)[1].strip()
-            for line in open("/proc/cpuinfo")
+            for line in Path("/proc/cpuinfo").read_text().splitlines()
             if line.startswith("model name")
         ),
         platform.processor(),
