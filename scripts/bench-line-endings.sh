@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # BENCHMARKS.md, "Line endings": a 64 MB CSV with LF line endings against its CR-only twin
 # (the same bytes, every `\n` turned into `\r`), `reclassify` end to end, interleaved runs,
-# medians. Files in /dev/shm (BENCH_DIR to change), removed at the end.
+# medians of wall and CPU time (user + system, from wait4: steadier on a shared machine).
+# Files in /dev/shm (BENCH_DIR to change), removed at the end.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 cargo build --release -q
@@ -14,20 +15,25 @@ bin=target/release/psp-status
 tr '\n' '\r' < "$dir/lf.csv" > "$dir/cr.csv"
 ls -l "$dir/lf.csv" "$dir/cr.csv" | awk '{print $5, $9}'
 python3 - "$bin" "$dir" "$runs" <<'PY'
-import statistics, subprocess, sys, time
+import os, statistics, subprocess, sys, time
 bin, d, runs = sys.argv[1], sys.argv[2], int(sys.argv[3])
-times = {}
+wall, cpu = {}, {}
 for _ in range(runs):
     for threads in ("1", "2"):
         for name in ("lf", "cr"):
             out = f"{d}/out-{name}.csv"
             t = time.perf_counter()
-            subprocess.run([bin, "reclassify", f"{d}/{name}.csv", "-o", out, "-q",
-                            "--threads", threads], check=True)
-            times.setdefault((threads, name), []).append(time.perf_counter() - t)
-            subprocess.run(["rm", "-f", out, out + ".rejects.csv"], check=True)
+            p = subprocess.Popen([bin, "reclassify", f"{d}/{name}.csv", "-o", out, "-q",
+                                  "--threads", threads])
+            _, status, ru = os.wait4(p.pid, 0)
+            assert status == 0
+            wall.setdefault((threads, name), []).append(time.perf_counter() - t)
+            cpu.setdefault((threads, name), []).append(ru.ru_utime + ru.ru_stime)
+            os.remove(out)
+            os.remove(out + ".rejects.csv")
 for threads in ("1", "2"):
-    lf = statistics.median(times[(threads, "lf")])
-    cr = statistics.median(times[(threads, "cr")])
-    print(f"--threads {threads}: LF {lf:.3f} s, CR-only {cr:.3f} s, CR/LF {cr / lf:.2f}")
+    m = lambda t, n: statistics.median(t[(threads, n)])
+    print(f"--threads {threads}: wall LF {m(wall, 'lf'):.3f} s, CR-only {m(wall, 'cr'):.3f} s "
+          f"(CR/LF {m(wall, 'cr') / m(wall, 'lf'):.2f}); CPU LF {m(cpu, 'lf'):.3f} s, "
+          f"CR-only {m(cpu, 'cr'):.3f} s (CR/LF {m(cpu, 'cr') / m(cpu, 'lf'):.2f})")
 PY

@@ -294,12 +294,11 @@ fn an_unterminated_quote_hides_no_row() {
     }
 }
 
-/// Runs `input` (named `name`) and returns (exit code, counts, rejects, output bytes).
-fn reclassify(
-    name: &str,
-    input: &[u8],
-    extra: &[&str],
-) -> (i32, (u64, u64, u64), Vec<(u64, u64, String)>, Vec<u8>) {
+/// A run's (exit code, counts, rejects, output bytes).
+type Run = (i32, (u64, u64, u64), Vec<(u64, u64, String)>, Vec<u8>);
+
+/// Runs `input` (named `name`).
+fn reclassify(name: &str, input: &[u8], extra: &[&str]) -> Run {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join(name);
     std::fs::write(&path, input).unwrap();
@@ -737,8 +736,7 @@ fn when_the_last_step_fails_the_previous_outputs_stay_untouched() {
     let before = snapshot(dir.path());
     // The new run: its report folder vanishes while it runs, so writing the report, the last
     // step, fails.
-    let (mut child, stdin) =
-        started_run(dir.path(), &["-o", "out.csv", "--report", "reports/r.json"]);
+    let (child, stdin) = started_run(dir.path(), &["-o", "out.csv", "--report", "reports/r.json"]);
     std::fs::remove_dir_all(dir.path().join("reports")).unwrap();
     drop(stdin);
     let out = child.wait_with_output().unwrap();

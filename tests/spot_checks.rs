@@ -8,7 +8,8 @@
 //! callers and exports name them; `resolve` checks use the typed constants (`stripe::…`).
 
 use psp_status::{
-    checkout, classify, resolve, stripe, Code, Field, Matched, Operation, Provider, Retry, State,
+    alma, checkout, classify, purse, resolve, stripe, Code, Field, Matched, Operation, Provider,
+    Retry, State,
 };
 
 use Code::*;
@@ -91,6 +92,107 @@ fn stripe_decline_code() {
     assert_eq!((c.matched, c.state), (Matched::Default, Error));
 }
 
+/// Radar's outcome reasons are not decline codes: mapped onto decline_code by mistake, they must
+/// not read as a bank decline (a payment in review may well be authorized).
+#[test]
+fn stripe_decline_code_does_not_turn_radar_reasons_into_bank_declines() {
+    for reason in [
+        "highest_risk_level",
+        "elevated_risk_level",
+        "low_probability_of_authorization",
+        "rule",
+    ] {
+        let c = classify(field(S, "decline_code"), reason);
+        assert_eq!(
+            c.matched,
+            Matched::Exact,
+            "{reason}: must not fall to the default"
+        );
+        assert_ne!(c.state, Error, "{reason}");
+        assert_ne!(c.code, RejectedBank, "{reason}");
+        assert_eq!((c.state, c.code), (Uncertain, OutcomeInObject), "{reason}");
+        // On its own field the reason says what it means.
+        let own = classify(field(S, "outcome.reason"), reason);
+        assert_eq!(own.matched, Matched::Exact, "outcome.reason/{reason}");
+    }
+}
+
+#[test]
+fn stripe_outcome_reason() {
+    exact(
+        S,
+        "outcome.reason",
+        "highest_risk_level",
+        Error,
+        RejectedByRiskChecks,
+    );
+    exact(
+        S,
+        "outcome.reason",
+        "elevated_risk_level",
+        Waiting,
+        WaitingMerchantAction,
+    );
+    exact(
+        S,
+        "outcome.reason",
+        "low_probability_of_authorization",
+        Error,
+        RejectedByRiskChecks,
+    );
+    // A custom rule may allow, review or block: the reason alone is no outcome.
+    exact(S, "outcome.reason", "rule", Uncertain, OutcomeInObject);
+    // outcome.type carries the outcome and ranks before the reason.
+    let c = resolve(&[
+        (stripe::OUTCOME_REASON, "rule"),
+        (stripe::OUTCOME_TYPE, "authorized"),
+    ]);
+    assert_eq!((c.state, c.code), (Success, Authorized));
+}
+
+#[test]
+fn stripe_outcome_risk_level() {
+    for level in ["normal", "elevated", "highest", "not_assessed", "unknown"] {
+        exact(S, "outcome.risk_level", level, Uncertain, OutcomeInObject);
+    }
+    // A rating never outranks an outcome.
+    let c = resolve(&[
+        (stripe::OUTCOME_RISK_LEVEL, "highest"),
+        (stripe::OUTCOME_TYPE, "blocked"),
+    ]);
+    assert_eq!((c.state, c.code), (Error, RejectedByRiskChecks));
+    let c = resolve(&[
+        (stripe::OUTCOME_RISK_LEVEL, "normal"),
+        (stripe::CHARGE_STATUS, "succeeded"),
+    ]);
+    assert_eq!((c.state, c.code), (Success, Succeeded));
+}
+
+#[test]
+fn stripe_refund_reason() {
+    for reason in [
+        "duplicate",
+        "fraudulent",
+        "requested_by_customer",
+        "expired_uncaptured_charge",
+    ] {
+        exact_op(
+            S,
+            "refund.reason",
+            reason,
+            Uncertain,
+            OutcomeInObject,
+            Operation::Refund,
+        );
+    }
+    // The refund's status decides.
+    let c = resolve(&[
+        (stripe::REFUND_REASON, "requested_by_customer"),
+        (stripe::REFUND_STATUS, "succeeded"),
+    ]);
+    assert_eq!((c.state, c.code), (Success, Succeeded));
+}
+
 #[test]
 fn stripe_advice_code() {
     exact(S, "advice_code", "try_again_later", Error, TemporaryDecline);
@@ -113,6 +215,25 @@ fn stripe_error_code() {
         Error,
         WrongAccountData,
     );
+    // From stripe-go's generated ErrorCode enum.
+    exact(
+        S,
+        "error.code",
+        "financial_account_capability_restricted",
+        Error,
+        MerchantAccountIssue,
+    );
+    // A reader hardware fault stops the action before any charge: an error, not an unknown.
+    exact(
+        S,
+        "error.code",
+        "terminal_reader_hardware_fault",
+        Error,
+        TechnicalIssueToContactPartner,
+    );
+    // A reader timeout, on the contrary, may have charged.
+    let t = classify(field(S, "error.code"), "terminal_reader_timeout");
+    assert_eq!(t.state, Uncertain);
 }
 
 #[test]
@@ -184,6 +305,9 @@ fn stripe_error_type() {
     let c = classify(field(S, "error.type"), "api_error");
     assert_eq!(c.state, Uncertain);
     assert_eq!(c.retry(), Retry::AfterVerifying);
+    // API v2 error types.
+    exact(S, "error.type", "rate_limit", Pending, RateLimited);
+    exact(S, "error.type", "temporary_session_expired", Error, Expired);
 }
 
 #[test]
@@ -202,6 +326,13 @@ fn stripe_next_action_type() {
         Waiting,
         WaitingCustomerAction,
     );
+    for t in [
+        "blik_authorize",
+        "klarna_display_qr_code",
+        "upi_handle_redirect_or_display_qr_code",
+    ] {
+        exact(S, "next_action.type", t, Waiting, WaitingCustomerAction);
+    }
 }
 
 #[test]
@@ -311,6 +442,8 @@ fn stripe_dispute_status() {
         Waiting,
         WaitingMerchantAction,
     );
+    // Prevented: blocked or resolved by a refund, the case type says which.
+    exact(S, "dispute.status", "prevented", Uncertain, OutcomeInObject);
 }
 
 #[test]
@@ -438,6 +571,17 @@ fn checkout_response_code() {
     exact(C, "response_code", "200R1", Error, AuthorizationRevoked);
     // 20999 is not in the published list: the soft-decline family rule answers.
     by_rule(C, "response_code", "20999", Error, RejectedBank);
+    // An alphanumeric soft decline not in the list: the 20 prefix rule answers.
+    by_rule(C, "response_code", "2000A", Error, RejectedBank);
+    by_rule(C, "response_code", "44999", Error, RejectedByRiskChecks);
+    // No source describes 11000-19999, 21000-29999, 31000-39999, 45000-49999 or 51000-59999:
+    // unmapped, never a guessed approval or decline.
+    for raw in [
+        "11000", "19999", "21000", "31000", "39999", "45000", "49999", "51000",
+    ] {
+        let c = classify(field(C, "response_code"), raw);
+        assert_eq!((c.matched, c.code), (Matched::Unmapped, Unmapped), "{raw}");
+    }
 }
 
 #[test]
@@ -530,6 +674,47 @@ fn checkout_payment_setup_payment_methods_status() {
     );
     let c = classify(field(C, "payment_setup.payment_methods.status"), "ready");
     assert_eq!((c.matched, c.state), (Matched::Exact, Waiting));
+    // The .NET SDK spells the statuses available / requires_action; both spellings answer alike.
+    for (dotnet, other) in [
+        ("requires_action", "action_required"),
+        ("available", "ready"),
+    ] {
+        let a = classify(field(C, "payment_setup.payment_methods.status"), dotnet);
+        let b = classify(field(C, "payment_setup.payment_methods.status"), other);
+        assert_eq!(a.matched, Matched::Exact, "{dotnet}");
+        assert_eq!((a.state, a.code), (b.state, b.code), "{dotnet} vs {other}");
+    }
+}
+
+#[test]
+fn checkout_payout_status() {
+    exact_op(
+        C,
+        "payout.status",
+        "Accepted",
+        Waiting,
+        WaitingPartnerResponse,
+        Operation::Payout,
+    );
+    exact(
+        C,
+        "payout.status",
+        "Pending",
+        Waiting,
+        WaitingPartnerResponse,
+    );
+    exact(C, "payout.status", "Rejected", Error, Failed);
+}
+
+#[test]
+fn checkout_error_type() {
+    exact(C, "error_type", "request_invalid", Error, BadRequest);
+    // The error codes are more specific than their type.
+    let c = resolve(&[
+        (checkout::ERROR_TYPE, "request_invalid"),
+        (checkout::ERROR_CODES, "card_expired"),
+    ]);
+    assert_eq!((c.state, c.code), (Error, CardExpired));
 }
 
 #[test]
@@ -575,12 +760,53 @@ fn checkout_payment_context_status() {
     );
 }
 
+/// An action's type names the operation only; its `approved` flag and response code carry the
+/// outcome (a declined Void must not read as a success).
 #[test]
 fn checkout_action_type() {
-    exact(C, "action.type", "Authorization", Success, Authorized);
-    exact(C, "action.type", "Capture", Success, Succeeded);
-    let c = classify(field(C, "action.type"), "Return");
-    assert_eq!((c.matched, c.state), (Matched::Exact, Error));
+    for (raw, op) in [
+        ("Authorization", Operation::Payment),
+        ("Card Verification", Operation::Payment),
+        ("Capture", Operation::Capture),
+        ("Refund", Operation::Refund),
+        ("Void", Operation::Void),
+        ("Payout", Operation::Payout),
+        ("Return", Operation::Payment),
+    ] {
+        exact_op(C, "action.type", raw, Uncertain, OutcomeInObject, op);
+    }
+    for e in field(C, "action.type").entries() {
+        assert!(
+            !matches!(e.state, Success | Error),
+            "{}: action.type claims an outcome",
+            e.anchor()
+        );
+    }
+}
+
+#[test]
+fn checkout_action_approved() {
+    exact(C, "action.approved", "true", Success, Succeeded);
+    exact(C, "action.approved", "false", Error, Failed);
+    // Exports write booleans in any case.
+    exact(C, "action.approved", "True", Success, Succeeded);
+}
+
+#[test]
+fn checkout_action_outcome_comes_from_approved_and_response_code() {
+    let ty = checkout::ACTION_TYPE;
+    let approved = checkout::ACTION_APPROVED;
+    let code = checkout::RESPONSE_CODE;
+    let alone = resolve(&[(ty, "Void")]);
+    assert_eq!((alone.state, alone.code), (Uncertain, OutcomeInObject));
+    let declined = resolve(&[(ty, "Void"), (approved, "false")]);
+    assert_eq!(declined.state, Error, "a declined void is not a success");
+    let ok = resolve(&[(approved, "true"), (ty, "Capture")]);
+    assert_eq!((ok.state, ok.code), (Success, Succeeded));
+    // The response code is more specific than the flag.
+    let why = resolve(&[(ty, "Authorization"), (approved, "false"), (code, "20051")]);
+    assert_eq!((why.state, why.code), (Error, InsufficientFunds));
+    assert_eq!(why.field(), code);
 }
 
 #[test]
@@ -738,6 +964,70 @@ fn alma_transport() {
     );
 }
 
+// Alma, issue 14: the acquirer return codes and insurance subscription states.
+
+#[test]
+fn alma_acquirer_return_code() {
+    exact(A, "acquirer_return_code", "00", Success, Succeeded);
+    exact(
+        A,
+        "acquirer_return_code",
+        "02",
+        Waiting,
+        WaitingPartnerResponse,
+    );
+    exact(A, "acquirer_return_code", "03", Error, Failed);
+    // "Unknown error": the payment may exist, verify first.
+    let c = classify(field(A, "acquirer_return_code"), "99");
+    assert_eq!((c.matched, c.state), (Matched::Exact, Uncertain));
+    assert_eq!(c.retry(), Retry::AfterVerifying);
+}
+
+#[test]
+fn alma_insurance_subscription_state() {
+    exact(
+        A,
+        "insurance_subscription.state",
+        "started",
+        Success,
+        Succeeded,
+    );
+    exact(
+        A,
+        "insurance_subscription.state",
+        "canceled",
+        Error,
+        Canceled,
+    );
+    exact_op(
+        A,
+        "insurance_subscription.state",
+        "pending_cancellation",
+        Waiting,
+        WaitingPartnerResponse,
+        Operation::Void,
+    );
+}
+
+/// Installment states Alma's clients list without a meaning are not presented as facts: they
+/// assert no outcome, and the payment's state decides.
+#[test]
+fn alma_undocumented_installment_states_assert_no_outcome() {
+    for raw in ["incident", "claimed", "covered"] {
+        exact(A, "payment_plan.state", raw, Uncertain, OutcomeInObject);
+        let d = classify(field(A, "payment_plan.state"), raw)
+            .entry()
+            .unwrap()
+            .description;
+        assert!(d.contains("not documented"), "{raw}: {d}");
+        let c = resolve(&[
+            (alma::PAYMENT_PLAN_STATE, raw),
+            (alma::PAYMENT_STATE, "in_progress"),
+        ]);
+        assert_eq!((c.state, c.code), (Success, Succeeded), "{raw}");
+    }
+}
+
 // ------------------------------------------------------------------------------------------
 // Purse: its published Alma and Satispay tables and its API V2 statuses
 // ------------------------------------------------------------------------------------------
@@ -828,6 +1118,67 @@ fn purse_transport() {
     );
 }
 
+// Purse, issue 14: its per-partner tables and transaction status actions.
+
+#[test]
+fn purse_ingenico_psp_status() {
+    exact(P, "ingenico.psp_status", "1016", Error, InsufficientFunds);
+    exact(P, "ingenico.psp_status", "1001", Error, CardExpired);
+    exact(P, "ingenico.psp_status", "1032", Error, BlockedCard);
+}
+
+#[test]
+fn purse_card_psp_status() {
+    exact(P, "card.psp_status", "00", Success, Succeeded);
+    exact(P, "card.psp_status", "05", Error, RejectedBank);
+    exact(P, "card.psp_status", "51", Error, InsufficientFunds);
+    exact(P, "card.psp_status", "N7", Error, WrongCardData);
+    exact(P, "card.psp_status", "101", Error, CardExpired);
+}
+
+/// A transaction's action names its operation, not its outcome: alone it is UNCERTAIN /
+/// OUTCOME_IN_OBJECT, and next to the transaction's state the state decides.
+#[test]
+fn purse_status_action() {
+    exact_op(
+        P,
+        "status.action",
+        "CAPTURE",
+        Uncertain,
+        OutcomeInObject,
+        Operation::Capture,
+    );
+    exact_op(
+        P,
+        "status.action",
+        "REFUND",
+        Uncertain,
+        OutcomeInObject,
+        Operation::Refund,
+    );
+    exact_op(
+        P,
+        "status.action",
+        "AUTHORIZE",
+        Uncertain,
+        OutcomeInObject,
+        Operation::Payment,
+    );
+    let c = resolve(&[(purse::STATUS_ACTION, "CAPTURE"), (purse::STATE, "ERROR")]);
+    assert_eq!((c.state, c.field()), (Error, field(P, "state")));
+    let c = resolve(&[(purse::STATUS_ACTION, "REFUND"), (purse::CODE, "SUCCEEDED")]);
+    assert_eq!((c.state, c.code), (Success, Succeeded));
+    assert_eq!(c.field(), field(P, "code"));
+    let c = resolve(&[(purse::STATUS_ACTION, "VOID")]);
+    assert_eq!((c.state, c.code), (Uncertain, OutcomeInObject));
+    assert_ne!(c.retry(), Retry::Never);
+}
+
+#[test]
+fn purse_code_card_is_not_active() {
+    exact(P, "code", "CARD_IS_NOT_ACTIVE", Error, RejectedBank);
+}
+
 // ------------------------------------------------------------------------------------------
 // The codes added in 2026.11.21.1
 // ------------------------------------------------------------------------------------------
@@ -893,6 +1244,9 @@ fn every_surface_is_spot_checked() {
                 "dispute.status",
                 "dispute.reason",
                 "event.type",
+                "outcome.reason",
+                "refund.reason",
+                "outcome.risk_level",
                 "http_status",
                 "transport",
             ],
@@ -902,13 +1256,16 @@ fn every_surface_is_spot_checked() {
             &[
                 "response_code",
                 "error_codes",
+                "error_type",
                 "webhook_event",
                 "payment.status",
+                "payout.status",
                 "dispute.status",
                 "payment_setup.payment_methods.status",
                 "hosted_payment.status",
                 "payment_link.status",
                 "payment_context.status",
+                "action.approved",
                 "action.type",
                 "http_status",
                 "transport",
@@ -923,6 +1280,8 @@ fn every_surface_is_spot_checked() {
                 "payment.state",
                 "payment_plan.state",
                 "eligibility.eligible",
+                "acquirer_return_code",
+                "insurance_subscription.state",
                 "http_status",
                 "transport",
             ],
@@ -932,6 +1291,9 @@ fn every_surface_is_spot_checked() {
             &[
                 "alma.psp_status",
                 "satispay.psp_status",
+                "ingenico.psp_status",
+                "card.psp_status",
+                "status.action",
                 "code",
                 "authorization.status",
                 "operation.status",

@@ -49,7 +49,10 @@ fuzz_target!(|data: &[u8]| {
     let cut = whole_records(input, delim, false);
     assert!(cut.len <= input.len());
     if cut.len > 0 {
-        let mut pieces: Vec<Rec> = read(&input[..cut.len], delim).into_iter().map(|r| r.3).collect();
+        let mut pieces: Vec<Rec> = read(&input[..cut.len], delim)
+            .into_iter()
+            .map(|r| r.3)
+            .collect();
         pieces.extend(read(&input[cut.len..], delim).into_iter().map(|r| r.3));
         let whole: Vec<Rec> = got.into_iter().map(|r| r.3).collect();
         assert_eq!(pieces, whole);

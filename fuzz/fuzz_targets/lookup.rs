@@ -23,7 +23,9 @@ fuzz_target!(|data: &[u8]| {
         }
         let signals: Vec<_> = fields.iter().map(|f| (*f, data)).collect();
         if !signals.is_empty() {
-            let r = p.resolve_bytes(&signals).expect("the provider's own fields");
+            let r = p
+                .resolve_bytes(&signals)
+                .expect("the provider's own fields");
             assert!(fields.iter().any(|f| f.surface == r.surface));
         }
     }

@@ -424,6 +424,7 @@ article:target,article.hl{outline:3px solid var(--hl);background:var(--hlbg)}
 dl{display:grid;grid-template-columns:10rem 1fr;gap:.15rem .8rem;margin:.3rem 0 0}
 dt{color:var(--muted);font-size:.9rem}
 dd{margin:0;overflow-wrap:anywhere}
+p.checked{overflow-wrap:anywhere}
 @media (max-width:40rem){dl{grid-template-columns:1fr}dd{margin-bottom:.3rem}}
 table{border-collapse:collapse;width:100%;margin:.5rem 0}
 th,td{border:1px solid var(--line);padding:.3rem .5rem;text-align:left;vertical-align:top}

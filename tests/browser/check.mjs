@@ -72,11 +72,13 @@ async function deepLinkState(anchor) {
   }, anchor);
 }
 
+// A guard against a hung browser, not a speed check: on a loaded 2-core machine the whole run
+// (1,200+ entries, several page loads) takes over 90 s, so the limit is generous.
 const watchdog = setTimeout(async () => {
   console.error(`timed out at step "${step}"`);
   if (page) await page.screenshot({ path: join(spec.screenshots, 'timeout.png'), fullPage: false }).catch(() => {});
   process.exit(1);
-}, 90_000);
+}, 300_000);
 
 let context;
 try {

@@ -229,10 +229,13 @@ fn wrong_fields(rec: &Rec, chunk: &[u8], got: usize, want: usize) -> Reject {
     }
 }
 
+/// A header: its fields, decoded, and the bytes it takes.
+pub type Header = (Vec<Vec<u8>>, usize);
+
 /// Reads the header record at the start of `input`: its fields (decoded) and the bytes it takes,
 /// terminator included (blank lines before it too). `None` when `input` holds no record; an
 /// error when a quote in it never closes.
-pub fn read_header(input: &[u8], delimiter: u8) -> Result<Option<(Vec<Vec<u8>>, usize)>, String> {
+pub fn read_header(input: &[u8], delimiter: u8) -> Result<Option<Header>, String> {
     let mut header = None;
     let mut failed = false;
     let mut done = false;

@@ -372,7 +372,7 @@ impl<R: Read> Chunker<R> {
             // A `\r` at the end of what was read may be followed by its `\n`.
             let cr_at_end =
                 end == self.buf.len() && end > content_end && self.buf[content_end] == b'\r';
-            if end > content_end && !(cr_at_end && !self.eof) {
+            if end > content_end && (self.eof || !cr_at_end) {
                 let (_, lease) = self.take(end);
                 let piece = Piece::Oversize {
                     head,
