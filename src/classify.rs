@@ -8,6 +8,7 @@ use crate::entry::Entry;
 use crate::field::FieldError;
 use crate::generated::{NO_TABLE, PROVIDER_INFO, SURFACE_INDEX};
 use crate::table::SurfaceTable;
+use crate::Lang;
 use crate::{
     Code, Field, Operation, Provider, ProviderField, Retry, State, Surface, TABLE_VERSION,
 };
@@ -168,6 +169,38 @@ impl<'a> Classification<'a> {
         self.code.retry(self.state)
     }
 
+    /// The message that is safe to show the shopper, in `lang`: the entry's own where it knows
+    /// better than its code, else the taxonomy's for this code and state (UNMAPPED's when
+    /// unmapped). It never says why a bank or a risk engine refused.
+    ///
+    /// ```
+    /// use psp_status::{alma, classify, Code, Lang};
+    /// let c = classify(alma::PAYMENT_STATE, "nobody_knows");
+    /// assert_eq!(c.shopper_message(Lang::En), Code::Unmapped.shopper_message(Lang::En));
+    /// assert!(!classify(alma::PAYMENT_STATE, "paid").shopper_message(Lang::Fr).is_empty());
+    /// ```
+    pub fn shopper_message(&self, lang: Lang) -> &'static str {
+        match self.entry {
+            Some(e) => e.shopper_message(lang),
+            None => self.code.shopper_message(lang),
+        }
+    }
+
+    /// What a support agent should do (may name the real reason), resolved like
+    /// [`Classification::shopper_message`].
+    ///
+    /// ```
+    /// use psp_status::{alma, classify, Code};
+    /// let c = classify(alma::PAYMENT_STATE, "nobody_knows");
+    /// assert_eq!(c.agent_action(), Code::Unmapped.agent_action());
+    /// ```
+    pub fn agent_action(&self) -> &'static str {
+        match self.entry {
+            Some(e) => e.agent_action(),
+            None => self.code.agent_action(),
+        }
+    }
+
     /// The raw value as text, when it is UTF-8.
     ///
     /// ```
@@ -192,7 +225,7 @@ impl<'a> Classification<'a> {
 impl Serialize for Classification<'_> {
     /// The JSON shape of the CLI and the batch outputs.
     fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        let mut st = s.serialize_struct("Classification", 12)?;
+        let mut st = s.serialize_struct("Classification", 14)?;
         st.serialize_field("provider", &self.provider)?;
         st.serialize_field("surface", &self.surface)?;
         st.serialize_field("raw", &self.raw_lossy())?;
@@ -202,6 +235,16 @@ impl Serialize for Classification<'_> {
         st.serialize_field("matched", &self.matched)?;
         st.serialize_field("retry", &self.retry())?;
         st.serialize_field("description", self.description())?;
+        st.serialize_field(
+            "shopper_messages",
+            &[
+                ("en", self.shopper_message(Lang::En)),
+                ("fr", self.shopper_message(Lang::Fr)),
+            ]
+            .into_iter()
+            .collect::<std::collections::BTreeMap<_, _>>(),
+        )?;
+        st.serialize_field("agent_action", self.agent_action())?;
         st.serialize_field("source", &self.source())?;
         st.serialize_field("anchor", &self.entry.map(|e| e.anchor()))?;
         st.serialize_field("table_version", TABLE_VERSION)?;
@@ -298,10 +341,17 @@ pub fn classify_bytes(field: impl Into<Field>, raw: &[u8]) -> Classification<'_>
 
 /// Resolves several signals of one response (e.g. a status and a decline code) into one answer.
 ///
-/// The provider's precedence (most specific surface first) picks the first signal that matched
-/// an exact entry or a rule; failing that, the first that fell to a surface default; failing
-/// that, the most specific unmapped one. With no signals at all the answer is unmapped on the
-/// provider's most specific surface with an empty raw value.
+/// **Precedence.** A signal whose surface is more specific (earlier in the provider's
+/// [`precedence`](Provider::precedence)) and that matched anything (an exact entry, a rule or
+/// the surface's default) outranks every signal on a less specific surface, however those
+/// matched. Unmapped signals rank after all matched ones, most specific first. Between two
+/// signals on the same surface, the one that matched, then the earlier one, wins. With no
+/// signals at all the answer is unmapped on the provider's most specific surface with an empty
+/// raw value.
+///
+/// So a Stripe decline code the tables do not list (it takes the `decline_code` default, a
+/// bank decline) still outranks `payment_intent.status=requires_payment_method`, which alone
+/// would say the customer has to act.
 ///
 /// The signals are one provider's fields (`stripe::DECLINE_CODE`, …), so two providers cannot
 /// be mixed; for names known only at run time use [`Provider::resolve`].
@@ -313,6 +363,12 @@ pub fn classify_bytes(field: impl Into<Field>, raw: &[u8]) -> Classification<'_>
 ///     (stripe::DECLINE_CODE, "insufficient_funds"),
 /// ]);
 /// assert_eq!((c.state, c.code), (State::Error, Code::InsufficientFunds));
+///
+/// let unknown = resolve(&[
+///     (stripe::PAYMENT_INTENT_STATUS, "requires_payment_method"),
+///     (stripe::DECLINE_CODE, "a_code_stripe_adds_later"),
+/// ]);
+/// assert_eq!((unknown.state, unknown.code), (State::Error, Code::RejectedBank));
 /// ```
 #[inline]
 pub fn resolve<'a, F: ProviderField>(signals: &[(F, &'a str)]) -> Classification<'a> {
@@ -396,26 +452,22 @@ pub(crate) fn resolve_surfaces<'a>(
     pick(provider, signals.len(), |i| signals[i])
 }
 
-/// The best of `n` signals: lower (match class, precedence rank) wins, ties keep the earlier
-/// signal. Only the winner becomes a [`Classification`].
+/// The best of `n` signals under [`resolve`]'s rule: lower (unmapped, precedence rank) wins,
+/// ties keep the earlier signal. Only the winner becomes a [`Classification`].
 #[inline(always)]
 fn pick<'a>(
     provider: Provider,
     n: usize,
     signal: impl Fn(usize) -> (Surface, &'a [u8]),
 ) -> Classification<'a> {
-    // (key, signal index, what it found); key = class << 8 | rank, class 0 exact or rule,
-    // 1 default, 2 unmapped; a surface the provider does not have ranks after all of its own.
+    // (key, signal index, what it found); key = unmapped << 8 | rank: any match (exact, rule
+    // or default) on a more specific surface beats everything on a less specific one.
     let mut best: Option<(u32, usize, Found)> = None;
     for i in 0..n {
         let (surface, raw) = signal(i);
         let table = table_of(provider, surface);
         let found = find(table, raw);
-        let class = match found {
-            Some((_, Matched::Default)) => 1,
-            Some(_) => 0,
-            None => 2,
-        };
+        let class = u32::from(found.is_none());
         let rank = u32::from(table.rank);
         let key = (class << 8) | rank;
         if best.as_ref().is_none_or(|(k, _, _)| key < *k) {

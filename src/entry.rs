@@ -53,6 +53,11 @@ pub struct Entry {
     pub line: u32,
     /// See [`Entry::anchor`].
     pub(crate) anchor: &'static str,
+    /// Shopper messages (en, fr): the entry's own, else its code's in its state, else its
+    /// code's (resolved at build time).
+    pub(crate) shopper: [&'static str; 2],
+    /// What a support agent should do, resolved like `shopper`.
+    pub(crate) agent: &'static str,
 }
 
 impl Entry {
@@ -82,6 +87,43 @@ impl Entry {
             provider: self.provider,
             surface: self.surface,
         }
+    }
+
+    /// The message safe to show the shopper for this entry: the entry's own where it knows
+    /// better than its code, else what the taxonomy says for its code in its state.
+    ///
+    /// ```
+    /// use psp_status::{Entry, Lang};
+    /// let e = Entry::by_anchor("alma/payment.state/scored_no").unwrap();
+    /// assert!(!e.shopper_message(Lang::Fr).is_empty());
+    /// ```
+    pub fn shopper_message(&self, lang: crate::Lang) -> &'static str {
+        match lang {
+            crate::Lang::En => self.shopper[0],
+            crate::Lang::Fr => self.shopper[1],
+        }
+    }
+
+    /// What a support agent should do for this entry (resolved like
+    /// [`Entry::shopper_message`]).
+    ///
+    /// ```
+    /// let e = psp_status::Entry::by_anchor("alma/payment.state/scored_no").unwrap();
+    /// assert!(!e.agent_action().is_empty());
+    /// ```
+    pub fn agent_action(&self) -> &'static str {
+        self.agent
+    }
+
+    /// The retry advice for this entry's code in its state.
+    ///
+    /// ```
+    /// use psp_status::{Entry, Retry};
+    /// let e = Entry::by_anchor("alma/payment.state/scored_no").unwrap();
+    /// assert_eq!(e.retry(), Retry::Never);
+    /// ```
+    pub fn retry(&self) -> crate::Retry {
+        self.code.retry(self.state)
     }
 
     /// Finds an entry by its anchor (a phf map built at compile time).

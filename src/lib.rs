@@ -30,6 +30,7 @@ pub mod batch;
 mod classify;
 mod digits;
 mod entry;
+pub mod export;
 mod field;
 mod generated;
 mod hash;

@@ -43,6 +43,22 @@ pub enum Retry {
 }
 
 impl Retry {
+    /// A few words a support agent uses (`Retry after the customer acts`), for headings and
+    /// tables where the wire name (`after_customer_action`) would be jargon.
+    ///
+    /// ```
+    /// assert_eq!(psp_status::Retry::AfterVerifying.label(), "Verify first, then decide");
+    /// ```
+    pub fn label(self) -> &'static str {
+        match self {
+            Retry::Never => "Do not retry",
+            Retry::Wait => "Wait for the next update",
+            Retry::Later => "Retry later",
+            Retry::AfterCustomerAction => "Retry after the customer acts",
+            Retry::AfterVerifying => "Verify first, then decide",
+        }
+    }
+
     /// One sentence for people (CLI, reference).
     ///
     /// ```

@@ -166,3 +166,16 @@ fn provider_names_are_case_insensitive() {
     assert_eq!(v["provider"], "stripe");
     assert_eq!(v["code"], "CARD_EXPIRED");
 }
+
+#[test]
+fn version_prints_the_table_version_and_digest() {
+    for flag in ["--version", "-V"] {
+        let out = run(&[flag]);
+        assert!(out.status.success());
+        let text = String::from_utf8(out.stdout).unwrap();
+        assert!(text.starts_with("psp-status "), "{text}");
+        assert!(text.contains(env!("CARGO_PKG_VERSION")), "{text}");
+        assert!(text.contains(psp_status::TABLE_VERSION), "{text}");
+        assert!(text.contains(psp_status::TABLE_DIGEST), "{text}");
+    }
+}

@@ -265,14 +265,10 @@ proptest! {
             signals.iter().map(|(s, v)| (*s, v.as_slice())).collect();
         let fields: Vec<(Field, &[u8])> = borrowed.iter().map(|&(s, v)| (field(p, s), v)).collect();
         let got = p.resolve_bytes(&fields).unwrap();
-        // The reference: class (exact/rule, default, unmapped), then precedence rank, then
-        // the earlier signal.
+        // The reference: matched before unmapped, then precedence rank, then the earlier
+        // signal.
         let rank = |s: Surface| field(p, s).rank();
-        let class = |m: Option<Matched>| match m {
-            Some(Matched::Exact | Matched::Rule) => 0,
-            Some(Matched::Default) => 1,
-            _ => 2,
-        };
+        let class = |m: Option<Matched>| m.is_none();
         let want = borrowed
             .iter()
             .enumerate()

@@ -328,3 +328,22 @@ proptest! {
         prop_assert!(!c.entry().is_some_and(|m| matches!(m.matcher, Matcher::Range(..))), "{}", raw);
     }
 }
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(4000))]
+
+    /// The range rules' reading of a number agrees with std's `u64` parser on every all-digit
+    /// value (any count of leading zeros, up to well past 20 digits), and refuses everything
+    /// else, signs included (which std accepts).
+    #[test]
+    fn numbers_are_read_as_std_reads_them(zeros in 0usize..40, digits in "[0-9]{0,45}", junk in "[+\\- a-z0-9]{0,3}", at in any::<prop::sample::Index>()) {
+        use psp_status_build::digits::parse_digits;
+        let value = format!("{}{digits}", "0".repeat(zeros));
+        prop_assert_eq!(parse_digits(value.as_bytes()), value.parse::<u64>().ok(), "{}", value);
+        let mut other = value.clone();
+        other.insert_str(at.index(other.len() + 1), &junk);
+        if !other.bytes().all(|b| b.is_ascii_digit()) {
+            prop_assert_eq!(parse_digits(other.as_bytes()), None, "{}", other);
+        }
+    }
+}

@@ -90,7 +90,7 @@ fn explain_unknown_value_says_it_is_not_in_the_tables() {
     for part in [
         "not in the tables",
         "UNCERTAIN / UNMAPPED",
-        "verify before retrying",
+        psp_status::Retry::AfterVerifying.explain(),
         TABLE_VERSION,
         Code::Unmapped.shopper_message(Lang::En),
         Code::Unmapped.agent_action(),
@@ -100,6 +100,10 @@ fn explain_unknown_value_says_it_is_not_in_the_tables() {
     assert!(
         !out.contains("Source\n"),
         "an unknown value has no source:\n{out}"
+    );
+    assert!(
+        !out.to_lowercase().contains("before retrying. verify"),
+        "no repeated advice:\n{out}"
     );
 
     let v: serde_json::Value = serde_json::from_str(&stdout(&cli(&[
@@ -129,7 +133,7 @@ fn explain_in_french_gives_the_french_shopper_message() {
         "--lang",
         "fr",
     ]));
-    let code = classify(alma::PAYMENT_STATE, "scored_no").code;
+    let code = classify(alma::PAYMENT_STATE, "scored_no");
     assert!(out.contains("Tell the customer (fr)"), "{out}");
     assert!(out.contains(code.shopper_message(Lang::Fr)), "{out}");
     assert!(!out.contains(code.shopper_message(Lang::En)), "{out}");
@@ -146,6 +150,96 @@ fn explain_in_french_gives_the_french_shopper_message() {
     .unwrap();
     assert_eq!(v["lang"], "fr");
     assert_eq!(v["shopper_message"], code.shopper_message(Lang::Fr));
+}
+
+#[test]
+fn explain_without_surface_explains_every_surface_of_the_provider_that_knows_the_value() {
+    let out = stdout(&cli(&["explain", "alma", "scored_no"]));
+    let knowing: Vec<_> = Provider::Alma
+        .fields()
+        .iter()
+        .map(|&f| classify(f, "scored_no"))
+        .filter(|c| c.matched == psp_status::Matched::Exact)
+        .collect();
+    assert!(!knowing.is_empty());
+    for c in &knowing {
+        let anchor = c.entry().unwrap().anchor();
+        assert!(out.contains(anchor), "missing {anchor} in:\n{out}");
+        assert!(out.contains(c.agent_action()), "{out}");
+    }
+    assert_eq!(out.matches("What it means").count(), knowing.len(), "{out}");
+    let v: serde_json::Value =
+        serde_json::from_str(&stdout(&cli(&["explain", "alma", "scored_no", "--json"]))).unwrap();
+    assert_eq!(v["explanations"].as_array().unwrap().len(), knowing.len());
+    assert_eq!(v["explanations"][0]["provider"], "alma");
+}
+
+#[test]
+fn explain_without_provider_looks_across_providers() {
+    // Alma's scored_no is known to Alma and to Purse (which relays Alma's states).
+    let v: serde_json::Value =
+        serde_json::from_str(&stdout(&cli(&["explain", "scored_no", "--json"]))).unwrap();
+    let providers: HashSet<String> = v["explanations"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|x| x["provider"].as_str().unwrap().to_string())
+        .collect();
+    let expected: HashSet<String> = entries()
+        .filter(|e| e.matcher == psp_status::Matcher::Exact("scored_no"))
+        .map(|e| e.provider.to_string())
+        .collect();
+    assert!(expected.len() >= 2, "{expected:?}");
+    assert_eq!(providers, expected);
+    let out = stdout(&cli(&["explain", "20051"]));
+    assert!(out.contains("Checkout.com response_code"), "{out}");
+}
+
+#[test]
+fn explain_names_the_entry_meant_by_a_near_miss() {
+    for (args, anchor) in [
+        (
+            vec!["explain", "do_not_honor "],
+            "stripe/decline_code/do_not_honor",
+        ),
+        (
+            vec!["explain", "stripe", "DO_NOT_HONOR"],
+            "stripe/decline_code/do_not_honor",
+        ),
+        (
+            vec!["explain", "stripe", "decline_code", "do_not_honor "],
+            "stripe/decline_code/do_not_honor",
+        ),
+        (
+            vec!["explain", "alma", "Scored_No"],
+            "alma/payment.state/scored_no",
+        ),
+    ] {
+        let out = stdout(&cli(&args));
+        assert!(out.contains("Did you mean"), "{args:?}:\n{out}");
+        assert!(out.contains(anchor), "{args:?}: missing {anchor}:\n{out}");
+        let mut json_args = args.clone();
+        json_args.push("--json");
+        let v: serde_json::Value = serde_json::from_str(&stdout(&cli(&json_args))).unwrap();
+        assert!(
+            v["did_you_mean"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .any(|a| a == anchor),
+            "{args:?}: {v}"
+        );
+    }
+    // An exact value has no "did you mean".
+    let out = stdout(&cli(&["explain", "stripe", "decline_code", "do_not_honor"]));
+    assert!(!out.contains("Did you mean"), "{out}");
+    // Nothing near: says so, no suggestion.
+    let out = stdout(&cli(&["explain", "zz_nothing_like_it"]));
+    assert!(
+        out.contains("is not a value any surface of any provider lists"),
+        "{out}"
+    );
+    assert!(!out.contains("Did you mean"), "{out}");
 }
 
 #[test]
@@ -261,7 +355,8 @@ fn json_holds_every_entry_with_its_anchor_and_the_taxonomy() {
                 assert_eq!(e["state"], entry.state.to_string(), "{a}");
                 assert_eq!(e["code"], entry.code.to_string(), "{a}");
                 assert_eq!(e["source"], entry.source, "{a}");
-                assert_eq!(e["shopper"]["fr"], entry.code.shopper_message(Lang::Fr));
+                assert_eq!(e["shopper"]["fr"], entry.shopper_message(Lang::Fr));
+                assert_eq!(e["agent_action"], entry.agent_action());
                 assert_eq!(e["retry"], entry.code.retry(entry.state).to_string());
                 anchors.insert(a.to_string());
             }
@@ -526,8 +621,8 @@ fn reference_carries_the_compiled_checked_against() {
     let r = Reference::current();
     for p in &r.providers {
         for s in &p.surfaces {
-            let field = psp_status::Field::new(p.provider, s.surface).unwrap();
-            assert_eq!(s.checked_against, field.checked_against());
+            let f = psp_status::Field::new(p.provider, s.surface).unwrap();
+            assert_eq!(s.checked_against, f.checked_against());
         }
     }
 }

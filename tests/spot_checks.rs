@@ -595,6 +595,35 @@ fn checkout_error_codes() {
         Pending,
         RateLimited,
     );
+    // From the official SDKs' sandbox tests (alternative payment methods).
+    exact(
+        C,
+        "error_codes",
+        "payment_method_not_supported",
+        Error,
+        UnsupportedPaymentMethod,
+    );
+    exact(
+        C,
+        "error_codes",
+        "currency_not_supported",
+        Error,
+        UnsupportedCurrency,
+    );
+    exact(
+        C,
+        "error_codes",
+        "payee_not_onboarded",
+        Error,
+        MerchantAccountIssue,
+    );
+    exact(
+        C,
+        "error_codes",
+        "apm_service_unavailable",
+        Uncertain,
+        TechnicalIssueToContactPartner,
+    );
 }
 
 #[test]

@@ -159,7 +159,7 @@ fn unknown_key_is_an_error_with_its_place() {
         [
             "acme.yaml:11:9: missing `description`",
             "acme.yaml:14:9: unknown key `descripton` in an entry (did you mean `description`? \
-             expected raw, prefix, range, state, code, operation, description, source)",
+             expected raw, prefix, range, state, code, operation, description, source, shopper, agent)",
         ]
     );
 }
@@ -498,7 +498,7 @@ fn errors_of_several_files_come_together_each_at_its_place() {
             "acme.yaml:11:9: missing `description`".to_string(),
             "acme.yaml:13:15: unknown code `SUCCEDED` (see mappings/taxonomy.yaml)".into(),
             "acme.yaml:14:9: unknown key `descripton` in an entry (did you mean `description`? \
-             expected raw, prefix, range, state, code, operation, description, source)"
+             expected raw, prefix, range, state, code, operation, description, source, shopper, agent)"
                 .into(),
             "acme.yaml:16:14: duplicate raw value \"paid\" in surface status (first at line 11)".into(),
             format!("taxonomy.yaml:{colour}:1: unknown key `colour` in taxonomy.yaml (expected version, states, operations, codes)"),
@@ -611,7 +611,7 @@ fn values_of_the_wrong_kind_are_reported_where_they_are() {
         [
             "acme.yaml:22:18: `description` must be text, not a list",
             "acme.yaml:36:9: a rule must be a mapping of keys (raw, prefix, range, state, code, \
-             operation, description, source), not text",
+             operation, description, source, shopper, agent), not text",
             "acme.yaml:37:24: `from` must be a whole number from 0 to 18446744073709551615, not `2e4`",
             "acme.yaml:37:33: `to` must be a whole number from 0 to 18446744073709551615, not \
              `99999999999999999999`",
@@ -702,4 +702,87 @@ proptest::proptest! {
             }
         }
     }
+}
+
+#[test]
+fn control_characters_of_a_table_never_reach_the_terminal() {
+    // A double-quoted YAML key may hold any character, ESC included.
+    let broken = GOOD.replace(
+        "        description: Collected.",
+        "        description: Collected.\n        \"\\e[2J\\e]0;pwned\\a\": 1",
+    );
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("taxonomy.yaml"), TAXONOMY).unwrap();
+    std::fs::write(dir.path().join("acme.yaml"), broken).unwrap();
+    let out = Command::new(env!("CARGO_BIN_EXE_psp-status"))
+        .arg("validate")
+        .arg(dir.path())
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let stderr = String::from_utf8(out.stderr).unwrap();
+    assert!(
+        !stderr.chars().any(|c| c.is_control() && c != '\n'),
+        "{stderr:?}"
+    );
+    assert!(
+        stderr
+            .contains("acme.yaml:15:9: unknown key `\\u{1b}[2J\\u{1b}]0;pwned\\u{7}` in an entry"),
+        "{stderr}"
+    );
+}
+
+#[test]
+fn an_entry_may_carry_its_own_support_text() {
+    let with = GOOD.replace(
+        "        description: The bank said no.\n",
+        "        description: The bank said no.\n        agent: Ask the customer to call their bank.\n        shopper:\n          en: Your bank said no.\n          fr: Votre banque a refusé.\n",
+    );
+    let t = validate(&with).unwrap();
+    let e = &t.providers[0].surfaces[0].entries[1];
+    assert_eq!(
+        t.support_of(e),
+        (
+            "Your bank said no.",
+            "Votre banque a refusé.",
+            "Ask the customer to call their bank."
+        )
+    );
+    // The other entry keeps its code's text.
+    let paid = &t.providers[0].surfaces[0].entries[0];
+    let succeeded = t.codes.iter().find(|c| c.name == "SUCCEEDED").unwrap();
+    assert_eq!(t.support_of(paid).2, succeeded.agent);
+}
+
+#[test]
+fn an_entry_shopper_override_needs_both_languages() {
+    let with = GOOD.replace(
+        "        description: The bank said no.\n",
+        "        description: The bank said no.\n        shopper:\n          en: Your bank said no.\n",
+    );
+    let e = errors(&with);
+    assert!(
+        e.iter()
+            .any(|m| m.starts_with("acme.yaml:") && m.contains("missing shopper message in `fr`")),
+        "{e:?}"
+    );
+}
+
+#[test]
+fn code_support_must_name_one_of_its_states() {
+    let dir = tempfile::tempdir().unwrap();
+    let taxonomy = TAXONOMY.replace(
+        "    agent: Nothing to do. Confirm the order to the customer if they ask.\n",
+        "    agent: Nothing to do. Confirm the order to the customer if they ask.\n    support:\n      ERROR:\n        agent: Never used.\n",
+    );
+    assert_ne!(taxonomy, TAXONOMY);
+    std::fs::write(dir.path().join("taxonomy.yaml"), taxonomy).unwrap();
+    std::fs::write(dir.path().join("acme.yaml"), GOOD).unwrap();
+    let diags = psp_status_build::load_dir(dir.path()).unwrap_err();
+    assert!(
+        diags
+            .iter()
+            .any(|d| d.to_string().contains("`support` for state `ERROR`")),
+        "{diags:?}"
+    );
 }

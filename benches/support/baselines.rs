@@ -371,7 +371,7 @@ impl Ranks {
         Ranks(m)
     }
 
-    /// `resolve` over a baseline: exact or rule beats default beats unmapped, then precedence.
+    /// `resolve` over a baseline: any match beats unmapped, then precedence.
     #[inline]
     pub fn resolve(
         &self,
@@ -382,11 +382,7 @@ impl Ranks {
         let mut best: Option<(u32, Answer)> = None;
         for &(s, raw) in signals {
             let a = classify(p, s, raw);
-            let class = match a {
-                Some((_, Matched::Exact | Matched::Rule)) => 0,
-                Some((_, Matched::Default)) => 1,
-                _ => 2,
-            };
+            let class = u32::from(a.is_none());
             let rank = self.0[p as usize * Surface::COUNT + s as usize];
             let key = (class << 16) | rank;
             if best.as_ref().is_none_or(|(k, _)| key < *k) {

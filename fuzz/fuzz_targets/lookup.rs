@@ -12,7 +12,7 @@ fuzz_target!(|data: &[u8]| {
         for &f in fields {
             let c = classify_bytes(f, data);
             assert_eq!(c.raw, data);
-            assert_eq!((c.provider, c.surface), (f.provider, f.surface));
+            assert_eq!((c.provider, c.surface), (f.provider(), f.surface()));
             if c.matched == Matched::Exact {
                 let e = c.entry().expect("an exact match has its entry");
                 match e.matcher {
@@ -26,7 +26,7 @@ fuzz_target!(|data: &[u8]| {
             let r = p
                 .resolve_bytes(&signals)
                 .expect("the provider's own fields");
-            assert!(fields.iter().any(|f| f.surface == r.surface));
+            assert!(fields.iter().any(|f| f.surface() == r.surface));
         }
     }
 });

@@ -417,8 +417,9 @@ pub fn generate(t: &Tables, command: &str) -> String {
                     MatcherSpec::Range(a, b) => format!("Matcher::Range({a}, {b})"),
                     MatcherSpec::Default => "Matcher::Default".to_string(),
                 };
+                let (shopper_en, shopper_fr, agent) = t.support_of(e);
                 format!(
-                    "Entry {{ provider: Provider::{}, surface: Surface::{}, matcher: {matcher}, state: State::{}, code: Code::{}, operation: Operation::{}, description: {}, source: {}, line: {}, anchor: {} }}",
+                    "Entry {{ provider: Provider::{}, surface: Surface::{}, matcher: {matcher}, state: State::{}, code: Code::{}, operation: Operation::{}, description: {}, source: {}, line: {}, anchor: {}, shopper: [{}, {}], agent: {} }}",
                     camel(&p.id),
                     surface_ident(&s.name),
                     camel(&t.states[e.state].name),
@@ -427,7 +428,10 @@ pub fn generate(t: &Tables, command: &str) -> String {
                     lit(&e.description),
                     lit(&e.source),
                     e.line,
-                    lit(&anchor)
+                    lit(&anchor),
+                    lit(shopper_en),
+                    lit(shopper_fr),
+                    lit(agent)
                 )
             };
             let keys: Vec<&[u8]> = s
@@ -593,7 +597,7 @@ pub fn generate(t: &Tables, command: &str) -> String {
     writeln!(
         o,
         "static NO_ENTRY: Entry = Entry {{ provider: Provider::{p}, surface: Surface::{s}, matcher: Matcher::Default, \
-         state: State::Uncertain, code: Code::Unmapped, operation: Operation::{op}, description: \"\", source: \"\", line: 0, anchor: \"\" }};\n\
+         state: State::Uncertain, code: Code::Unmapped, operation: Operation::{op}, description: \"\", source: \"\", line: 0, anchor: \"\", shopper: [\"\", \"\"], agent: \"\" }};\n\
          const EMPTY_SLOT: Slot = Slot {{ words: [0; 4], len: usize::MAX, key: b\"\", entry: &NO_ENTRY }};\n\
          pub(crate) static NO_TABLE: SurfaceTable = SurfaceTable {{ surface: Surface::{s}, description: \"\", checked_against: &[], operation: None, \
          case_insensitive: false, rank: u8::MAX, seed: 0, bucket_mask: 0, mask: 0, pilots: &[0], slots: &[EMPTY_SLOT], \

@@ -44,12 +44,34 @@ impl Diagnostic {
     }
 }
 
+/// Prints `path:line:column: message`. Control characters and bidirectional overrides (from
+/// the file's values, or its name) are escaped as Rust escapes them (`\u{1b}`, `\n`,
+/// `\u{202e}`), so that a table can never send terminal escape sequences to whoever reads the
+/// errors, nor reorder what they see.
+///
+/// ```
+/// let d = psp_status_build::Diagnostic::new("a.yaml", 3, 5, "unknown key `\u{1b}[2J\u{202e}x`");
+/// assert_eq!(d.to_string(), "a.yaml:3:5: unknown key `\\u{1b}[2J\\u{202e}x`");
+/// ```
 impl fmt::Display for Diagnostic {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(
-            f,
-            "{}:{}:{}: {}",
-            self.path, self.line, self.column, self.message
-        )
+        write_escaped(f, &self.path)?;
+        write!(f, ":{}:{}: ", self.line, self.column)?;
+        write_escaped(f, &self.message)
     }
+}
+
+/// `text` with its control characters and bidirectional overrides escaped (the latter can make
+/// a terminal show text in another order than it is written), as the CLI escapes them.
+fn write_escaped(f: &mut fmt::Formatter<'_>, text: &str) -> fmt::Result {
+    for c in text.chars() {
+        if c.is_control() {
+            write!(f, "{}", c.escape_debug())?;
+        } else if matches!(c, '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}') {
+            write!(f, "\\u{{{:x}}}", c as u32)?;
+        } else {
+            write!(f, "{c}")?;
+        }
+    }
+    Ok(())
 }

@@ -76,6 +76,21 @@ pub struct CodeDef {
     pub shopper: Pairs,
     /// What a support agent should do.
     pub agent: Option<Sp<String>>,
+    /// Support text for one state of the code, where it differs from the code's (keyed by
+    /// state name).
+    pub support: Support,
+}
+
+/// A code's `support:` (state name → its text), in file order.
+pub type Support = Option<Sp<Vec<(Sp<String>, Sp<SupportDef>)>>>;
+
+/// Support text that replaces the code's: `shopper` (both `en` and `fr`) and/or `agent`.
+#[derive(Debug, Default)]
+pub struct SupportDef {
+    /// Shopper-safe messages by language (`en`, `fr`).
+    pub shopper: Pairs,
+    /// What a support agent should do.
+    pub agent: Option<Sp<String>>,
 }
 
 /// `mappings/<provider>.yaml`.
@@ -131,6 +146,10 @@ pub struct OutcomeDef {
     pub description: Option<Sp<String>>,
     /// Public URL the entry rests on.
     pub source: Option<Sp<String>>,
+    /// Shopper messages for this entry, where it knows better than its code (`en`, `fr`).
+    pub shopper: Pairs,
+    /// What a support agent should do for this entry, where it knows better than its code.
+    pub agent: Option<Sp<String>>,
 }
 
 /// `range: { from: 20000, to: 29999 }`.

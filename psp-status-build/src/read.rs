@@ -12,7 +12,15 @@ use crate::yaml::{Kind, Node};
 /// The keys of each mapping, in the order mappings/README.md lists them.
 pub(crate) const TAXONOMY_KEYS: &[&str] = &["version", "states", "operations", "codes"];
 const NAMED_KEYS: &[&str] = &["name", "description"];
-const CODE_KEYS: &[&str] = &["name", "description", "states", "shopper", "agent"];
+const CODE_KEYS: &[&str] = &[
+    "name",
+    "description",
+    "states",
+    "shopper",
+    "agent",
+    "support",
+];
+const SUPPORT_KEYS: &[&str] = &["shopper", "agent"];
 pub(crate) const PROVIDER_KEYS: &[&str] = &["provider", "name", "precedence", "surfaces"];
 const SURFACE_KEYS: &[&str] = &[
     "name",
@@ -33,6 +41,8 @@ const OUTCOME_KEYS: &[&str] = &[
     "operation",
     "description",
     "source",
+    "shopper",
+    "agent",
 ];
 const RANGE_KEYS: &[&str] = &["from", "to"];
 
@@ -327,6 +337,55 @@ impl Reader<'_> {
             states: r.pairs(f, "states"),
             shopper: r.pairs(f, "shopper"),
             agent: r.text_field(f, "agent"),
+            support: r.support(f),
+        })
+    }
+
+    /// A code's `support`: state name → `{shopper, agent}`.
+    fn support(&mut self, f: &Fields<'_>) -> Support {
+        let (k, v) = f.get("support")?;
+        let Kind::Map(pairs) = &v.kind else {
+            if !v.cut {
+                self.err(
+                    v.at,
+                    format!("`support` must be a mapping of states, not {}", v.what()),
+                );
+            }
+            return Some(Sp {
+                value: Vec::new(),
+                at: k.at,
+                quiet: true,
+            });
+        };
+        let mut out: Vec<(Sp<String>, Sp<SupportDef>)> = Vec::new();
+        for (name, value) in pairs {
+            let Some(n) = name.as_str() else {
+                self.err(
+                    name.at,
+                    format!("a key of `support` must be a state, not {}", name.what()),
+                );
+                continue;
+            };
+            if let Some((first, _)) = out.iter().find(|(f, _)| f.value == n) {
+                let line = first.at.line;
+                self.err(
+                    name.at,
+                    format!("duplicate key `{n}` (first at line {line})"),
+                );
+                continue;
+            }
+            let def = self.object(value, "a code's support", SUPPORT_KEYS, |r, f| SupportDef {
+                shopper: r.pairs(f, "shopper"),
+                agent: r.text_field(f, "agent"),
+            });
+            if let Some(def) = def {
+                out.push((Sp::new(n.to_string(), name.at), def));
+            }
+        }
+        Some(Sp {
+            value: out,
+            at: k.at,
+            quiet: v.cut,
         })
     }
 
@@ -375,6 +434,8 @@ impl Reader<'_> {
             operation: r.text_field(f, "operation"),
             description: r.text_field(f, "description"),
             source: r.text_field(f, "source"),
+            shopper: r.pairs(f, "shopper"),
+            agent: r.text_field(f, "agent"),
         })
     }
 
@@ -423,6 +484,70 @@ fn edit_distance(a: &str, b: &str) -> usize {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The keys of every mapping at `path` (a list of keys and `*` for "every item").
+    fn keys_at<'n>(node: &'n Node, path: &[&str], out: &mut Vec<&'n str>) {
+        match (path.split_first(), &node.kind) {
+            (None, Kind::Map(pairs)) => out.extend(pairs.iter().filter_map(|(k, _)| k.as_str())),
+            (Some((&"*", rest)), Kind::Seq(items)) => {
+                items.iter().for_each(|i| keys_at(i, rest, out))
+            }
+            (Some((key, rest)), Kind::Map(pairs)) => pairs
+                .iter()
+                .filter(|(k, _)| k.as_str() == Some(key))
+                .for_each(|(_, v)| keys_at(v, rest, out)),
+            _ => {}
+        }
+    }
+
+    /// mappings/README.md's example provider file uses exactly the keys the reader knows, so
+    /// that "keys not listed here are errors" stays true both ways.
+    #[test]
+    fn the_documented_format_lists_every_key_the_reader_knows() {
+        let readme = include_str!("../../mappings/README.md");
+        let block = readme
+            .split("## Format of a provider file\n\n```yaml\n")
+            .nth(1)
+            .and_then(|rest| rest.split("\n```").next())
+            .expect("mappings/README.md has the format block");
+        let doc = crate::yaml::parse(block);
+        assert!(doc.errors.is_empty(), "{:?}", doc.errors);
+        let root = doc.root.expect("a mapping");
+        let mut diags = Vec::new();
+        let file = Reader {
+            path: "README",
+            diags: &mut diags,
+        }
+        .provider(Some(&root));
+        assert!(file.is_some() && diags.is_empty(), "{diags:?}");
+
+        fn sorted(mut v: Vec<&str>) -> Vec<&str> {
+            v.sort_unstable();
+            v.dedup();
+            v
+        }
+        let used = |paths: &[&[&str]]| {
+            let mut out = Vec::new();
+            for p in paths {
+                keys_at(&root, p, &mut out);
+            }
+            sorted(out)
+        };
+        assert_eq!(used(&[&[]]), sorted(PROVIDER_KEYS.to_vec()));
+        assert_eq!(used(&[&["surfaces", "*"]]), sorted(SURFACE_KEYS.to_vec()));
+        assert_eq!(
+            used(&[
+                &["surfaces", "*", "entries", "*"],
+                &["surfaces", "*", "rules", "*"],
+                &["surfaces", "*", "default"],
+            ]),
+            sorted(OUTCOME_KEYS.to_vec())
+        );
+        assert_eq!(
+            used(&[&["surfaces", "*", "rules", "*", "range"]]),
+            sorted(RANGE_KEYS.to_vec())
+        );
+    }
 
     #[test]
     fn typos_get_a_suggestion_and_strangers_do_not() {

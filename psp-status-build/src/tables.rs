@@ -88,6 +88,18 @@ pub struct CodeSpec {
     pub shopper_fr: String,
     /// What a support agent should do.
     pub agent: String,
+    /// Support text for some states (index into [`Tables::states`]), replacing the code's.
+    pub by_state: Vec<(usize, SupportText)>,
+}
+
+/// Support text that replaces a code's, for one state of the code or for one entry; `None`
+/// keeps what the code (or the code in that state) says.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct SupportText {
+    /// Shopper messages, English and French (always both).
+    pub shopper: Option<(String, String)>,
+    /// What a support agent should do.
+    pub agent: Option<String>,
 }
 
 /// How an entry matches a raw value.
@@ -120,6 +132,8 @@ pub struct EntrySpec {
     pub source: String,
     /// Line in the provider file.
     pub line: u64,
+    /// Support text of its own, where the entry knows better than its code.
+    pub support: SupportText,
 }
 
 /// A surface of a provider.
@@ -177,6 +191,41 @@ pub struct Tables {
 }
 
 impl Tables {
+    /// The support text of an entry: its own, else its code's in its state, else its code's:
+    /// `(shopper en, shopper fr, agent)`.
+    ///
+    /// ```
+    /// let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/../mappings");
+    /// let t = psp_status_build::load_dir(dir.as_ref()).unwrap();
+    /// let e = &t.providers[0].surfaces[0].entries[0];
+    /// let (en, fr, agent) = t.support_of(e);
+    /// assert!(!en.is_empty() && !fr.is_empty() && !agent.is_empty());
+    /// ```
+    pub fn support_of<'a>(&'a self, e: &'a EntrySpec) -> (&'a str, &'a str, &'a str) {
+        let code = &self.codes[e.code];
+        let by_state = code
+            .by_state
+            .iter()
+            .find(|(s, _)| *s == e.state)
+            .map(|(_, t)| t);
+        let shopper = e
+            .support
+            .shopper
+            .as_ref()
+            .or_else(|| by_state.and_then(|t| t.shopper.as_ref()));
+        let (en, fr) = shopper.map_or(
+            (code.shopper_en.as_str(), code.shopper_fr.as_str()),
+            |(en, fr)| (en.as_str(), fr.as_str()),
+        );
+        let agent = e
+            .support
+            .agent
+            .as_deref()
+            .or_else(|| by_state.and_then(|t| t.agent.as_deref()))
+            .unwrap_or(&code.agent);
+        (en, fr, agent)
+    }
+
     /// Number of entries (exact, rules and defaults) of one provider, by surface name.
     ///
     /// ```no_run

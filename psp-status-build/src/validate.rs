@@ -283,6 +283,31 @@ fn validate_taxonomy(
             }
         }
         code_states_complete.push(allowed_complete);
+        let mut by_state = Vec::new();
+        if let Some(m) = &c.value.support {
+            for (state, def) in &m.value {
+                match state_idx.get(&state.value) {
+                    Some(&si) if allowed.iter().any(|(s, _)| *s == si) => {
+                        let text =
+                            support_text(&mut cx, &def.value.shopper, def.value.agent.as_ref());
+                        if text == SupportText::default() {
+                            cx.at(
+                                def,
+                                "empty `support`: give `shopper` (en, fr) and/or `agent`",
+                            );
+                        }
+                        by_state.push((si, text));
+                    }
+                    _ => cx.at(
+                        state,
+                        format!(
+                            "`support` for state `{}`, which this code does not list in `states`",
+                            state.value
+                        ),
+                    ),
+                }
+            }
+        }
         codes.push(CodeSpec {
             name: name.value.clone(),
             description: description.map(|d| d.value.clone()).unwrap_or_default(),
@@ -290,6 +315,7 @@ fn validate_taxonomy(
             shopper_en,
             shopper_fr,
             agent: agent.map(|a| a.value.clone()).unwrap_or_default(),
+            by_state,
         });
     }
     let names = Names {
@@ -324,6 +350,38 @@ fn validate_taxonomy(
         providers: Vec::new(),
     };
     (tables, names)
+}
+
+/// Support text that replaces a code's (a `support:` state of a code, or an entry's own
+/// `shopper` / `agent`): a shopper override needs both languages and nothing else.
+fn support_text(cx: &mut Ctx<'_>, shopper: &Pairs, agent: Option<&Sp<String>>) -> SupportText {
+    let shopper = shopper.as_ref().map(|m| {
+        for (lang, v) in &m.value {
+            if lang.value != "en" && lang.value != "fr" {
+                cx.at(
+                    v,
+                    format!("unknown language `{}` (expected en, fr)", lang.value),
+                );
+            }
+        }
+        let mut get = |lang: &str| match m.value.iter().find(|(l, _)| l.value == lang) {
+            Some((_, v)) if !v.value.trim().is_empty() => v.value.clone(),
+            _ => {
+                if !m.quiet {
+                    cx.at(m, format!("missing shopper message in `{lang}`"));
+                }
+                String::new()
+            }
+        };
+        (get("en"), get("fr"))
+    });
+    let agent = agent.map(|a| {
+        if a.value.trim().is_empty() && !a.quiet {
+            cx.at(a, "empty `agent`");
+        }
+        a.value.clone()
+    });
+    SupportText { shopper, agent }
 }
 
 /// A code's shopper message in `lang`, reported when missing.
@@ -935,6 +993,7 @@ fn validate_outcome(
             None => Some(s.value.clone()),
         },
     };
+    let support = support_text(cx, &v.shopper, v.agent.as_ref());
     Some(EntrySpec {
         matcher: MatcherSpec::Default,
         state: state?,
@@ -943,6 +1002,7 @@ fn validate_outcome(
         description: description?.value.clone(),
         source: source?,
         line: e.at.line,
+        support,
     })
 }
 

@@ -119,7 +119,7 @@ struct Open {
 /// Parses `text` into a tree. Never panics; every problem is in [`Document::errors`].
 pub(crate) fn parse(text: &str) -> Document {
     let mut stack: Vec<Open> = Vec::new();
-    let mut anchors: HashMap<usize, Node> = HashMap::new();
+    let mut anchors: HashMap<usize, (Node, usize)> = HashMap::new();
     let mut root: Option<Node> = None;
     let mut errors = Vec::new();
     let mut documents = 0usize;
@@ -151,6 +151,17 @@ pub(crate) fn parse(text: &str) -> Document {
             }
         };
         let at = Pos::of(&span);
+        // Every node read counts once; an alias counts the nodes it copies.
+        if matches!(
+            event,
+            Event::Scalar(..) | Event::SequenceStart(..) | Event::MappingStart(..)
+        ) {
+            nodes += 1;
+            if nodes > MAX_NODES {
+                errors.push((at, format!("more than {MAX_NODES} nodes")));
+                break;
+            }
+        }
         let (complete, anchor) = match event {
             Event::DocumentStart(..) => {
                 documents += 1;
@@ -197,7 +208,16 @@ pub(crate) fn parse(text: &str) -> Document {
                 None => continue,
             },
             Event::Alias(id) => match anchors.get(&id) {
-                Some(node) => {
+                // Checked before the copy is made: an alias bomb never gets built.
+                Some((_, size)) if nodes + size > MAX_NODES => {
+                    errors.push((
+                        at,
+                        format!("more than {MAX_NODES} nodes once aliases are expanded"),
+                    ));
+                    break;
+                }
+                Some((node, size)) => {
+                    nodes += size;
                     let mut node = node.clone();
                     node.at = at;
                     (node, 0)
@@ -209,16 +229,8 @@ pub(crate) fn parse(text: &str) -> Document {
             },
             _ => continue,
         };
-        nodes += complete.count();
-        if nodes > MAX_NODES {
-            errors.push((
-                at,
-                format!("more than {MAX_NODES} nodes once aliases are expanded"),
-            ));
-            break;
-        }
         if anchor != 0 {
-            anchors.insert(anchor, complete.clone());
+            anchors.insert(anchor, (complete.clone(), complete.count()));
         }
         attach(&mut stack, &mut root, complete);
     }

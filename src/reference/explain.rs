@@ -1,7 +1,8 @@
 //! The answer for one value, for a support agent: meaning, normalized state and code, retry
 //! advice, what to tell the customer, what to do, and the source.
 
-use crate::{classify, Classification, Field, Lang, Matched, TABLE_VERSION};
+use crate::TABLE_VERSION;
+use crate::{classify, entries, Classification, Entry, Field, Lang, Matched, Matcher, Provider};
 use serde::ser::{Serialize, SerializeStruct, Serializer};
 use std::fmt;
 
@@ -83,7 +84,7 @@ impl<'a> Explanation<'a> {
     /// assert_eq!(x.shopper_message(), Code::Unmapped.shopper_message(Lang::Fr));
     /// ```
     pub fn shopper_message(&self) -> &'static str {
-        self.classification.code.shopper_message(self.lang)
+        self.classification.shopper_message(self.lang)
     }
 
     /// What the support agent should do.
@@ -94,7 +95,7 @@ impl<'a> Explanation<'a> {
     /// assert_eq!(x.agent_action(), Code::Unmapped.agent_action());
     /// ```
     pub fn agent_action(&self) -> &'static str {
-        self.classification.code.agent_action()
+        self.classification.agent_action()
     }
 
     /// How the value matched, in words (`exact entry`, `rule validation_error_*`, ...).
@@ -138,7 +139,7 @@ impl fmt::Display for Explanation<'_> {
             writeln!(f, "  {}: {}", c.state, c.state.description())?;
             writeln!(f, "  {}: {}", c.code, c.code.description())?;
             writeln!(f, "What the payment service will do")?;
-            writeln!(f, "  {}: {}", c.retry(), c.retry().explain())?;
+            writeln!(f, "  {}", c.retry().explain())?;
         } else {
             writeln!(f, "Not in the tables")?;
             writeln!(
@@ -148,7 +149,7 @@ impl fmt::Display for Explanation<'_> {
             writeln!(f, "What the engine does")?;
             writeln!(
                 f,
-                "  It answers {} / {}: verify before retrying. {}",
+                "  It answers {} / {}. {}",
                 c.state,
                 c.code,
                 c.retry().explain()
@@ -204,4 +205,55 @@ impl Serialize for Explanation<'_> {
         st.serialize_field("table_version", TABLE_VERSION)?;
         st.end()
     }
+}
+
+/// Every surface that knows `raw` (an exact entry or a rule matches it; a surface default does
+/// not count, it matches anything), for one provider or all of them, in file order.
+///
+/// ```
+/// use psp_status::{reference::explain::knowing, Provider, State};
+/// let found = knowing(Some(Provider::Alma), "scored_no");
+/// assert!(found.iter().all(|c| c.provider == Provider::Alma && c.state == State::Error));
+/// assert!(!knowing(None, "do_not_honor").is_empty());
+/// assert!(knowing(None, "no such value anywhere").is_empty());
+/// ```
+pub fn knowing(provider: Option<Provider>, raw: &str) -> Vec<Classification<'_>> {
+    use strum::IntoEnumIterator;
+    Provider::iter()
+        .filter(|p| provider.is_none_or(|q| q == *p))
+        .flat_map(|p| p.fields().iter().copied())
+        .map(|f| classify(f, raw))
+        .filter(|c| matches!(c.matched, Matched::Exact | Matched::Rule))
+        .collect()
+}
+
+/// Entries a value that is not in the tables was probably meant to be: the same value once
+/// surrounding whitespace is dropped, or in another ASCII case. Restricted to `field`, else to
+/// `provider`, else everywhere; exact entries only.
+///
+/// ```
+/// use psp_status::reference::explain::did_you_mean;
+/// let near = did_you_mean(None, None, "do_not_honor ");
+/// assert!(near.iter().any(|e| e.anchor() == "stripe/decline_code/do_not_honor"));
+/// assert!(did_you_mean(None, None, "do_not_honor").is_empty(), "an exact value is no near miss");
+/// ```
+pub fn did_you_mean(
+    provider: Option<Provider>,
+    field: Option<Field>,
+    raw: &str,
+) -> Vec<&'static Entry> {
+    let trimmed = raw.trim();
+    if trimmed.is_empty() {
+        return Vec::new();
+    }
+    entries()
+        .filter(|e| field.is_none_or(|f| e.field() == f))
+        .filter(|e| provider.is_none_or(|p| e.provider == p))
+        .filter(|e| match e.matcher {
+            Matcher::Exact(k) => k != raw && k.eq_ignore_ascii_case(trimmed),
+            _ => false,
+        })
+        // A value the surface itself already matches (case-insensitive surfaces) is no miss.
+        .filter(|e| classify(e.field(), raw).entry() != Some(e))
+        .collect()
 }

@@ -7,12 +7,14 @@
 //! - The content is in the page without JavaScript: one `<article class="entry">` per entry,
 //!   whose `id` is its anchor (`#stripe/decline_code/insufficient_funds`), highlighted by
 //!   `:target`. The English/French switch is two radio buttons and CSS (`:has`).
-//! - JavaScript only filters: a search box (focus with `/`) over raw values, codes and
-//!   descriptions, and filters by provider, surface, state and code.
+//! - JavaScript only filters: a search box (focus with `/`) over raw values, codes,
+//!   descriptions, customer messages (English and French, accents ignored) and agent actions,
+//!   and filters by provider, surface (narrowed to the chosen provider's), state and code.
+//! - Written for support agents: retry advice in words, each card names its provider and
+//!   surface; table files and `resolve`'s order sit under "For developers".
 
 use super::{
-    case_words, escape_html as esc, lang_label, CodeView, EntryView, ProviderSection, Reference,
-    SurfaceSection,
+    escape_html as esc, lang_label, CodeView, EntryView, ProviderSection, Reference, SurfaceSection,
 };
 use crate::{Code, Lang, State};
 use std::fmt::Write;
@@ -101,7 +103,7 @@ fn controls(o: &mut String, r: &Reference) {
          <p class=\"lede\">What each provider value means, what the payment service does, what \
          to tell the customer and what to do. Tables version <strong>{v}</strong>. A value not \
          listed here is answered <a href=\"#code/UNMAPPED\">UNCERTAIN / UNMAPPED</a>: verify \
-         the payment with the provider before any retry.</p>\n\
+         the payment with the provider before any retry.</p>\n</header>\n<div class=\"bar\">\n\
          <div class=\"lang-switch\" role=\"group\" aria-label=\"Language of the customer messages\">\
          <span>Customer messages:</span>",
         v = esc(r.table_version)
@@ -115,23 +117,25 @@ fn controls(o: &mut String, r: &Reference) {
     }
     o.push_str(
         "</div>\n<form id=\"controls\" class=\"controls\" role=\"search\" hidden>\n\
-         <input type=\"search\" id=\"q\" name=\"q\" placeholder=\"Search values, codes, descriptions (press /)\" \
-         aria-label=\"Search raw values, codes and descriptions\" autocomplete=\"off\" spellcheck=\"false\">\n",
+         <input type=\"search\" id=\"q\" name=\"q\" placeholder=\"Search values, codes, messages (press /)\" \
+         aria-label=\"Search raw values, codes, descriptions and customer messages (English or French)\" autocomplete=\"off\" spellcheck=\"false\">\n",
     );
     let providers: Vec<(String, String)> = r
         .providers
         .iter()
         .map(|p| (<&str>::from(p.provider).to_string(), p.name.to_string()))
         .collect();
-    let mut surfaces: Vec<String> = Vec::new();
-    for s in r.providers.iter().flat_map(|p| p.surfaces.iter()) {
-        let name = <&str>::from(s.surface).to_string();
-        if !surfaces.contains(&name) {
-            surfaces.push(name);
+    // Each surface with the providers that have it, so the script can narrow the list to the
+    // chosen provider's.
+    let mut surfaces: std::collections::BTreeMap<String, Vec<String>> = Default::default();
+    for p in &r.providers {
+        for s in &p.surfaces {
+            surfaces
+                .entry(<&str>::from(s.surface).to_string())
+                .or_default()
+                .push(<&str>::from(p.provider).to_string());
         }
     }
-    surfaces.sort();
-    let surfaces: Vec<(String, String)> = surfaces.into_iter().map(|s| (s.clone(), s)).collect();
     let states: Vec<(String, String)> = State::iter()
         .map(|s| (s.to_string(), s.to_string()))
         .collect();
@@ -139,7 +143,19 @@ fn controls(o: &mut String, r: &Reference) {
         .map(|c| (c.to_string(), c.to_string()))
         .collect();
     select(o, "f-provider", "provider", "All providers", &providers);
-    select(o, "f-surface", "surface", "All surfaces", &surfaces);
+    let _ = write!(
+        o,
+        "<select id=\"f-surface\" name=\"surface\" aria-label=\"Filter by surface\"><option value=\"\">All surfaces</option>"
+    );
+    for (name, owners) in &surfaces {
+        let _ = write!(
+            o,
+            "<option value=\"{n}\" data-providers=\"{p}\">{n}</option>",
+            n = esc(name),
+            p = esc(&owners.join(" "))
+        );
+    }
+    o.push_str("</select>\n");
     select(o, "f-state", "state", "All states", &states);
     select(o, "f-code", "code", "All codes", &codes);
     let _ = write!(
@@ -156,7 +172,7 @@ fn controls(o: &mut String, r: &Reference) {
             esc(p.name)
         );
     }
-    o.push_str("<li><a href=\"#taxonomy\">Taxonomy</a></li></ul></nav>\n</header>\n");
+    o.push_str("<li><a href=\"#taxonomy\">Taxonomy</a></li></ul></nav>\n</div>\n");
 }
 
 fn select(o: &mut String, id: &str, what: &str, all: &str, options: &[(String, String)]) {
@@ -186,8 +202,9 @@ fn provider(o: &mut String, p: &ProviderSection) {
         o,
         "<section class=\"provider\" id=\"{id}\" data-provider=\"{id}\">\n\
          <h2><a class=\"anchor\" href=\"{href}\" aria-label=\"Link to {name}\">#</a> {name}</h2>\n\
-         <p>Table <code>{file}</code>. When a response carries several fields, <code>resolve</code> \
-         trusts them in this order: {order}.</p>\n",
+         <details class=\"dev\"><summary>For developers</summary><p>Table <code>{file}</code>. \
+         When a response carries several fields, <code>resolve</code> trusts them in this order: \
+         {order}.</p></details>\n",
         id = esc(id),
         href = fragment(id),
         name = esc(p.name),
@@ -205,14 +222,18 @@ fn surface(o: &mut String, provider_name: &str, s: &SurfaceSection) {
         o,
         "<section class=\"surface\" id=\"{id}\" data-provider=\"{p}\" data-surface=\"{sf}\">\n\
          <h3><a class=\"anchor\" href=\"{href}\" aria-label=\"Link to this surface\">#</a> {name} · \
-         <code>{sf}</code></h3>\n<p>{desc} Matching: {case}. {n} entr{plural}.</p>\n{checked}",
+         <code>{sf}</code></h3>\n<p>{desc} {case}. {n} entr{plural}.</p>\n{checked}",
         id = esc(&s.anchor),
         href = fragment(&s.anchor),
         p = esc(<&str>::from(s.provider)),
         sf = esc(<&str>::from(s.surface)),
         name = esc(provider_name),
         desc = esc(s.description),
-        case = case_words(s.case_insensitive),
+        case = if s.case_insensitive {
+            "Values match whatever their letter case"
+        } else {
+            "Values must match exactly, letter case included"
+        },
         n = s.entries.len(),
         plural = if s.entries.len() == 1 { "y" } else { "ies" },
         checked = checked_against(s.checked_against),
@@ -244,23 +265,28 @@ fn checked_against(urls: &[&str]) -> String {
 }
 
 fn entry(o: &mut String, e: &EntryView) {
-    let value = match e.raw {
-        Some(r) => format!("<code class=\"raw\">{}</code>", esc(r)),
-        None => format!(
-            "<span class=\"kind\">{}</span> <code class=\"raw\">{}</code>",
-            e.kind,
-            esc(&e.pattern)
+    let value = match (e.raw, e.entry().matcher) {
+        (Some(r), _) => format!("<code class=\"raw\">{}</code>", esc(r)),
+        (None, crate::Matcher::Prefix(p)) => format!(
+            "<span class=\"kind\">Any value starting with</span> <code class=\"raw\">{}</code>",
+            esc(p)
         ),
+        (None, crate::Matcher::Range(a, b)) => format!(
+            "<span class=\"kind\">Any number from</span> <code class=\"raw\">{a}</code> \
+             <span class=\"kind\">to</span> <code class=\"raw\">{b}</code>"
+        ),
+        (None, _) => "<span class=\"kind\">Any other value</span>".to_string(),
     };
     let _ = write!(
         o,
         "<article class=\"entry\" id=\"{id}\" data-provider=\"{p}\" data-surface=\"{sf}\" \
          data-state=\"{st}\" data-code=\"{code}\" data-q=\"{q}\">\n\
          <h4><a class=\"anchor\" href=\"{href}\" title=\"Link to this entry: {id}\">#</a> {value}</h4>\n\
+         <p class=\"where\">{pname} · <code>{sf}</code></p>\n\
          <p class=\"badges\"><a class=\"state s-{st}\" href=\"#state/{st}\">{st}</a> \
          <a class=\"code\" href=\"#code/{code}\">{code}</a> <span class=\"op\">{op}</span></p>\n\
          <p class=\"desc\">{desc}</p>\n<dl>\n\
-         <dt>Payment service</dt><dd><code>{retry}</code> {retry_text}</dd>\n\
+         <dt>Payment service</dt><dd><strong>{retry}.</strong> {retry_text}</dd>\n\
          <dt>Tell the customer</dt><dd>{msgs}</dd>\n\
          <dt>Agent action</dt><dd>{agent}</dd>\n\
          <dt>Source</dt><dd><a class=\"src\" href=\"{src}\" rel=\"noopener noreferrer\">{src}</a></dd>\n\
@@ -269,12 +295,13 @@ fn entry(o: &mut String, e: &EntryView) {
         href = fragment(&e.anchor),
         p = esc(<&str>::from(e.provider)),
         sf = esc(<&str>::from(e.surface)),
+        pname = esc(e.provider.name()),
         st = e.state,
         code = e.code,
         q = esc(&e.search_text()),
         op = e.operation,
         desc = esc(e.description),
-        retry = e.retry,
+        retry = e.retry.label(),
         retry_text = esc(e.retry.explain()),
         msgs = messages(e.shopper),
         agent = esc(e.agent_action),
@@ -307,19 +334,19 @@ fn taxonomy(o: &mut String, r: &Reference) {
     for s in &t.states {
         let _ = writeln!(
             o,
-            "<tr id=\"{id}\"><td><span class=\"state s-{st}\">{st}</span></td><td>{d}</td><td><code>{r}</code></td></tr>",
+            "<tr id=\"{id}\"><td><span class=\"state s-{st}\">{st}</span></td><td>{d}</td><td>{r}</td></tr>",
             id = esc(&s.anchor),
             st = s.state,
             d = esc(s.description),
-            r = s.default_retry,
+            r = s.default_retry.label(),
         );
     }
     o.push_str("</tbody></table>\n<h3 id=\"retry-advice\">Retry advice</h3>\n<table><thead><tr><th>Advice</th><th>What the payment service does</th></tr></thead><tbody>\n");
     for rv in &t.retries {
         let _ = writeln!(
             o,
-            "<tr><td><code>{}</code></td><td>{}</td></tr>",
-            rv.retry,
+            "<tr><td>{}</td><td>{}</td></tr>",
+            rv.retry.label(),
             esc(rv.explain)
         );
     }
@@ -345,9 +372,9 @@ fn code(o: &mut String, c: &CodeView) {
         .iter()
         .map(|sr| {
             format!(
-                "<span class=\"state s-{s}\">{s}</span> retry <code>{r}</code>",
+                "<span class=\"state s-{s}\">{s}</span> {r}",
                 s = sr.state,
-                r = sr.retry
+                r = sr.retry.label()
             )
         })
         .collect();
@@ -394,21 +421,25 @@ h2{font-size:1.35rem;margin:2rem 0 .5rem;border-bottom:1px solid var(--line);pad
 h3{font-size:1.1rem;margin:1.5rem 0 .25rem}
 h4{font-size:1rem;margin:0 0 .25rem;word-break:break-all}
 a{color:var(--link)}
-code{font:.9em/1.3 ui-monospace,SFMono-Regular,Menlo,Consolas,monospace}
+code{font:.9em/1.3 ui-monospace,SFMono-Regular,Menlo,Consolas,monospace;overflow-wrap:anywhere}
 .lede{color:var(--muted);margin:.25rem 0}
 .lang-radio{position:fixed;top:0;left:0;opacity:0;pointer-events:none}
 .lang-switch{display:flex;gap:.5rem;align-items:center;flex-wrap:wrap;margin:.5rem 0}
 .lang-switch label{border:1px solid var(--line);border-radius:1rem;padding:.1rem .7rem;cursor:pointer}
-#lang-en:checked~header label[data-lang=en],#lang-fr:checked~header label[data-lang=fr]{background:var(--link);color:var(--bg);border-color:var(--link)}
-#lang-en:focus-visible~header label[data-lang=en],#lang-fr:focus-visible~header label[data-lang=fr]{outline:2px solid var(--hl)}
+#lang-en:checked~.bar label[data-lang=en],#lang-fr:checked~.bar label[data-lang=fr]{background:var(--link);color:var(--bg);border-color:var(--link)}
+#lang-en:focus-visible~.bar label[data-lang=en],#lang-fr:focus-visible~.bar label[data-lang=fr]{outline:2px solid var(--hl)}
 body:has(#lang-en:checked) .msg:not([lang=en]),body:has(#lang-fr:checked) .msg:not([lang=fr]){display:none}
 .controls{display:grid;grid-template-columns:2fr repeat(4,1fr) auto;gap:.5rem;align-items:center;padding:.5rem 0;background:var(--bg)}
 .controls input,.controls select,.controls button{font:inherit;color:inherit;background:var(--card);border:1px solid var(--line);border-radius:.4rem;padding:.35rem .5rem;min-width:0}
 .controls input{font-size:16px}
 #count{grid-column:1/-1;color:var(--muted);font-size:.9rem}
 nav ul{list-style:none;padding:0;margin:.25rem 0 .5rem;display:flex;gap:1rem;flex-wrap:wrap}
-@media (min-width:50rem){header{position:sticky;top:0;z-index:1;background:var(--bg);border-bottom:1px solid var(--line)}
-.lede{display:none}:root{--sticky:12rem}}
+@media (min-width:50rem){.bar{position:sticky;top:0;z-index:1;background:var(--bg);border-bottom:1px solid var(--line)}
+:root{--sticky:10rem}}
+.bar{max-width:72rem;margin:0 auto;padding:0 1rem}
+.where{margin:0 0 .2rem;color:var(--muted);font-size:.9rem;overflow-wrap:anywhere}
+details.dev{color:var(--muted);font-size:.9rem;margin:.25rem 0}
+details.dev summary{cursor:pointer}
 @media (max-width:50rem){.controls{grid-template-columns:1fr 1fr}.controls input{grid-column:1/-1}}
 article{background:var(--card);border:1px solid var(--line);border-radius:.5rem;padding:.6rem .8rem;margin:.6rem 0}
 article,section,tr{scroll-margin-top:var(--sticky,1rem)}
@@ -427,7 +458,10 @@ dd{margin:0;overflow-wrap:anywhere}
 p.checked{overflow-wrap:anywhere}
 @media (max-width:40rem){dl{grid-template-columns:1fr}dd{margin-bottom:.3rem}}
 table{border-collapse:collapse;width:100%;margin:.5rem 0}
-th,td{border:1px solid var(--line);padding:.3rem .5rem;text-align:left;vertical-align:top}
+th,td{border:1px solid var(--line);padding:.3rem .5rem;text-align:left;vertical-align:top;overflow-wrap:anywhere}
+@media (max-width:40rem){table,tbody,tr,td{display:block;width:100%}thead{display:none}
+tr{border:1px solid var(--line);border-radius:.4rem;margin:.4rem 0;padding:.2rem 0}td{border:0;padding:.15rem .5rem}}
+.state,.code,.op{overflow-wrap:anywhere}
 footer{color:var(--muted);font-size:.85rem;border-top:1px solid var(--line);margin-top:2rem;padding-bottom:2rem;overflow-wrap:anywhere}
 "#;
 
@@ -445,10 +479,27 @@ const SCRIPT: &str = r#"
   var entries = all('article.entry');
   var codes = all('article.code-entry');
   var groups = all('section.surface').concat(all('section.provider'));
+  var surfaceOptions = Array.prototype.slice.call(fs.options, 1);
+  // Lowercase and without accents, so "refuse" finds "refusé" and "refusé" finds it too.
+  var fold = function (t) { return t.toLowerCase().normalize('NFD').replace(/[\u0300-\u036f]/g, ''); };
+  entries.forEach(function (e) { e.dataset.q = fold(e.dataset.q); });
+  codes.forEach(function (e) { e.dataset.q = fold(e.dataset.q); });
   form.hidden = false;
 
+  // Only the chosen provider's surfaces in the surface filter.
+  function narrowSurfaces() {
+    var p = fp.value;
+    surfaceOptions.forEach(function (o) {
+      var mine = !p || o.dataset.providers.split(' ').indexOf(p) >= 0;
+      o.hidden = !mine;
+      o.disabled = !mine;
+      if (!mine && o.selected) { fs.value = ''; }
+    });
+  }
+
   function apply() {
-    var terms = q.value.toLowerCase().split(/\s+/).filter(Boolean);
+    narrowSurfaces();
+    var terms = fold(q.value).split(/\s+/).filter(Boolean);
     var p = fp.value, s = fs.value, st = fst.value, c = fc.value, shown = 0;
     var has = function (text) { return terms.every(function (t) { return text.indexOf(t) >= 0; }); };
     entries.forEach(function (e) {

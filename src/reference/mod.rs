@@ -18,7 +18,7 @@
 //! assert!(md.contains(r#"<a id="alma/payment.state/scored_maybe"></a>"#));
 //! ```
 
-mod explain;
+pub mod explain;
 pub mod html;
 #[cfg(feature = "cli")]
 pub mod json;
@@ -204,8 +204,11 @@ impl EntryView {
             operation: entry.operation,
             retry: entry.code.retry(entry.state),
             description: entry.description,
-            shopper: Messages::of(entry.code),
-            agent_action: entry.code.agent_action(),
+            shopper: Messages {
+                en: entry.shopper_message(Lang::En),
+                fr: entry.shopper_message(Lang::Fr),
+            },
+            agent_action: entry.agent_action(),
             source: entry.source,
             line: entry.line,
             entry,
@@ -223,8 +226,9 @@ impl EntryView {
         self.entry
     }
 
-    /// The text the reference's search box matches: the raw value (or pattern), the code and
-    /// the description, lowercased.
+    /// The text the reference's search box matches, lowercased: the raw value (or pattern), the
+    /// code, the description, the customer messages in English and French, the agent action,
+    /// the provider and the surface. (The page also ignores accents: `refuse` finds `refusé`.)
     ///
     /// ```
     /// let e = psp_status::Entry::by_anchor("alma/payment.state/paid").unwrap();
@@ -232,7 +236,18 @@ impl EntryView {
     /// assert!(q.starts_with("paid succeeded "));
     /// ```
     pub fn search_text(&self) -> String {
-        format!("{} {} {}", self.pattern, self.code, self.description).to_lowercase()
+        format!(
+            "{} {} {} {} {} {} {} {}",
+            self.pattern,
+            self.code,
+            self.description,
+            self.shopper.en,
+            self.shopper.fr,
+            self.agent_action,
+            self.provider.name(),
+            <&str>::from(self.surface),
+        )
+        .to_lowercase()
     }
 }
 

@@ -5,7 +5,8 @@
 //   node check.mjs SPEC.json
 //
 // SPEC: { html, chromium, screenshots, term, provider, expectSearch: [anchor], expectProvider:
-// [anchor], deepLink: anchor, fragment: "#..." }. Prints one JSON report on stdout; on a failed
+// [anchor], deepLink: anchor, deepLinkProvider, deepLinkSurface, fragment: "#...", frenchTerm,
+// expectFrench: [anchor], providerSurfaces: [surface], developerWords: [word] }. Prints one JSON report on stdout; on a failed
 // check it saves a screenshot in SPEC.screenshots, prints the failure on stderr and exits 1.
 
 import { chromium } from 'playwright-core';
@@ -114,6 +115,32 @@ try {
   report.total = all.length;
   check('all entries visible at first', sameSet(await visibleEntries(), all), 'some entries hidden');
 
+  step = 'intro on a desktop screen';
+  const intro = await page.evaluate(() => {
+    const el = document.querySelector('.lede');
+    const r = el.getBoundingClientRect();
+    return { shown: el.getClientRects().length > 0, top: r.top, bottom: r.bottom, text: el.innerText };
+  });
+  check('the intro (what the page is, what UNMAPPED means) is visible on a desktop screen',
+    intro.shown && intro.top >= 0 && intro.bottom <= 800 && intro.text.includes('UNMAPPED'), intro);
+
+  step = 'developer words';
+  const bodyText = await page.evaluate(() => document.body.innerText);
+  const jargon = spec.developerWords.filter((w) => bodyText.includes(w));
+  check('an agent reads no developer words (retry wire names, file paths, precedence)',
+    jargon.length === 0, jargon);
+
+  step = 'French search';
+  await page.fill('#q', spec.frenchTerm);
+  const afterFrench = await visibleEntries();
+  report.afterFrench = afterFrench.length;
+  check(`typing "${spec.frenchTerm}" finds the French customer messages`, sameSet(afterFrench, spec.expectFrench),
+    diff(afterFrench, spec.expectFrench));
+  await page.fill('#q', spec.frenchTerm.normalize('NFD').replace(/[\u0300-\u036f]/g, ''));
+  check('the search ignores accents', sameSet(await visibleEntries(), spec.expectFrench),
+    diff(await visibleEntries(), spec.expectFrench));
+  await page.fill('#q', '');
+
   step = 'slash focuses search';
   await page.locator('body').click({ position: { x: 5, y: 5 } });
   await page.keyboard.press('/');
@@ -136,6 +163,10 @@ try {
   report.afterProvider = afterProvider.length;
   check(`the provider filter narrows to ${spec.provider}`, sameSet(afterProvider, spec.expectProvider),
     diff(afterProvider, spec.expectProvider));
+  const surfaceOptions = await page.$$eval('#f-surface option', (os) =>
+    os.filter((o) => o.value && !o.hidden && !o.disabled).map((o) => o.value));
+  check(`the surface filter offers only ${spec.provider}'s surfaces`, sameSet(surfaceOptions, spec.providerSurfaces),
+    diff(surfaceOptions, spec.providerSurfaces));
 
   step = 'language switch';
   await page.click('label[for="lang-fr"]');
@@ -154,6 +185,9 @@ try {
   report.deepLink = linked;
   check('a deep link to a filtered-out entry shows, scrolls to and highlights it',
     linked.found && linked.visible && linked.inViewport && linked.highlighted && linked.outline !== 'none', linked);
+  const card = await page.evaluate((id) => document.getElementById(id).innerText, spec.deepLink);
+  check('the deep-linked card names its provider and surface',
+    card.includes(spec.deepLinkProvider) && card.includes(spec.deepLinkSurface), card.slice(0, 200));
 
   step = 'deep link (fresh page)';
   const fresh = await context.newPage();
@@ -167,10 +201,19 @@ try {
   const switched = await deepLinkState(spec.deepLink);
   check('switching the language keeps the linked entry in view', switched.inViewport, switched);
 
-  step = 'phone';
-  await page.setViewportSize({ width: 390, height: 844 });
-  const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
-  check('no horizontal scrolling on a phone-sized screen', overflow <= 0, `${overflow}px too wide`);
+  step = 'narrow screens';
+  for (const width of [320, 375, 768]) {
+    await page.setViewportSize({ width, height: 800 });
+    const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+    check(`no horizontal scrolling at ${width} px`, overflow <= 0, `${overflow}px too wide`);
+  }
+  await page.setViewportSize({ width: 375, height: 800 });
+  const states = await page.evaluate(() => {
+    const t = document.getElementById('states').nextElementSibling;
+    const r = t.getBoundingClientRect();
+    return { right: r.right, width: window.innerWidth, scroll: t.scrollWidth - t.clientWidth };
+  });
+  check('the States table fits a 375 px screen', states.right <= states.width && states.scroll <= 0, states);
 
   step = 'without JavaScript';
   page = await context.newPage();

@@ -4,6 +4,7 @@
 //! `reclassify` and `generate` (batch), `validate` (check a mappings directory).
 //! Exit codes: 0 success, 1 failure (data errors, I/O), 2 usage error.
 
+mod export;
 mod generate;
 mod lookup;
 mod names;
@@ -12,7 +13,7 @@ mod reclassify;
 mod support;
 mod validate;
 
-use clap::{Parser, Subcommand};
+use clap::{CommandFactory, FromArgMatches, Parser, Subcommand};
 use std::path::PathBuf;
 use std::process::ExitCode;
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -53,8 +54,8 @@ enum Command {
         #[arg(long)]
         json: bool,
     },
-    /// Explain one value for a support agent: meaning, state and code, retry advice, what to
-    /// tell the customer, what to do, source.
+    /// Explain a value for a support agent: meaning, state and code, retry advice, what to
+    /// tell the customer, what to do, source. `[PROVIDER [SURFACE]] RAW`.
     Explain(support::ExplainArgs),
     /// Generate the support reference from the compiled tables (Markdown, HTML or JSON).
     Reference(support::ReferenceArgs),
@@ -71,12 +72,29 @@ enum Command {
     Reclassify(Box<reclassify::Args>),
     /// Write deterministic synthetic transactions (CSV) for samples and benchmarks.
     Generate(generate::Args),
+    /// Export the tables as CSV or as a SQL script (DuckDB, PostgreSQL, Spark SQL) with psp_classify.
+    Export(export::Args),
 }
+
+/// What `--version` prints: the program's version, then the tables it was compiled from.
+static VERSION: std::sync::LazyLock<String> = std::sync::LazyLock::new(|| {
+    format!(
+        "{} (tables {}, digest {})",
+        env!("CARGO_PKG_VERSION"),
+        psp_status::TABLE_VERSION,
+        psp_status::TABLE_DIGEST
+    )
+});
 
 fn main() -> ExitCode {
     STDOUT_CLOSED.store(outputs::guard_stdio(), Ordering::Relaxed);
-    // clap's own errors echo the offending argument: escape them like ours.
-    let cli = match Cli::try_parse() {
+    // clap's own errors echo the offending argument: escape them like ours. `--version` names
+    // the tables too.
+    let parsed = Cli::command()
+        .version(VERSION.as_str())
+        .try_get_matches()
+        .and_then(|m| Cli::from_arg_matches(&m));
+    let cli = match parsed {
         Ok(cli) => cli,
         Err(e) => {
             let text = escape_lines(&e.render().to_string());
@@ -105,6 +123,7 @@ fn main() -> ExitCode {
         Command::Reference(args) => support::reference(&args),
         Command::Reclassify(args) => reclassify::run(&args),
         Command::Generate(args) => generate::run(&args),
+        Command::Export(args) => export::run(&args),
     };
     match result {
         Ok(code) => code,

@@ -2,6 +2,7 @@
 //! Markdown, HTML or JSON). The content is built by the library's `reference` module.
 
 use crate::{emit, names, outputs, CliError};
+use psp_status::reference::explain::{did_you_mean, knowing};
 use psp_status::reference::{html, json, markdown, Explanation, Reference};
 use psp_status::Lang;
 use std::path::{Path, PathBuf};
@@ -37,19 +38,19 @@ impl From<LangArg> for Lang {
     }
 }
 
-/// `explain PROVIDER SURFACE RAW [--lang en|fr] [--json]`.
+/// `explain [PROVIDER [SURFACE]] RAW [--lang en|fr] [--json]`.
 #[derive(Debug, clap::Args)]
 pub struct ExplainArgs {
-    /// alma, checkout, purse, stripe.
-    provider: String,
-    /// The field the value arrived in, as the provider names it (e.g. payment.state).
-    surface: String,
-    /// The value, exactly as received.
-    raw: String,
+    /// `[PROVIDER [SURFACE]] RAW`: the value, exactly as received, optionally with its
+    /// provider (alma, checkout, purse, stripe) and the field it arrived in (e.g.
+    /// payment.state). Without a surface, every surface that knows the value is explained;
+    /// without a provider, every provider's.
+    #[arg(required = true, num_args = 1..=3, value_names = ["PROVIDER", "SURFACE", "RAW"])]
+    args: Vec<String>,
     /// Language of the message for the customer.
     #[arg(long, value_enum, default_value_t = LangArg::En)]
     lang: LangArg,
-    /// Print one JSON object instead of text.
+    /// Print JSON instead of text.
     #[arg(long)]
     json: bool,
 }
@@ -69,17 +70,90 @@ pub struct ReferenceArgs {
 }
 
 pub fn explain(a: &ExplainArgs) -> Result<ExitCode, CliError> {
-    let provider = names::provider(&a.provider)?;
-    let field = names::field(provider, &a.surface)?;
-    let x = Explanation::of(field, &a.raw, a.lang.into());
+    let lang: Lang = a.lang.into();
+    let (provider, field, raw) = match a.args.as_slice() {
+        [raw] => (None, None, raw),
+        [p, raw] => (Some(names::provider(p)?), None, raw),
+        [p, s, raw] => {
+            let p = names::provider(p)?;
+            (Some(p), Some(names::field(p, s)?), raw)
+        }
+        _ => {
+            return Err(CliError::Usage(
+                "explain takes [PROVIDER [SURFACE]] RAW".into(),
+            ))
+        }
+    };
+    let found: Vec<Explanation<'_>> = match field {
+        Some(f) => vec![Explanation::of(f, raw, lang)],
+        None => knowing(provider, raw)
+            .into_iter()
+            .map(|c| Explanation::new(c, lang))
+            .collect(),
+    };
+    // A near miss is worth naming unless an exact entry already answers: a rule or a default
+    // catching "do_not_honor " hides the entry that was meant.
+    let exact = found
+        .iter()
+        .any(|x| x.classification().matched == psp_status::Matched::Exact);
+    let near = if exact {
+        Vec::new()
+    } else {
+        did_you_mean(provider, field, raw)
+    };
     if a.json {
-        let mut text = serde_json::to_string_pretty(&x).expect("an explanation serializes");
+        let v = if field.is_some() {
+            let mut v = serde_json::to_value(found[0]).expect("an explanation serializes");
+            v["did_you_mean"] = anchors(&near);
+            v
+        } else {
+            serde_json::json!({
+                "raw": raw,
+                "provider": provider,
+                "explanations": found,
+                "did_you_mean": anchors(&near),
+            })
+        };
+        let mut text = serde_json::to_string_pretty(&v).expect("JSON values serialize");
         text.push('\n');
         emit(&text);
-    } else {
-        emit(&x.to_string());
+        return Ok(ExitCode::SUCCESS);
     }
+    let mut text = String::new();
+    for (i, x) in found.iter().enumerate() {
+        if i > 0 {
+            text.push('\n');
+        }
+        text.push_str(&x.to_string());
+    }
+    if found.is_empty() {
+        let scope = provider.map_or("any provider".to_string(), |p| p.name().to_string());
+        text.push_str(&format!(
+            "{raw:?} is not a value any surface of {scope} lists (table version {}).\n\
+             An unknown value is UNCERTAIN / UNMAPPED: {}\n",
+            psp_status::TABLE_VERSION,
+            psp_status::Retry::AfterVerifying.explain()
+        ));
+    }
+    if !near.is_empty() {
+        text.push_str("\nDid you mean\n");
+        for e in &near {
+            text.push_str(&format!(
+                "  {:?} on {} {}: docs/reference.html#{}\n",
+                e.pattern(),
+                e.provider.name(),
+                e.surface,
+                e.anchor()
+            ));
+        }
+    }
+    emit(&text);
     Ok(ExitCode::SUCCESS)
+}
+
+/// The anchors of `entries`, as JSON.
+fn anchors(entries: &[&psp_status::Entry]) -> serde_json::Value {
+    entries.iter().map(|e| e.anchor()).collect()
 }
 
 pub fn reference(a: &ReferenceArgs) -> Result<ExitCode, CliError> {

@@ -1,0 +1,85 @@
+#!/usr/bin/env python3
+"""DuckDB on a generated history: classification through the export (psp_classify) against
+the naive mapping-table join (exact entries only), same run, same data, interleaved.
+
+    .venv/bin/python scripts/bench-sql.py [--rows 2000000] [--reps 5]
+
+Both queries read the same in-memory table and aggregate state/code/operation (so neither
+pays for writing output); the best of N interleaved runs is compared. Prints the CPU model,
+the load average, both times, the ratio, and how many rows the naive join leaves unmapped
+that psp_classify maps (what the join gets wrong)."""
+
+from __future__ import annotations
+
+import argparse
+import os
+import platform
+import subprocess
+import tempfile
+import time
+from pathlib import Path
+
+import duckdb
+
+ROOT = Path(__file__).resolve().parents[1]
+
+NAIVE = """
+SELECT count(*), count(e.state), sum(hash(e.state, e.code, e.operation))
+FROM history h LEFT JOIN psp_entries e
+  ON e.provider = h.provider AND e.surface = h.surface AND e.raw = h.raw
+"""
+EXPORT = """
+SELECT count(*), count(c.state), sum(hash(c.state, c.code, c.operation))
+FROM (SELECT psp_classify(provider, surface, raw) AS c FROM history)
+"""
+
+
+def cpu_model() -> str:
+    for line in Path("/proc/cpuinfo").read_text().splitlines():
+        if line.startswith("model name"):
+            return line.split(":", 1)[1].strip()
+    return platform.processor()
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--rows", type=int, default=2_000_000)
+    ap.add_argument("--reps", type=int, default=5)
+    ap.add_argument("--threads", type=int, default=os.cpu_count() or 2)
+    a = ap.parse_args()
+    subprocess.run(["cargo", "build", "--release", "--quiet", "--bin", "psp-status"], cwd=ROOT, check=True)
+    exe = ROOT / "target" / "release" / "psp-status"
+    with tempfile.TemporaryDirectory() as d:
+        hist = Path(d) / "history.csv"
+        subprocess.run([exe, "generate", "--rows", str(a.rows), "--seed", "42", "-o", hist], check=True)
+        script = subprocess.run([exe, "export", "--format", "sql", "--dialect", "duckdb"], check=True,
+                                capture_output=True, text=True).stdout
+        con = duckdb.connect()
+        con.execute(f"SET threads = {a.threads}")
+        con.execute(script)
+        con.execute(f"CREATE TABLE history AS FROM read_csv('{hist}', all_varchar = true, ignore_errors = true)")
+        n = con.execute("SELECT count(*) FROM history").fetchone()[0]
+    # Shuffled input (the generator's rows are already in random order).
+    times: dict[str, list[float]] = {"naive join": [], "psp_classify": []}
+    results = {}
+    for _ in range(a.reps):
+        for name, q in (("naive join", NAIVE), ("psp_classify", EXPORT)):
+            t = time.perf_counter()
+            results[name] = con.execute(q).fetchone()
+            times[name].append(time.perf_counter() - t)
+    naive, export = min(times["naive join"]), min(times["psp_classify"])
+    wrong = con.execute(
+        "SELECT count(*) FROM (SELECT psp_classify(h.provider, h.surface, h.raw) AS c, e.state AS s, e.code AS k"
+        " FROM history h LEFT JOIN psp_entries e ON e.provider = h.provider AND e.surface = h.surface AND e.raw = h.raw)"
+        " WHERE c IS NOT NULL AND (s IS NULL AND c.matched <> 'unmapped' OR s IS DISTINCT FROM c.state AND s IS NOT NULL)"
+    ).fetchone()[0]
+    print(f"DuckDB {duckdb.__version__}, {n} rows, {a.threads} threads, best of {a.reps}")
+    print(f"CPU: {cpu_model()}; load average before/after: {os.getloadavg()}")
+    for name, ts in times.items():
+        print(f"  {name:<14} best {min(ts):.3f} s  (all: {' '.join(f'{t:.3f}' for t in ts)})")
+    print(f"  ratio psp_classify / naive join: {export / naive:.2f}x")
+    print(f"  rows the naive join leaves unmapped or gets wrong that psp_classify maps: {wrong} ({100 * wrong / n:.2f}%)")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,144 @@
+//! The DuckDB script: tables, then the `psp_classify` macro.
+
+use super::{header, values, Dialect, Model, LOWER, UPPER};
+
+/// A DuckDB string literal: `'…'` with `'` doubled; control and non-ASCII characters written
+/// as `chr(n)` so the script is plain ASCII whatever the values hold (backslashes are
+/// ordinary characters in DuckDB strings).
+///
+/// ```ignore
+/// assert_eq!(lit("it's"), "'it''s'");
+/// assert_eq!(lit("é"), "('' || chr(233) || '')");
+/// ```
+pub(crate) fn lit(s: &str) -> String {
+    let mut out = String::with_capacity(s.len() + 2);
+    let mut plain = true;
+    out.push('\'');
+    for c in s.chars() {
+        match c {
+            '\'' => out.push_str("''"),
+            ' '..='~' => out.push(c),
+            _ => {
+                plain = false;
+                out.push_str(&format!("' || chr({}) || '", c as u32));
+            }
+        }
+    }
+    out.push('\'');
+    if plain {
+        out
+    } else {
+        format!("({out})")
+    }
+}
+
+pub(crate) fn render(m: &Model, command: &str) -> String {
+    let mut o = header(m, Dialect::Duckdb, command);
+    o.push_str(
+        "-- Tables. Re-running the script replaces them.\n\
+         CREATE OR REPLACE TABLE psp_meta (table_version VARCHAR NOT NULL, table_digest VARCHAR NOT NULL, generated_by VARCHAR NOT NULL);\n",
+    );
+    o.push_str(&format!(
+        "INSERT INTO psp_meta VALUES ({}, {}, {});\n\n",
+        lit(m.version),
+        lit(m.digest),
+        lit(&command.replace(['\n', '\r'], " "))
+    ));
+    let tables: [(&str, &str, Vec<Vec<super::Cell>>); 5] = [
+        (
+            "psp_providers",
+            "provider VARCHAR NOT NULL, name VARCHAR NOT NULL, PRIMARY KEY (provider)",
+            m.provider_rows(),
+        ),
+        (
+            "psp_surfaces",
+            "provider VARCHAR NOT NULL, surface VARCHAR NOT NULL, precedence INTEGER NOT NULL, \
+             case_insensitive BOOLEAN NOT NULL, operation VARCHAR, description VARCHAR NOT NULL, \
+             PRIMARY KEY (provider, surface)",
+            m.surface_rows(),
+        ),
+        (
+            "psp_entries",
+            "provider VARCHAR NOT NULL, surface VARCHAR NOT NULL, raw VARCHAR NOT NULL, \
+             match_key VARCHAR NOT NULL, state VARCHAR NOT NULL, code VARCHAR NOT NULL, \
+             operation VARCHAR NOT NULL, anchor VARCHAR NOT NULL, description VARCHAR NOT NULL, \
+             source VARCHAR NOT NULL, PRIMARY KEY (provider, surface, match_key)",
+            m.exact_rows(),
+        ),
+        (
+            "psp_rules",
+            "provider VARCHAR NOT NULL, surface VARCHAR NOT NULL, position INTEGER NOT NULL, \
+             kind VARCHAR NOT NULL, prefix VARCHAR, match_prefix VARCHAR, range_from DECIMAL(20,0), \
+             range_to DECIMAL(20,0), state VARCHAR NOT NULL, code VARCHAR NOT NULL, \
+             operation VARCHAR NOT NULL, anchor VARCHAR NOT NULL, description VARCHAR NOT NULL, \
+             source VARCHAR NOT NULL, PRIMARY KEY (provider, surface, position)",
+            m.rule_rows(),
+        ),
+        (
+            "psp_defaults",
+            "provider VARCHAR NOT NULL, surface VARCHAR NOT NULL, state VARCHAR NOT NULL, \
+             code VARCHAR NOT NULL, operation VARCHAR NOT NULL, anchor VARCHAR NOT NULL, \
+             description VARCHAR NOT NULL, source VARCHAR NOT NULL, PRIMARY KEY (provider, surface)",
+            m.default_rows(),
+        ),
+    ];
+    for (name, cols, rows) in tables {
+        o.push_str(&format!("CREATE OR REPLACE TABLE {name} ({cols});\n"));
+        if !rows.is_empty() {
+            o.push_str(&format!(
+                "INSERT INTO {name} VALUES\n{};\n",
+                values(&rows, &lit)
+            ));
+        }
+        o.push('\n');
+    }
+    o.push_str(&format!(
+        "-- ASCII-only lower case, as the engine folds provider names and case-insensitive values.\n\
+         CREATE OR REPLACE MACRO psp_ascii_lower(psp_x) AS translate(psp_x, '{UPPER}', '{LOWER}');\n\n\
+         -- The number an all-digit value writes (leading zeros allowed, any length); NULL for\n\
+         -- anything else and for numbers no range can hold (more than 20 significant digits).\n\
+         CREATE OR REPLACE MACRO psp_number(psp_x) AS CASE\n\
+         \x20 WHEN regexp_full_match(psp_x, '[0-9]+') AND length(ltrim(psp_x, '0')) <= 20\n\
+         \x20 THEN ('0' || ltrim(psp_x, '0'))::DECIMAL(38,0) END;\n\n"
+    ));
+    o.push_str(CLASSIFY);
+    o
+}
+
+const CLASSIFY: &str = "\
+-- psp_classify(provider, surface, raw) -> STRUCT(state, code, operation, matched, anchor).
+-- NULL raw is the empty value. NULL when the provider or the surface is unknown.
+CREATE OR REPLACE MACRO psp_classify(psp_provider, psp_surface, psp_raw) AS (
+  SELECT coalesce(
+    (SELECT {'state': e.state, 'code': e.code, 'operation': e.operation, 'matched': 'exact', 'anchor': e.anchor}
+       FROM psp_entries e
+      WHERE e.provider = v.provider AND e.surface = v.surface AND e.match_key = v.match_key),
+    (SELECT arg_min({'state': r.state, 'code': r.code, 'operation': r.operation, 'matched': 'rule', 'anchor': r.anchor}, r.position)
+       FROM psp_rules r
+      WHERE r.provider = v.provider AND r.surface = v.surface
+        AND (starts_with(v.match_key, r.match_prefix) OR psp_number(v.raw) BETWEEN r.range_from AND r.range_to)),
+    (SELECT {'state': d.state, 'code': d.code, 'operation': d.operation, 'matched': 'default', 'anchor': d.anchor}
+       FROM psp_defaults d
+      WHERE d.provider = v.provider AND d.surface = v.surface AND v.raw <> ''),
+    {'state': 'UNCERTAIN', 'code': 'UNMAPPED', 'operation': v.operation, 'matched': 'unmapped', 'anchor': NULL::VARCHAR})
+  FROM (SELECT s.provider, s.surface, s.operation, coalesce(psp_raw, '') AS raw,
+               CASE WHEN s.case_insensitive THEN psp_ascii_lower(coalesce(psp_raw, '')) ELSE coalesce(psp_raw, '') END AS match_key
+          FROM psp_surfaces s
+         WHERE s.provider = psp_ascii_lower(psp_provider) AND s.surface = psp_surface) v
+);
+";
+
+#[cfg(test)]
+mod tests {
+    use super::lit;
+
+    #[test]
+    fn literals_are_plain_ascii_and_quoted() {
+        assert_eq!(lit("paid"), "'paid'");
+        assert_eq!(lit("it's"), "'it''s'");
+        assert_eq!(lit("a\\b"), "'a\\b'");
+        assert_eq!(lit("caf\u{e9}"), "('caf' || chr(233) || '')");
+        assert_eq!(lit("a\nb"), "('a' || chr(10) || 'b')");
+        assert!(lit("\u{1F600}'\r").is_ascii());
+    }
+}

@@ -1,0 +1,128 @@
+"""Shared fixtures of the SQL export tests: the CLI binary, a generated history with
+adversarial rows, and what `psp-status reclassify` says about every row of it."""
+
+from __future__ import annotations
+
+import csv
+import os
+import subprocess
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+ROWS = int(os.environ.get("PSP_SQL_TEST_ROWS", "101000"))
+
+
+def binary() -> Path:
+    """The debug CLI, built when missing (scripts/test builds it with `cargo test` first)."""
+    exe = ROOT / "target" / "debug" / "psp-status"
+    subprocess.run(["cargo", "build", "--quiet", "--bin", "psp-status"], cwd=ROOT, check=True)
+    return exe
+
+
+def run(*args: str) -> str:
+    return subprocess.run(
+        [str(binary()), *args], cwd=ROOT, check=True, capture_output=True, text=True
+    ).stdout
+
+
+# Rows no generator writes: provider spellings the engine accepts, case variants on
+# case-insensitive and exact surfaces, leading zeros of any length, quotes, backslashes,
+# non-ASCII, line breaks, empty values, and values around every kind of rule.
+EXTRA = [
+    ("STRIPE", "decline_code", "insufficient_funds"),
+    ("Stripe", "decline_code", "brand_new_decline"),
+    ("sTrIpE", "decline_code", ""),
+    ("stripe", "decline_code", "Insufficient_Funds"),
+    ("checkout", "payment.status", "PENDING"),
+    ("checkout", "payment.status", "pEnDiNg"),
+    ("checkout", "payment.status", "card verified"),
+    ("CheckOut", "payment.status", "CARD VERIFIED"),
+    ("checkout", "response_code", "020051"),
+    ("checkout", "response_code", "0000000000000000000000020051"),
+    ("checkout", "response_code", "00000000000000000000000000000000000000000019999"),
+    ("checkout", "response_code", "99999999999999999999999"),
+    ("checkout", "response_code", "18446744073709551616"),
+    ("checkout", "response_code", "2005l"),
+    ("checkout", "response_code", "+20051"),
+    ("checkout", "response_code", " 20051"),
+    ("checkout", "response_code", "20051 "),
+    ("checkout", "response_code", "0"),
+    ("checkout", "response_code", ""),
+    ("alma", "error_code", "validation_error_"),
+    ("alma", "error_code", "validation_error_x'y"),
+    ("alma", "error_code", "VALIDATION_ERROR_missing"),
+    ("alma", "error_code", 'quote"d'),
+    ("alma", "error_code", "back\\slash"),
+    ("alma", "error_code", "it's"),
+    ("alma", "error_code", "caf\u00e9 \u2603 \U0001F600"),
+    ("alma", "error_code", "line\nbreak"),
+    ("alma", "error_code", "tab\there"),
+    ("alma", "http_status", "404"),
+    ("alma", "http_status", "0404"),
+    ("alma", "http_status", "499"),
+    ("alma", "http_status", "600"),
+    ("purse", "http_status", "00500"),
+    ("stripe", "http_status", "450"),
+    ("ALMA", "payment.state", "paid"),
+    ("alma", "payment.state", "PAID"),
+    ("\u212aalma", "payment.state", "paid"),
+    ("checKout", "payment.status", "Pending"),
+    ("alma", "Payment.State", "paid"),
+    ("alma", "no_such.surface", "paid"),
+    ("acme_pay", "decline_code", "x"),
+]
+
+
+@pytest.fixture(scope="session")
+def history(tmp_path_factory: pytest.TempPathFactory) -> dict:
+    """A generated history (ROWS rows plus EXTRA), the rows the SQL engines load, and the
+    engine's verdict on each row (None when `reclassify` rejects it)."""
+    d = tmp_path_factory.mktemp("sql")
+    gen = d / "generated.csv"
+    run("generate", "--rows", str(ROWS), "--seed", "2026", "-o", str(gen))
+    rows: list[tuple[str, str, str, str]] = []
+    with gen.open(newline="", encoding="utf-8") as f:
+        r = csv.reader(f)
+        next(r)
+        for rec in r:
+            if len(rec) == 7:
+                rows.append((rec[0], rec[4], rec[5], rec[6]))
+    for i, (p, s, raw) in enumerate(EXTRA):
+        rows.append((f"extra_{i}", p, s, raw))
+    src = d / "history.csv"
+    with src.open("w", newline="", encoding="utf-8") as f:
+        w = csv.writer(f, lineterminator="\n")
+        w.writerow(["id", "provider", "surface", "raw"])
+        w.writerows(rows)
+    out = d / "out.csv"
+    run("reclassify", str(src), "-o", str(out), "--quiet")
+    verdict: dict[str, tuple[str, str, str | None, str] | None] = {r[0]: None for r in rows}
+    with out.open(newline="", encoding="utf-8") as f:
+        for rec in csv.DictReader(f):
+            verdict[rec["id"]] = (
+                rec["state"],
+                rec["code"],
+                rec["operation"] or None,
+                rec["matched"],
+            )
+    assert len(rows) >= 100_000 or ROWS < 101_000
+    return {"rows": rows, "verdict": verdict, "csv": src, "dir": d}
+
+
+def compare(history: dict, got: dict[str, tuple | None]) -> None:
+    """Every row's (state, code, operation, matched) equals the engine's; a row the engine
+    rejects (unknown provider or surface) is NULL in SQL."""
+    bad = []
+    for rid, want in history["verdict"].items():
+        have = got.get(rid, "missing")
+        if have != want:
+            bad.append((rid, want, have))
+    assert not bad, f"{len(bad)} disagreements, first: {bad[:10]}"
+
+
+def assert_coverage(anchors_seen: set[str], rule_anchors: set[str]) -> None:
+    """Every rule and default was exercised by some row."""
+    missing = rule_anchors - anchors_seen
+    assert not missing, f"rules and defaults no row exercised: {sorted(missing)}"

@@ -1,0 +1,70 @@
+"""The DuckDB export, run in DuckDB, agrees with `psp-status reclassify` on every row."""
+
+from __future__ import annotations
+
+import duckdb
+import pyarrow as pa
+import pytest
+from conftest import assert_coverage, compare, run
+
+
+@pytest.fixture(scope="module")
+def con(history: dict) -> duckdb.DuckDBPyConnection:
+    c = duckdb.connect()
+    c.execute(run("export", "--format", "sql", "--dialect", "duckdb"))
+    rows = history["rows"]
+    t = pa.table(
+        {
+            "id": [r[0] for r in rows],
+            "provider": [r[1] for r in rows],
+            "surface": [r[2] for r in rows],
+            "raw": [r[3] for r in rows],
+        }
+    )
+    c.register("history_arrow", t)
+    c.execute("CREATE TABLE history AS SELECT * FROM history_arrow")
+    return c
+
+
+def test_every_row_agrees_with_the_engine(con: duckdb.DuckDBPyConnection, history: dict) -> None:
+    res = con.execute(
+        "SELECT id, psp_classify(provider, surface, raw) AS c FROM history"
+    ).fetchall()
+    got = {
+        rid: None if c is None else (c["state"], c["code"], c["operation"], c["matched"])
+        for rid, c in res
+    }
+    compare(history, got)
+    anchors = {c["anchor"] for _, c in res if c is not None and c["anchor"]}
+    rule_anchors = {
+        a for (a,) in con.execute("SELECT anchor FROM psp_rules UNION ALL SELECT anchor FROM psp_defaults").fetchall()
+    }
+    assert_coverage(anchors, rule_anchors)
+
+
+def test_header_and_meta_name_the_tables(con: duckdb.DuckDBPyConnection) -> None:
+    script = run("export", "--format", "sql", "--dialect", "duckdb")
+    first = script.splitlines()[:3]
+    version, digest, made_by = con.execute("SELECT * FROM psp_meta").fetchone()
+    assert version in first[1] and digest in first[1]
+    assert made_by == "psp-status export --format sql --dialect duckdb"
+    assert script.isascii()
+
+
+def test_columns_named_like_the_tables_do_not_capture(con: duckdb.DuckDBPyConnection) -> None:
+    # A history whose columns share the export's internal names (match_key, operation, ...).
+    con.execute(
+        "CREATE OR REPLACE TABLE h2 AS SELECT 'stripe' AS match_key, 'decline_code' AS operation,"
+        " 'insufficient_funds' AS surface, 'x' AS provider"
+    )
+    c = con.execute("SELECT psp_classify(match_key, operation, surface) FROM h2").fetchone()[0]
+    assert (c["state"], c["code"], c["matched"]) == ("ERROR", "INSUFFICIENT_FUNDS", "exact")
+
+
+def test_the_tables_hold_every_entry(con: duckdb.DuckDBPyConnection) -> None:
+    n = con.execute(
+        "SELECT (SELECT count(*) FROM psp_entries) + (SELECT count(*) FROM psp_rules)"
+        " + (SELECT count(*) FROM psp_defaults)"
+    ).fetchone()[0]
+    csv_rows = run("export", "--format", "csv").count("\n") - 1
+    assert n == csv_rows
