@@ -99,7 +99,16 @@ impl NameIndex {
     pub fn get() -> &'static NameIndex {
         static INDEX: OnceLock<NameIndex> = OnceLock::new();
         INDEX.get_or_init(|| NameIndex {
-            providers: Table::build(all::<Provider>()),
+            // Ids and display names (`checkout`, `checkout.com`), lower-cased once.
+            providers: Table::build(all::<Provider>().chain(
+                <Provider as strum::IntoEnumIterator>::iter().flat_map(|p| {
+                    p.spellings().skip(1).map(move |n| {
+                        let lower: &'static str =
+                            Box::leak(n.to_ascii_lowercase().into_boxed_str());
+                        (lower, p)
+                    })
+                }),
+            )),
             surfaces: Table::build(all::<Surface>()),
         })
     }
@@ -121,10 +130,21 @@ impl NameIndex {
         self.providers.get(lower)
     }
 
-    /// The surface named `name` (exact, as `Surface::from_str`), whichever provider has it.
+    /// The surface named `name` (ASCII case-insensitive, as `Surface::from_str`), whichever
+    /// provider has it.
     #[inline]
     pub fn surface(&self, name: &[u8]) -> Option<Surface> {
-        self.surfaces.get(name)
+        if let Some(s) = self.surfaces.get(name) {
+            return Some(s);
+        }
+        if name.len() > self.surfaces.longest {
+            return None;
+        }
+        let mut buf = [0u8; 128];
+        let lower = buf.get_mut(..name.len())?;
+        lower.copy_from_slice(name);
+        lower.make_ascii_lowercase();
+        self.surfaces.get(lower)
     }
 }
 
