@@ -94,7 +94,10 @@ pub(crate) fn render(m: &Model, command: &str) -> String {
     }
     o.push_str(&format!(
         "-- ASCII-only lower case, as the engine folds provider names and case-insensitive values.\n\
-         CREATE OR REPLACE MACRO psp_ascii_lower(psp_x) AS translate(psp_x, '{UPPER}', '{LOWER}');\n\n\
+         -- lower() on ASCII-only text (where it folds A-Z only, and runs ~25x faster than translate()\n\
+         -- in DuckDB), translate() on anything else.\n\
+         CREATE OR REPLACE MACRO psp_ascii_lower(psp_x) AS CASE WHEN strlen(psp_x) = length(psp_x) THEN lower(psp_x)\n\
+         \x20 ELSE translate(psp_x, '{UPPER}', '{LOWER}') END;\n\n\
          -- The number an all-digit value writes (leading zeros allowed, any length); NULL for\n\
          -- anything else and for numbers no range can hold (more than 20 significant digits).\n\
          CREATE OR REPLACE MACRO psp_number(psp_x) AS CASE\n\
