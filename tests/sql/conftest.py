@@ -68,6 +68,10 @@ EXTRA = [
     ("ALMA", "payment.state", "paid"),
     ("alma", "payment.state", "PAID"),
     ("\u212aalma", "payment.state", "paid"),
+    # Non-ASCII letters whose Unicode lower case is ASCII (Kelvin sign, dotted capital I): the
+    # engine folds ASCII only, so these are unknown providers, never checkout or stripe.
+    ("chec\u212aout", "payment.status", "Pending"),
+    ("STR\u0130PE", "decline_code", "insufficient_funds"),
     ("checKout", "payment.status", "Pending"),
     ("alma", "Payment.State", "paid"),
     ("alma", "no_such.surface", "paid"),
