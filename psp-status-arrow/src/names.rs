@@ -1,0 +1,166 @@
+//! Provider and surface names resolved without a linear scan.
+//!
+//! A name column repeats a handful of names millions of times. [`NameIndex`] is a small
+//! open-addressing hash table over every provider and surface name of the tables, built once;
+//! a lookup hashes the bytes once (the first and last eight bytes and the length) and compares
+//! one or two slots. A dictionary-encoded name column is resolved once per dictionary value
+//! instead (see `kernel`).
+
+use psp_status::{Provider, Surface};
+use std::sync::OnceLock;
+use strum_iter::all;
+
+/// Slots of the table (a power of two, at least 4 × the names).
+const SLOTS: usize = 256;
+
+struct Table<T: Copy + 'static> {
+    slots: [Option<(&'static [u8], T)>; SLOTS],
+    longest: usize,
+}
+
+#[inline(always)]
+fn hash(name: &[u8]) -> usize {
+    let n = name.len();
+    let word = |b: &[u8]| {
+        let mut w = [0u8; 8];
+        w[..b.len()].copy_from_slice(b);
+        u64::from_le_bytes(w)
+    };
+    let (head, tail) = if n >= 8 {
+        (word(&name[..8]), word(&name[n - 8..]))
+    } else {
+        (word(name), 0)
+    };
+    let h = (head ^ tail.rotate_left(23) ^ n as u64).wrapping_mul(0x9E37_79B9_7F4A_7C15);
+    (h >> 56) as usize
+}
+
+impl<T: Copy + 'static> Table<T> {
+    fn build(names: impl Iterator<Item = (&'static str, T)>) -> Self {
+        let mut t = Table {
+            slots: [None; SLOTS],
+            longest: 0,
+        };
+        for (name, value) in names {
+            let mut i = hash(name.as_bytes());
+            while t.slots[i].is_some() {
+                i = (i + 1) % SLOTS;
+            }
+            t.slots[i] = Some((name.as_bytes(), value));
+            t.longest = t.longest.max(name.len());
+        }
+        t
+    }
+
+    #[inline(always)]
+    fn get(&self, name: &[u8]) -> Option<T> {
+        if name.len() > self.longest {
+            return None;
+        }
+        let mut i = hash(name);
+        loop {
+            match self.slots[i] {
+                Some((k, v)) if k == name => return Some(v),
+                Some(_) => i = (i + 1) % SLOTS,
+                None => return None,
+            }
+        }
+    }
+}
+
+mod strum_iter {
+    /// Every variant of a strum `EnumIter` enum with its wire name.
+    pub(super) fn all<T>() -> impl Iterator<Item = (&'static str, T)>
+    where
+        T: strum::IntoEnumIterator + Into<&'static str> + Copy,
+    {
+        T::iter().map(|v| (v.into(), v))
+    }
+}
+
+/// Every provider and surface name of the tables, hashed.
+///
+/// ```
+/// use psp_status::{Provider, Surface};
+/// use psp_status_arrow::NameIndex;
+/// let n = NameIndex::get();
+/// assert_eq!(n.provider(b"stripe"), Some(Provider::Stripe));
+/// assert_eq!(n.provider(b"Stripe"), Some(Provider::Stripe)); // ASCII case-insensitive
+/// assert_eq!(n.provider(b"acme"), None);
+/// assert_eq!(n.surface(b"payment.state"), "payment.state".parse::<Surface>().ok());
+/// ```
+pub struct NameIndex {
+    providers: Table<Provider>,
+    surfaces: Table<Surface>,
+}
+
+impl NameIndex {
+    /// The index (built on first use, a few microseconds).
+    pub fn get() -> &'static NameIndex {
+        static INDEX: OnceLock<NameIndex> = OnceLock::new();
+        INDEX.get_or_init(|| NameIndex {
+            providers: Table::build(all::<Provider>()),
+            surfaces: Table::build(all::<Surface>()),
+        })
+    }
+
+    /// The provider named `name`, ASCII case-insensitive as `Provider::from_str`.
+    #[inline]
+    pub fn provider(&self, name: &[u8]) -> Option<Provider> {
+        if let Some(p) = self.providers.get(name) {
+            return Some(p);
+        }
+        // Not the canonical spelling: fold ASCII case on the stack and try again.
+        if name.len() > self.providers.longest {
+            return None;
+        }
+        let mut buf = [0u8; 64];
+        let lower = &mut buf[..name.len()];
+        lower.copy_from_slice(name);
+        lower.make_ascii_lowercase();
+        self.providers.get(lower)
+    }
+
+    /// The surface named `name` (exact, as `Surface::from_str`), whichever provider has it.
+    #[inline]
+    pub fn surface(&self, name: &[u8]) -> Option<Surface> {
+        self.surfaces.get(name)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use strum::IntoEnumIterator;
+
+    #[test]
+    fn every_name_is_found_and_agrees_with_from_str() {
+        let n = NameIndex::get();
+        for p in Provider::iter() {
+            let name: &str = p.into();
+            assert_eq!(n.provider(name.as_bytes()), Some(p));
+            assert_eq!(n.provider(name.to_uppercase().as_bytes()), Some(p));
+        }
+        for s in Surface::iter() {
+            let name: &str = s.into();
+            assert_eq!(n.surface(name.as_bytes()), Some(s));
+            assert_eq!(n.surface(name.as_bytes()), name.parse().ok());
+        }
+    }
+
+    #[test]
+    fn other_bytes_are_not_names() {
+        let n = NameIndex::get();
+        for junk in [
+            &b""[..],
+            b"x",
+            b"alma ",
+            b" alma",
+            b"\xff\xfe",
+            &[b'a'; 300],
+        ] {
+            assert_eq!(n.provider(junk), None);
+            assert_eq!(n.surface(junk), None);
+        }
+    }
+}

@@ -1,0 +1,99 @@
+"""PySpark local[2]: the mapInArrow helper on generated rows agrees row by row with
+`psp-status reclassify` on the same rows."""
+
+from __future__ import annotations
+
+import csv
+import os
+import subprocess
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pyarrow as pa
+import pytest
+
+from psp_status.spark import with_classification
+
+ROWS = 120_000
+
+
+@pytest.fixture(scope="module")
+def spark() -> Iterator[Any]:
+    os.environ["PYSPARK_PYTHON"] = sys.executable
+    os.environ["PYSPARK_DRIVER_PYTHON"] = sys.executable
+    from pyspark.sql import SparkSession
+
+    session = (
+        SparkSession.builder.master("local[2]")
+        .appName("psp-status-test")
+        .config("spark.ui.enabled", "false")
+        .config("spark.sql.shuffle.partitions", "4")
+        .config("spark.driver.memory", "2g")
+        .getOrCreate()
+    )
+    session.sparkContext.setLogLevel("ERROR")
+    yield session
+    session.stop()
+
+
+def test_spark_map_in_arrow_agrees_with_reclassify(spark: Any, cli: Path, tmp_path: Path) -> None:
+    data = tmp_path / "in.csv"
+    subprocess.run([cli, "generate", "--rows", str(ROWS), "--seed", "11", "-o", data], check=True)
+    out = tmp_path / "out.csv"
+    subprocess.run([cli, "reclassify", data, "-o", out, "--quiet"], check=True)
+
+    # What reclassify says, by input row number (1 = first data row).
+    with open(data, newline="", encoding="utf-8", errors="surrogateescape") as f:
+        records = list(csv.reader(f))
+    header, body = records[0], records[1:]
+    rejected: dict[int, str] = {}
+    with open(f"{out}.rejects.csv", newline="", encoding="utf-8") as f:
+        for r in csv.DictReader(f):
+            rejected[int(r["row"])] = r["reason"]
+    with open(out, newline="", encoding="utf-8", errors="surrogateescape") as f:
+        classified = list(csv.DictReader(f))
+    want: dict[int, tuple[Any, ...]] = {}
+    it = iter(classified)
+    for n in range(1, len(body) + 1):
+        if n in rejected:
+            continue
+        r = next(it)
+        want[n] = (r["state"], r["code"], r["operation"] or None, r["matched"], None)
+    assert next(it, None) is None
+
+    # Spark gets every well-formed row (a record with the wrong number of fields is a CSV
+    # reader's reject, before any classification).
+    wellformed = [(n, rec) for n, rec in enumerate(body, 1) if len(rec) == len(header)]
+    assert len(body) - len(wellformed) == sum(1 for r in rejected.values() if "fields" in r)
+    table = pa.table(
+        {"row": [n for n, _ in wellformed]}
+        | {h: [rec[i] for _, rec in wellformed] for i, h in enumerate(header)}
+    )
+    df = spark.createDataFrame(table).repartition(4)
+    result = with_classification(df).orderBy("row").toArrow()
+    assert result.num_rows == len(wellformed) >= 100_000
+    assert result.column_names[: len(header) + 1] == ["row", *header]
+
+    cols = [
+        result.column(c).to_pylist()
+        for c in ("row", "state", "code", "operation", "matched", "reject")
+    ]
+    disagreements: list[tuple[Any, ...]] = []
+    for n, *got in zip(*cols, strict=True):
+        if n in rejected:
+            if got[4] != rejected[n] or any(v is not None for v in got[:4]):
+                disagreements.append((n, got, rejected[n]))
+        elif tuple(got) != want[n]:
+            disagreements.append((n, got, want[n]))
+    assert disagreements == [], disagreements[:10]
+    assert sum(1 for n, _ in wellformed if n in rejected) > 0  # unknown providers/surfaces
+
+
+def test_the_python_examples_of_docs_spark_md_run(spark: Any) -> None:
+    text = (Path(__file__).resolve().parents[2] / "docs" / "spark.md").read_text()
+    blocks = [b.split("```", 1)[0] for b in text.split("```python\n")[1:]]
+    assert blocks
+    for code in blocks:
+        exec(compile(code, "docs/spark.md", "exec"), {})
