@@ -28,6 +28,7 @@ pub(crate) fn render(m: &Model, command: &str) -> String {
         "-- Run with psql -v ON_ERROR_STOP=1 -f FILE (any schema on the search_path). One\n\
          -- transaction: re-running replaces everything or nothing.\n\
          BEGIN;\n\
+         DROP FUNCTION IF EXISTS psp_resolve(text, text[], text[]);\n\
          DROP FUNCTION IF EXISTS psp_classify(text, text, text);\n\
          DROP FUNCTION IF EXISTS psp_number(text);\n\
          DROP FUNCTION IF EXISTS psp_ascii_lower(text);\n\
@@ -97,6 +98,7 @@ pub(crate) fn render(m: &Model, command: &str) -> String {
          \x20 RETURN CASE WHEN $1 ~ '^[0-9]+$' AND length(ltrim($1, '0')) <= 20 THEN ('0' || ltrim($1, '0'))::numeric END;\n\n"
     ));
     o.push_str(CLASSIFY);
+    o.push_str(RESOLVE);
     o.push_str("COMMIT;\n");
     o
 }
@@ -125,6 +127,31 @@ LANGUAGE sql STABLE PARALLEL SAFE AS $psp$
           FROM psp_surfaces s
          WHERE s.provider = psp_ascii_lower($1) AND s.surface = psp_ascii_lower($2)
            AND coalesce($3, '') <> '') v
+$psp$;
+
+";
+
+const RESOLVE: &str = "\
+-- psp_resolve(provider, surfaces text[], raws text[]) -> psp_classification, for several
+-- signals of one response, as the engine's resolve: a signal that matched (exact, rule or
+-- default) on a more specific surface (lower psp_surfaces.precedence) outranks every signal on
+-- a less specific one; unmapped signals rank last; ties keep the earlier signal. A NULL or
+-- empty raw is an absent signal; with none present, UNCERTAIN / UNMAPPED on the provider's most
+-- specific surface. NULL when the provider or any surface is unknown.
+CREATE FUNCTION psp_resolve(text, text[], text[]) RETURNS psp_classification
+LANGUAGE sql STABLE PARALLEL SAFE AS $psp$
+  SELECT CASE
+    WHEN count(*) FILTER (WHERE x.known IS NULL) > 0 THEN NULL
+    WHEN count(*) FILTER (WHERE x.present) = 0 THEN
+      (SELECT ROW('UNCERTAIN', 'UNMAPPED', s.operation, 'unmapped', NULL)::psp_classification
+         FROM psp_surfaces s WHERE s.provider = psp_ascii_lower($1) AND s.precedence = 0)
+    ELSE (array_agg(x.c ORDER BY ((x.c).matched = 'unmapped'), x.precedence, x.i) FILTER (WHERE x.present))[1]
+    END
+  FROM (SELECT t.i, s.provider AS known, s.precedence,
+               coalesce(t.raw, '') <> '' AS present,
+               psp_classify($1, t.surface, t.raw) AS c
+          FROM unnest($2, $3) WITH ORDINALITY AS t(surface, raw, i)
+          LEFT JOIN psp_surfaces s ON s.provider = psp_ascii_lower($1) AND s.surface = t.surface) x
 $psp$;
 
 ";

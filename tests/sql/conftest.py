@@ -68,6 +68,10 @@ EXTRA = [
     ("ALMA", "payment.state", "paid"),
     ("alma", "payment.state", "PAID"),
     ("\u212aalma", "payment.state", "paid"),
+    # Non-ASCII letters whose Unicode lower case is ASCII (Kelvin sign, dotted capital I): the
+    # engine folds ASCII only, so these are unknown providers, never checkout or stripe.
+    ("chec\u212aout", "payment.status", "Pending"),
+    ("STR\u0130PE", "decline_code", "insufficient_funds"),
     ("checKout", "payment.status", "Pending"),
     ("alma", "Payment.State", "paid"),
     ("alma", "no_such.surface", "paid"),
@@ -126,3 +130,49 @@ def assert_coverage(anchors_seen: set[str], rule_anchors: set[str]) -> None:
     """Every rule and default was exercised by some row."""
     missing = rule_anchors - anchors_seen
     assert not missing, f"rules and defaults no row exercised: {sorted(missing)}"
+
+
+@pytest.fixture(scope="session")
+def signals(history: dict) -> list[dict]:
+    """Per provider, a history with several signal columns per row (values drawn from the
+    generated rows of each surface, some absent, provider names in several spellings) and the
+    engine's verdict from `psp-status reclassify --signal SURFACE=COLUMN ...`."""
+    import random
+
+    rnd = random.Random(13)
+    by_surface: dict[str, dict[str, list[str]]] = {}
+    for rid, p, s, raw in history["rows"][:ROWS]:
+        if p not in ("alma", "purse", "stripe", "checkout") or history["verdict"][rid] is None:
+            continue
+        by_surface.setdefault(p, {}).setdefault(s, []).append(raw)
+    out = []
+    for provider, surfaces in sorted(by_surface.items()):
+        # Up to four of the provider's surfaces, most used first (not precedence order).
+        names = sorted(surfaces, key=lambda s: (-len(surfaces[s]), s))[:4]
+        if len(names) < 2:
+            continue
+        cols = [f"sig_{i}" for i in range(len(names))]
+        rows = []
+        for i in range(4000):
+            spelling = rnd.choice([provider, provider.upper(), provider.capitalize()])
+            vals = [
+                "" if rnd.random() < 0.3 else rnd.choice(surfaces[s]) for s in names
+            ]
+            if i % 50 == 0:
+                vals = [""] * len(names)  # every signal absent
+            rows.append([f"{provider}_{i}", spelling, *vals])
+        src = history["dir"] / f"signals_{provider}.csv"
+        with src.open("w", newline="", encoding="utf-8") as f:
+            w = csv.writer(f, lineterminator="\n")
+            w.writerow(["id", "provider", *cols])
+            w.writerows(rows)
+        dst = history["dir"] / f"signals_{provider}.out.csv"
+        args = [a for s, c in zip(names, cols) for a in ("--signal", f"{s}={c}")]
+        run("reclassify", str(src), "-o", str(dst), "--quiet", *args)
+        verdict: dict[str, tuple | None] = {r[0]: None for r in rows}
+        with dst.open(newline="", encoding="utf-8") as f:
+            for rec in csv.DictReader(f):
+                verdict[rec["id"]] = (rec["state"], rec["code"], rec["operation"] or None, rec["matched"])
+        out.append({"provider": provider, "surfaces": names, "rows": rows, "verdict": verdict})
+    assert len(out) >= 3
+    return out

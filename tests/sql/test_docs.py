@@ -48,19 +48,27 @@ HISTORY = [("1", "stripe", "decline_code", "do_not_honor"), ("2", "checkout", "r
            ("3", "Alma", "error_code", "validation_error_zip"), ("4", "purse", "http_status", "teapot")]
 
 
+PAYMENTS = [("p1", "stripe", "requires_payment_method", "do_not_honor"), ("p2", "Stripe", "succeeded", None),
+            ("p3", "stripe", None, None)]
+# The decline code outranks the status; a lone status answers; no signal at all is unmapped.
+RESOLVED = [("p1", "ERROR", "REJECTED_BANK", "exact"), ("p2", "SUCCESS", "SUCCEEDED", "exact"),
+            ("p3", "UNCERTAIN", "UNMAPPED", "unmapped")]
+
+
 def test_duckdb_queries_run() -> None:
     c = duckdb.connect()
     c.execute(subprocess.run([str(binary()), "export", "--format", "sql", "--dialect", "duckdb"],
                              check=True, capture_output=True, text=True).stdout)
     c.execute("CREATE TABLE history (id VARCHAR, provider VARCHAR, surface VARCHAR, raw VARCHAR)")
     c.executemany("INSERT INTO history VALUES (?, ?, ?, ?)", HISTORY)
-    sql = [b for b in blocks("sql") if "(c).state" not in b]
+    sql = [b for b in blocks("sql") if not re.search(r"\(\w\)\.state", b)]
     assert sql
     for block in sql:
         for st in [s for s in block.split(";\n") if s.strip() and not s.strip().startswith("--")]:
             c.execute(st)
     rows = c.execute("SELECT id, state, matched FROM classified ORDER BY id").fetchall()
     assert rows == [("1", "ERROR", "exact"), ("2", "ERROR", "rule"), ("3", "ERROR", "rule"), ("4", "UNCERTAIN", "unmapped")]
+    assert c.execute("SELECT * FROM resolved ORDER BY id").fetchall() == RESOLVED
 
 
 def test_postgres_query_runs() -> None:
@@ -75,3 +83,17 @@ def test_postgres_query_runs() -> None:
         rows = c.execute(query).fetchall()
         assert [r[:2] + (r[4],) for r in sorted(rows)] == [("1", "ERROR", "exact"), ("2", "ERROR", "rule"), ("3", "ERROR", "rule"), ("4", "UNCERTAIN", "unmapped")]
         c.execute("DROP SCHEMA psp_docq CASCADE")
+
+
+def test_postgres_resolve_query_runs() -> None:
+    (query,) = [b for b in blocks("sql") if "(r).state" in b]
+    with psycopg.connect(host=SOCKET, port=PORT, user="postgres", dbname="postgres", autocommit=True) as c:
+        c.execute("DROP SCHEMA IF EXISTS psp_docr CASCADE; CREATE SCHEMA psp_docr; SET search_path TO psp_docr")
+        c.execute(subprocess.run([str(binary()), "export", "--format", "sql", "--dialect", "postgres"],
+                                 check=True, capture_output=True, text=True).stdout)
+        c.execute("CREATE TABLE payments (id text, provider text, intent_status text, decline_code text)")
+        with c.cursor() as cur:
+            cur.executemany("INSERT INTO payments VALUES (%s, %s, %s, %s)", PAYMENTS)
+        rows = sorted(c.execute(query).fetchall())
+        assert [(r[0], r[1], r[2], r[4]) for r in rows] == RESOLVED
+        c.execute("DROP SCHEMA psp_docr CASCADE")
