@@ -139,14 +139,12 @@ const RESOLVE: &str = "\
 -- several signals of one response, as the engine's resolve: a signal that matched (exact, rule
 -- or default) on a more specific surface (lower psp_surfaces.precedence) outranks every signal
 -- on a less specific one; unmapped signals rank last; ties keep the earlier signal. A NULL or
--- empty raw is an absent signal; with none present, UNCERTAIN / UNMAPPED on the provider's most
--- specific surface. NULL when the provider or any surface is unknown.
+-- empty raw is an absent signal; with none present, NULL (reclassify rejects such a row: no
+-- signal). NULL too when the provider or any surface is unknown.
 CREATE OR REPLACE MACRO psp_resolve(psp_provider, psp_surfaces, psp_raws) AS (
   SELECT CASE
     WHEN count(*) FILTER (WHERE x.known IS NULL) > 0 THEN NULL
-    WHEN count(*) FILTER (WHERE x.present) = 0 THEN
-      (SELECT {'state': 'UNCERTAIN', 'code': 'UNMAPPED', 'operation': s.operation, 'matched': 'unmapped', 'anchor': NULL::VARCHAR}
-         FROM psp_surfaces s WHERE s.provider = psp_ascii_lower(psp_provider) AND s.precedence = 0)
+    WHEN count(*) FILTER (WHERE x.present) = 0 THEN NULL
     ELSE arg_min(x.c, (x.c.matched = 'unmapped')::INTEGER * 1000000 + x.precedence * 1000 + x.i) FILTER (WHERE x.present)
     END
   FROM (SELECT t.i, s.provider AS known, s.precedence,

@@ -136,15 +136,13 @@ const RESOLVE: &str = "\
 -- signals of one response, as the engine's resolve: a signal that matched (exact, rule or
 -- default) on a more specific surface (lower psp_surfaces.precedence) outranks every signal on
 -- a less specific one; unmapped signals rank last; ties keep the earlier signal. A NULL or
--- empty raw is an absent signal; with none present, UNCERTAIN / UNMAPPED on the provider's most
--- specific surface. NULL when the provider or any surface is unknown.
+-- empty raw is an absent signal; with none present, NULL (reclassify rejects such a row: no
+-- signal). NULL too when the provider or any surface is unknown.
 CREATE FUNCTION psp_resolve(text, text[], text[]) RETURNS psp_classification
 LANGUAGE sql STABLE PARALLEL SAFE AS $psp$
   SELECT CASE
     WHEN count(*) FILTER (WHERE x.known IS NULL) > 0 THEN NULL
-    WHEN count(*) FILTER (WHERE x.present) = 0 THEN
-      (SELECT ROW('UNCERTAIN', 'UNMAPPED', s.operation, 'unmapped', NULL)::psp_classification
-         FROM psp_surfaces s WHERE s.provider = psp_ascii_lower($1) AND s.precedence = 0)
+    WHEN count(*) FILTER (WHERE x.present) = 0 THEN NULL
     ELSE (array_agg(x.c ORDER BY ((x.c).matched = 'unmapped'), x.precedence, x.i) FILTER (WHERE x.present))[1]
     END
   FROM (SELECT t.i, s.provider AS known, s.precedence,

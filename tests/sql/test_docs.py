@@ -50,9 +50,10 @@ HISTORY = [("1", "stripe", "decline_code", "do_not_honor"), ("2", "checkout", "r
 
 PAYMENTS = [("p1", "stripe", "requires_payment_method", "do_not_honor"), ("p2", "Stripe", "succeeded", None),
             ("p3", "stripe", None, None)]
-# The decline code outranks the status; a lone status answers; no signal at all is unmapped.
+# The decline code outranks the status; a lone status answers; no signal at all is NULL (reclassify
+# rejects such a row).
 RESOLVED = [("p1", "ERROR", "REJECTED_BANK", "exact"), ("p2", "SUCCESS", "SUCCEEDED", "exact"),
-            ("p3", "UNCERTAIN", "UNMAPPED", "unmapped")]
+            ("p3", None, None, None)]
 
 
 def test_duckdb_queries_run() -> None:
