@@ -14,7 +14,9 @@ use crate::outputs::{self, Staged};
 use crate::CliError;
 use arrow_array::{ArrayRef, BooleanArray, RecordBatch, StringArray};
 use arrow_schema::{DataType, Field, Schema, SchemaRef};
-use parquet::arrow::arrow_reader::ParquetRecordBatchReaderBuilder;
+use parquet::arrow::arrow_reader::{
+    ArrowReaderMetadata, ArrowReaderOptions, ParquetRecordBatchReaderBuilder,
+};
 use parquet::arrow::ArrowWriter;
 use parquet::basic::Compression;
 use parquet::file::metadata::KeyValue;
@@ -210,8 +212,15 @@ pub fn run(args: &Args, setup: &Setup, plan: Plan, started: Instant) -> Result<E
     let file = std::fs::File::open(path)
         .map_err(|e| CliError::Failed(format!("cannot open {input}: {e}")))?;
     let input_bytes = file.metadata().map(|m| m.len()).unwrap_or(0);
-    let builder = ParquetRecordBatchReaderBuilder::try_new(file)
-        .map_err(|e| CliError::Failed(format!("{input}: not a readable Parquet file: {e}")))?;
+    let not_parquet = |e: &dyn std::fmt::Display| {
+        CliError::Failed(format!("{input}: not a readable Parquet file: {e}"))
+    };
+    let reader_meta = ArrowReaderMetadata::load(&file, ArrowReaderOptions::default())
+        .map_err(|e| not_parquet(&e))?;
+    let builder = ParquetRecordBatchReaderBuilder::new_with_metadata(
+        file.try_clone().map_err(|e| not_parquet(&e))?,
+        reader_meta.clone(),
+    );
     let schema = builder.schema().clone();
     let names: Vec<&str> = schema.fields().iter().map(|f| f.name().as_str()).collect();
     for a in &setup.appended {
@@ -257,10 +266,7 @@ pub fn run(args: &Args, setup: &Setup, plan: Plan, started: Instant) -> Result<E
     let batch_rows = (budget / 8 / row_bytes).clamp(1, MAX_BATCH_ROWS);
     let group_budget = budget / 4;
     let group_rows = (group_budget / row_bytes).clamp(batch_rows, MAX_GROUP_ROWS);
-    let reader = builder
-        .with_batch_size(batch_rows)
-        .build()
-        .map_err(|e| CliError::Failed(format!("{input}: not a readable Parquet file: {e}")))?;
+    drop(builder);
 
     let out_schema = output_schema(&schema, &setup.appended);
     let sink = Sink::open(&args.output)?;
@@ -313,16 +319,11 @@ pub fn run(args: &Args, setup: &Setup, plan: Plan, started: Instant) -> Result<E
     let mut outcomes = Vec::new();
     let mut tally = Tally::default();
     let (mut rows_in, mut rows_rejected) = (0u64, 0u64);
-    // The row group holding row `rows_in` (for error messages).
-    let group_of = |row: u64| {
-        let mut end = 0u64;
-        for (i, (n, _)) in groups.iter().enumerate() {
-            end += *n as u64;
-            if row < end {
-                return i;
-            }
-        }
-        groups.len().saturating_sub(1)
+    let unreadable = |g: usize, row: u64, e: &dyn std::fmt::Display| {
+        CliError::Failed(format!(
+            "{input}: row group {g} (of {}, from row {row}): cannot read it: {e}",
+            groups.len()
+        ))
     };
     let fail = |e: String, output: &str| -> CliError {
         if output == "-" && e.contains("Broken pipe") {
@@ -331,91 +332,95 @@ pub fn run(args: &Args, setup: &Setup, plan: Plan, started: Instant) -> Result<E
             CliError::Failed(format!("cannot write {}: {e}", shown(output, "<stdout>")))
         }
     };
-    for batch in reader {
-        let batch = batch.map_err(|e| {
-            CliError::Failed(format!(
-                "{input}: row group {} (of {}, from row {}): cannot read it: {e}",
-                group_of(rows_in),
-                groups.len(),
-                rows_in + 1
-            ))
-        })?;
-        let arrays = paths
-            .iter()
-            .map(|p| arrow_cols::column_at(&batch, p))
-            .collect::<Result<Vec<_>, _>>()
-            .map_err(|e| CliError::Failed(format!("{input}: {e}")))?;
-        let columns = arrays
-            .iter()
-            .map(|a| ArrowColumn::new(a.as_ref(), plan.trim))
-            .collect::<Result<Vec<_>, _>>()
-            .map_err(|e| CliError::Failed(format!("{input}: {e}")))?;
-        let kernel = plan.batch(&columns);
-        classify_columns(&kernel, &mut names_cache, &mut outcomes);
+    // One reader per row group, so that damage is reported with its row group.
+    for g in 0..groups.len() {
+        let first = rows_in + 1;
+        let handle = file.try_clone().map_err(|e| unreadable(g, first, &e))?;
+        let reader =
+            ParquetRecordBatchReaderBuilder::new_with_metadata(handle, reader_meta.clone())
+                .with_row_groups(vec![g])
+                .with_batch_size(batch_rows)
+                .build()
+                .map_err(|e| unreadable(g, first, &e))?;
+        for batch in reader {
+            let batch = batch.map_err(|e| unreadable(g, first, &e))?;
+            let arrays = paths
+                .iter()
+                .map(|p| arrow_cols::column_at(&batch, p))
+                .collect::<Result<Vec<_>, _>>()
+                .map_err(|e| CliError::Failed(format!("{input}: {e}")))?;
+            let columns = arrays
+                .iter()
+                .map(|a| ArrowColumn::new(a.as_ref(), plan.trim))
+                .collect::<Result<Vec<_>, _>>()
+                .map_err(|e| CliError::Failed(format!("{input}: {e}")))?;
+            let kernel = plan.batch(&columns);
+            classify_columns(&kernel, &mut names_cache, &mut outcomes);
 
-        let n = batch.num_rows();
-        let mut keep = Vec::with_capacity(n);
-        let mut state = Vec::with_capacity(n);
-        let mut code = Vec::with_capacity(n);
-        let mut operation = Vec::with_capacity(n);
-        let mut matched = Vec::with_capacity(n);
-        for (i, outcome) in outcomes.iter().enumerate() {
-            match outcome {
-                Outcome::Classified(v) => {
-                    let raw = v.signal.map_or(&b""[..], |s| {
-                        columns[plan.raw_slot(s)].value(i).unwrap_or_default()
-                    });
-                    tally.add(v, raw);
-                    keep.push(true);
-                    state.push(<&str>::from(v.state));
-                    code.push(<&str>::from(v.code));
-                    operation.push(v.operation.map(<&str>::from));
-                    matched.push(<&str>::from(v.matched));
-                }
-                Outcome::Rejected(reason) => {
-                    if matches!(reason, Reason::NoSignal | Reason::NoSignalFor(_)) {
-                        tally.no_signal += 1;
+            let n = batch.num_rows();
+            let mut keep = Vec::with_capacity(n);
+            let mut state = Vec::with_capacity(n);
+            let mut code = Vec::with_capacity(n);
+            let mut operation = Vec::with_capacity(n);
+            let mut matched = Vec::with_capacity(n);
+            for (i, outcome) in outcomes.iter().enumerate() {
+                match outcome {
+                    Outcome::Classified(v) => {
+                        let raw = v.signal.map_or(&b""[..], |s| {
+                            columns[plan.raw_slot(s)].value(i).unwrap_or_default()
+                        });
+                        tally.add(v, raw);
+                        keep.push(true);
+                        state.push(<&str>::from(v.state));
+                        code.push(<&str>::from(v.code));
+                        operation.push(v.operation.map(<&str>::from));
+                        matched.push(<&str>::from(v.matched));
                     }
-                    keep.push(false);
-                    rows_rejected += 1;
-                    rejects
-                        .write_row(
-                            rows_in + i as u64 + 1,
-                            &kernel.explain(i, *reason),
-                            &row_json(&batch, i),
-                        )
-                        .map_err(|e| {
-                            CliError::Failed(format!(
-                                "cannot write {}: {e}",
-                                setup.rejects.display()
-                            ))
-                        })?;
+                    Outcome::Rejected(reason) => {
+                        if matches!(reason, Reason::NoSignal | Reason::NoSignalFor(_)) {
+                            tally.no_signal += 1;
+                        }
+                        keep.push(false);
+                        rows_rejected += 1;
+                        rejects
+                            .write_row(
+                                rows_in + i as u64 + 1,
+                                &kernel.explain(i, *reason),
+                                &row_json(&batch, i),
+                            )
+                            .map_err(|e| {
+                                CliError::Failed(format!(
+                                    "cannot write {}: {e}",
+                                    setup.rejects.display()
+                                ))
+                            })?;
+                    }
                 }
             }
+            drop(columns);
+            drop(arrays);
+            rows_in += n as u64;
+            let kept = if state.len() == n {
+                batch
+            } else {
+                arrow_select::filter::filter_record_batch(&batch, &BooleanArray::from(keep))
+                    .map_err(|e| CliError::Failed(format!("{input}: {e}")))?
+            };
+            let rows = kept.num_rows();
+            let mut cols: Vec<ArrayRef> = kept.columns().to_vec();
+            cols.push(Arc::new(StringArray::from(state)));
+            cols.push(Arc::new(StringArray::from(code)));
+            cols.push(Arc::new(StringArray::from(operation)));
+            cols.push(Arc::new(StringArray::from(matched)));
+            cols.push(Arc::new(StringArray::from_iter_values(
+                std::iter::repeat_n(TABLE_VERSION, rows),
+            )));
+            let out = RecordBatch::try_new(out_schema.clone(), cols)
+                .map_err(|e| CliError::Failed(format!("{input}: {e}")))?;
+            writer
+                .write(&out, group_budget)
+                .map_err(|e| fail(e, &args.output))?;
         }
-        drop(columns);
-        drop(arrays);
-        rows_in += n as u64;
-        let kept = if state.len() == n {
-            batch
-        } else {
-            arrow_select::filter::filter_record_batch(&batch, &BooleanArray::from(keep))
-                .map_err(|e| CliError::Failed(format!("{input}: {e}")))?
-        };
-        let rows = kept.num_rows();
-        let mut cols: Vec<ArrayRef> = kept.columns().to_vec();
-        cols.push(Arc::new(StringArray::from(state)));
-        cols.push(Arc::new(StringArray::from(code)));
-        cols.push(Arc::new(StringArray::from(operation)));
-        cols.push(Arc::new(StringArray::from(matched)));
-        cols.push(Arc::new(StringArray::from_iter_values(
-            std::iter::repeat_n(TABLE_VERSION, rows),
-        )));
-        let out = RecordBatch::try_new(out_schema.clone(), cols)
-            .map_err(|e| CliError::Failed(format!("{input}: {e}")))?;
-        writer
-            .write(&out, group_budget)
-            .map_err(|e| fail(e, &args.output))?;
     }
     let rows_out = tally.rows();
     debug_assert_eq!(rows_in, rows_out + rows_rejected);
