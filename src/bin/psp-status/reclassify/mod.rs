@@ -395,7 +395,7 @@ pub fn run(args: &Args) -> Result<ExitCode, CliError> {
                     JsonlOut::Csv {
                         delimiter: setup.delimiter,
                         columns,
-                        neutralize: neutralize,
+                        neutralize,
                     }
                 }
             };
