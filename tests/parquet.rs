@@ -650,3 +650,88 @@ fn the_docs_parquet_commands_run() {
     assert_eq!(rows.len(), first.num_rows());
     assert_eq!(h.last().unwrap(), "again_table_version");
 }
+
+/// Peak resident memory of a child, from its own rusage (wait4).
+#[cfg(unix)]
+#[allow(clippy::zombie_processes)]
+fn peak_rss(cmd: &mut std::process::Command) -> (i32, u64) {
+    let child = cmd.spawn().unwrap();
+    let mut status = 0;
+    // SAFETY: a zeroed rusage is valid; wait4 on our own child's pid.
+    let mut usage: libc::rusage = unsafe { std::mem::zeroed() };
+    let pid = unsafe { libc::wait4(child.id() as i32, &mut status, 0, &mut usage) };
+    assert_eq!(pid, child.id() as i32);
+    assert!(libc::WIFEXITED(status));
+    (libc::WEXITSTATUS(status), usage.ru_maxrss as u64 * 1024)
+}
+
+/// One 100 MB row group (4 KB of notes per row) read and written under `--memory-limit 64`:
+/// the file is streamed, never loaded whole. (The file is made by the binary from a CSV written
+/// line by line: the test process stays small, since a child's peak RSS counts what it shared
+/// with its parent before exec.)
+#[cfg(unix)]
+#[test]
+fn a_big_row_group_stays_under_the_memory_bound() {
+    use std::io::Write;
+    let shm = Path::new("/dev/shm");
+    let dir = if shm.is_dir() {
+        tempfile::tempdir_in(shm).unwrap()
+    } else {
+        tempfile::tempdir().unwrap()
+    };
+    let d = dir.path();
+    let rows = 25_000usize;
+    let csv_path = d.join("big.csv");
+    let mut f = std::io::BufWriter::new(std::fs::File::create(&csv_path).unwrap());
+    f.write_all(b"provider,surface,raw,notes\n").unwrap();
+    let mut x = 0x2545_f491_4f6c_dd1du64;
+    for _ in 0..rows {
+        f.write_all(b"stripe,decline_code,do_not_honor,").unwrap();
+        for _ in 0..512 {
+            x ^= x << 13;
+            x ^= x >> 7;
+            x ^= x << 17;
+            write!(f, "{:08x}", x as u32).unwrap();
+        }
+        f.write_all(b"\n").unwrap();
+    }
+    drop(f);
+    // A generous limit for the conversion: one row group of every row.
+    let input = d.join("big.parquet");
+    ok(&[
+        "reclassify",
+        s(&csv_path),
+        "-o",
+        s(&input),
+        "-q",
+        "--memory-limit",
+        "2048",
+    ]);
+    std::fs::remove_file(&csv_path).unwrap();
+    let meta = ParquetRecordBatchReaderBuilder::try_new(std::fs::File::open(&input).unwrap())
+        .unwrap()
+        .metadata()
+        .clone();
+    assert_eq!(meta.num_row_groups(), 1);
+    assert!(std::fs::metadata(&input).unwrap().len() > 90 << 20);
+    let out = d.join("out.parquet");
+    let (code, peak) = peak_rss(
+        std::process::Command::new(support::BIN)
+            .args([
+                "reclassify",
+                s(&input),
+                "-o",
+                s(&out),
+                "-q",
+                "--memory-limit",
+                "64",
+            ])
+            .args(["--column-prefix", "again_"])
+            .stderr(std::process::Stdio::inherit()),
+    );
+    assert_eq!(code, 0);
+    assert!(peak < 64 << 20, "peak RSS {} MiB", peak >> 20);
+    let b = ParquetRecordBatchReaderBuilder::try_new(std::fs::File::open(&out).unwrap()).unwrap();
+    assert_eq!(b.metadata().file_metadata().num_rows(), rows as i64);
+    assert_eq!(b.schema().fields().len(), 14);
+}
