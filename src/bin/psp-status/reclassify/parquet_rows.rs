@@ -332,18 +332,44 @@ pub fn run(args: &Args, setup: &Setup, plan: Plan, started: Instant) -> Result<E
             CliError::Failed(format!("cannot write {}: {e}", shown(output, "<stdout>")))
         }
     };
-    // One reader per row group, so that damage is reported with its row group.
-    for g in 0..groups.len() {
-        let first = rows_in + 1;
-        let handle = file.try_clone().map_err(|e| unreadable(g, first, &e))?;
-        let reader =
-            ParquetRecordBatchReaderBuilder::new_with_metadata(handle, reader_meta.clone())
-                .with_row_groups(vec![g])
-                .with_batch_size(batch_rows)
-                .build()
-                .map_err(|e| unreadable(g, first, &e))?;
-        for batch in reader {
-            let batch = batch.map_err(|e| unreadable(g, first, &e))?;
+    // A reader thread decodes the next batch while this one classifies and writes: one reader
+    // per row group (so that damage is reported with its row group), at most one batch
+    // waiting (the memory bound).
+    let (tx, rx) = std::sync::mpsc::sync_channel::<Result<RecordBatch, CliError>>(1);
+    let decode = |tx: std::sync::mpsc::SyncSender<Result<RecordBatch, CliError>>| {
+        let mut row = 1u64;
+        for (g, (n, _)) in groups.iter().enumerate() {
+            let reader = file
+                .try_clone()
+                .map_err(|e| unreadable(g, row, &e))
+                .and_then(|handle| {
+                    ParquetRecordBatchReaderBuilder::new_with_metadata(handle, reader_meta.clone())
+                        .with_row_groups(vec![g])
+                        .with_batch_size(batch_rows)
+                        .build()
+                        .map_err(|e| unreadable(g, row, &e))
+                });
+            let reader = match reader {
+                Ok(r) => r,
+                Err(e) => {
+                    let _ = tx.send(Err(e));
+                    return;
+                }
+            };
+            for batch in reader {
+                let batch = batch.map_err(|e| unreadable(g, row, &e));
+                let failed = batch.is_err();
+                if tx.send(batch).is_err() || failed {
+                    return;
+                }
+            }
+            row += *n as u64;
+        }
+    };
+    std::thread::scope(|scope| -> Result<(), CliError> {
+        scope.spawn(move || decode(tx));
+        for batch in rx {
+            let batch = batch?;
             let arrays = paths
                 .iter()
                 .map(|p| arrow_cols::column_at(&batch, p))
@@ -421,7 +447,8 @@ pub fn run(args: &Args, setup: &Setup, plan: Plan, started: Instant) -> Result<E
                 .write(&out, group_budget)
                 .map_err(|e| fail(e, &args.output))?;
         }
-    }
+        Ok(())
+    })?;
     let rows_out = tally.rows();
     debug_assert_eq!(rows_in, rows_out + rows_rejected);
     let expected: i64 = groups.iter().map(|(n, _)| n).sum();
