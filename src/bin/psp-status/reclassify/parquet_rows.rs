@@ -250,6 +250,22 @@ pub fn run(args: &Args, setup: &Setup, plan: Plan, started: Instant) -> Result<E
     // row groups (decoded batch, its filtered copy, the output columns, the row group buffered
     // by the writer).
     let meta = builder.metadata().clone();
+    // Codecs this build cannot decompress: said before any work, naming the codec.
+    for (g, group) in meta.row_groups().iter().enumerate() {
+        for c in group.columns() {
+            if !matches!(
+                c.compression(),
+                Compression::UNCOMPRESSED | Compression::SNAPPY | Compression::ZSTD(_)
+            ) {
+                return Err(CliError::Failed(format!(
+                    "{input}: column `{}` (row group {g}) is compressed with {}: reclassify reads \
+                     snappy, zstd and uncompressed Parquet (rewrite the file with one of those)",
+                    c.column_path(),
+                    c.compression()
+                )));
+            }
+        }
+    }
     let groups: Vec<(i64, i64)> = meta
         .row_groups()
         .iter()
@@ -472,7 +488,7 @@ pub fn run(args: &Args, setup: &Setup, plan: Plan, started: Instant) -> Result<E
         rows_rejected,
         input_bytes,
         elapsed: started.elapsed(),
-        threads: 1,
+        threads: 2,
     };
     let out_file = writer.finish().map_err(|e| fail(e, &args.output))?;
     let mut set = vec![rejects
