@@ -21,6 +21,7 @@ use parquet::arrow::ArrowWriter;
 use parquet::basic::Compression;
 use parquet::file::metadata::KeyValue;
 use parquet::file::properties::WriterProperties;
+use parquet::schema::types::ColumnPath;
 use psp_status::batch::{classify_columns, ByteColumn, Names, Outcome, Reason};
 use psp_status::{TABLE_DIGEST, TABLE_VERSION};
 use std::io::Write;
@@ -88,10 +89,15 @@ impl Sink {
 }
 
 /// The writer properties of a Parquet output: snappy (what Spark, DuckDB and pyarrow write by
-/// default), row groups of at most `group_rows`, the table version and digest in the metadata.
-pub fn writer_properties(group_rows: usize) -> WriterProperties {
-    WriterProperties::builder()
-        .set_compression(Compression::SNAPPY)
+/// default), row groups of at most `group_rows`, the table version and digest in the metadata;
+/// `plain` columns are written without a dictionary (the input's writer chose so: ids,
+/// timestamps, amounts, whose dictionary would only be built to be dropped).
+pub fn writer_properties(group_rows: usize, plain: &[ColumnPath]) -> WriterProperties {
+    let mut b = WriterProperties::builder();
+    for c in plain {
+        b = b.set_column_dictionary_enabled(c.clone(), false);
+    }
+    b.set_compression(Compression::SNAPPY)
         .set_max_row_group_row_count(Some(group_rows.clamp(1, MAX_GROUP_ROWS)))
         .set_key_value_metadata(Some(vec![
             KeyValue::new(META_VERSION.to_string(), TABLE_VERSION.to_string()),
@@ -250,6 +256,18 @@ pub fn run(args: &Args, setup: &Setup, plan: Plan, started: Instant) -> Result<E
     // row groups (decoded batch, its filtered copy, the output columns, the row group buffered
     // by the writer).
     let meta = builder.metadata().clone();
+    // Leaf columns the input's writer did not dictionary-encode (in its first row group).
+    let plain: Vec<ColumnPath> = meta
+        .row_groups()
+        .first()
+        .map(|g| {
+            g.columns()
+                .iter()
+                .filter(|c| c.dictionary_page_offset().is_none())
+                .map(|c| c.column_path().clone())
+                .collect()
+        })
+        .unwrap_or_default();
     // Codecs this build cannot decompress: said before any work, naming the codec.
     for (g, group) in meta.row_groups().iter().enumerate() {
         for c in group.columns() {
@@ -298,7 +316,7 @@ pub fn run(args: &Args, setup: &Setup, plan: Plan, started: Instant) -> Result<E
             ArrowWriter::try_new(
                 sink,
                 out_schema.clone(),
-                Some(writer_properties(group_rows)),
+                Some(writer_properties(group_rows, &plain)),
             )
             .map_err(|e| CliError::Failed(format!("cannot write {}: {e}", args.output)))?,
         ),
