@@ -44,11 +44,16 @@ pub(crate) fn render(m: &Model, command: &str) -> String {
         lit(m.digest),
         lit(&command.replace(['\n', '\r'], " "))
     ));
-    let tables: [(&str, &str, Vec<Vec<super::Cell>>); 5] = [
+    let tables: [(&str, &str, Vec<Vec<super::Cell>>); 6] = [
         (
             "psp_providers",
             "provider VARCHAR NOT NULL, name VARCHAR NOT NULL, PRIMARY KEY (provider)",
             m.provider_rows(),
+        ),
+        (
+            "psp_provider_names",
+            "name_key VARCHAR NOT NULL, provider VARCHAR NOT NULL, PRIMARY KEY (name_key)",
+            m.provider_name_rows(),
         ),
         (
             "psp_surfaces",
@@ -111,7 +116,8 @@ pub(crate) fn render(m: &Model, command: &str) -> String {
 
 const CLASSIFY: &str = "\
 -- psp_classify(provider, surface, raw) -> STRUCT(state, code, operation, matched, anchor).
--- NULL when the provider or the surface (any ASCII case) is unknown, and when raw is NULL or
+-- The provider is its id or display name (psp_provider_names), the provider and the surface in
+-- any ASCII case. NULL when either is unknown, and when raw is NULL or
 -- empty: an empty value is no signal, as in `psp-status reclassify`.
 CREATE OR REPLACE MACRO psp_classify(psp_provider, psp_surface, psp_raw) AS (
   SELECT coalesce(
@@ -128,8 +134,8 @@ CREATE OR REPLACE MACRO psp_classify(psp_provider, psp_surface, psp_raw) AS (
     {'state': 'UNCERTAIN', 'code': 'UNMAPPED', 'operation': v.operation, 'matched': 'unmapped', 'anchor': NULL::VARCHAR})
   FROM (SELECT s.provider, s.surface, s.operation, coalesce(psp_raw, '') AS raw,
                CASE WHEN s.case_insensitive THEN psp_ascii_lower(coalesce(psp_raw, '')) ELSE coalesce(psp_raw, '') END AS match_key
-          FROM psp_surfaces s
-         WHERE s.provider = psp_ascii_lower(psp_provider) AND s.surface = psp_ascii_lower(psp_surface)
+          FROM psp_provider_names n JOIN psp_surfaces s ON s.provider = n.provider
+         WHERE n.name_key = psp_ascii_lower(psp_provider) AND s.surface = psp_ascii_lower(psp_surface)
            AND coalesce(psp_raw, '') <> '') v
 );
 ";
@@ -151,7 +157,8 @@ CREATE OR REPLACE MACRO psp_resolve(psp_provider, psp_surfaces, psp_raws) AS (
                coalesce(psp_raws[t.i], '') <> '' AS present,
                psp_classify(psp_provider, psp_surfaces[t.i], psp_raws[t.i]) AS c
           FROM range(1, len(psp_surfaces) + 1) t(i)
-          LEFT JOIN psp_surfaces s ON s.provider = psp_ascii_lower(psp_provider) AND s.surface = psp_surfaces[t.i]) x
+          LEFT JOIN (psp_provider_names n JOIN psp_surfaces s ON s.provider = n.provider)
+            ON n.name_key = psp_ascii_lower(psp_provider) AND s.surface = psp_ascii_lower(psp_surfaces[t.i])) x
 );
 ";
 

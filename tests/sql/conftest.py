@@ -36,6 +36,16 @@ EXTRA = [
     ("sTrIpE", "decline_code", ""),
     ("stripe", "decline_code", "Insufficient_Funds"),
     ("checkout", "payment.status", "PENDING"),
+    # Display names, as the engine reads them (any ASCII case), and near misses it rejects.
+    ("Checkout.com", "response_code", "20051"),
+    ("CHECKOUT.COM", "payment.status", "pEnDiNg"),
+    ("checkout.com", "response_code", "0000020999"),
+    ("Checkout.com", "error_codes", "brand_new_code"),
+    ("Checkout .com", "response_code", "20051"),
+    ("Checkout.com ", "response_code", "20051"),
+    ("checkout.co", "response_code", "20051"),
+    ("Alma", "payment.state", "paid"),
+    ("Stripe", "Decline_Code", "do_not_honor"),
     ("checkout", "payment.status", "pEnDiNg"),
     ("checkout", "payment.status", "card verified"),
     ("CheckOut", "payment.status", "CARD VERIFIED"),
@@ -77,6 +87,10 @@ EXTRA = [
     ("alma", "no_such.surface", "paid"),
     ("acme_pay", "decline_code", "x"),
 ]
+
+
+# Display names the engine also reads as a provider (tables' `name`), in several ASCII cases.
+DISPLAY = {"checkout": ["Checkout.com", "CHECKOUT.COM", "checkout.com"]}
 
 
 @pytest.fixture(scope="session")
@@ -154,7 +168,7 @@ def signals(history: dict) -> list[dict]:
         cols = [f"sig_{i}" for i in range(len(names))]
         rows = []
         for i in range(4000):
-            spelling = rnd.choice([provider, provider.upper(), provider.capitalize()])
+            spelling = rnd.choice([provider, provider.upper(), provider.capitalize(), *DISPLAY.get(provider, [])])
             vals = [
                 "" if rnd.random() < 0.3 else rnd.choice(surfaces[s]) for s in names
             ]
