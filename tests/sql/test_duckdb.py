@@ -61,6 +61,25 @@ def test_columns_named_like_the_tables_do_not_capture(con: duckdb.DuckDBPyConnec
     assert (c["state"], c["code"], c["matched"]) == ("ERROR", "INSUFFICIENT_FUNDS", "exact")
 
 
+def test_table_aliases_like_the_macros_do_not_capture(con: duckdb.DuckDBPyConnection) -> None:
+    # The macros are expanded into the caller's query: a caller's table alias that is also an
+    # alias inside a macro (s, e, r, d, v, n, t, x) must still mean the caller's table.
+    want = con.execute(
+        "SELECT id, psp_classify(provider, surface, raw) FROM history ORDER BY id LIMIT 2000"
+    ).fetchall()
+    for alias in ["s", "e", "r", "d", "v", "n", "t", "x"]:
+        got = con.execute(
+            f"SELECT {alias}.id, psp_classify({alias}.provider, {alias}.surface, {alias}.raw)"
+            f" FROM history {alias} ORDER BY {alias}.id LIMIT 2000"
+        ).fetchall()
+        assert got == want, alias
+    r = con.execute(
+        "SELECT psp_resolve(s.p, ['payment_intent.status', 'decline_code'], [s.a, s.b])"
+        " FROM (VALUES ('Stripe', 'requires_payment_method', 'do_not_honor')) s(p, a, b)"
+    ).fetchone()[0]
+    assert (r["state"], r["code"], r["matched"]) == ("ERROR", "REJECTED_BANK", "exact")
+
+
 def test_the_tables_hold_every_entry(con: duckdb.DuckDBPyConnection) -> None:
     n = con.execute(
         "SELECT (SELECT count(*) FROM psp_entries) + (SELECT count(*) FROM psp_rules)"
