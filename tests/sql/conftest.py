@@ -66,7 +66,7 @@ EXTRA = [
     ("alma", "error_code", 'quote"d'),
     ("alma", "error_code", "back\\slash"),
     ("alma", "error_code", "it's"),
-    ("alma", "error_code", "caf\u00e9 \u2603 \U0001F600"),
+    ("alma", "error_code", "caf\u00e9 \u2603 \U0001f600"),
     ("alma", "error_code", "line\nbreak"),
     ("alma", "error_code", "tab\there"),
     ("alma", "http_status", "404"),
@@ -168,10 +168,10 @@ def signals(history: dict) -> list[dict]:
         cols = [f"sig_{i}" for i in range(len(names))]
         rows = []
         for i in range(4000):
-            spelling = rnd.choice([provider, provider.upper(), provider.capitalize(), *DISPLAY.get(provider, [])])
-            vals = [
-                "" if rnd.random() < 0.3 else rnd.choice(surfaces[s]) for s in names
-            ]
+            spelling = rnd.choice(
+                [provider, provider.upper(), provider.capitalize(), *DISPLAY.get(provider, [])]
+            )
+            vals = ["" if rnd.random() < 0.3 else rnd.choice(surfaces[s]) for s in names]
             if i % 50 == 0:
                 vals = [""] * len(names)  # every signal absent
             rows.append([f"{provider}_{i}", spelling, *vals])
@@ -181,12 +181,17 @@ def signals(history: dict) -> list[dict]:
             w.writerow(["id", "provider", *cols])
             w.writerows(rows)
         dst = history["dir"] / f"signals_{provider}.out.csv"
-        args = [a for s, c in zip(names, cols) for a in ("--signal", f"{s}={c}")]
+        args = [a for s, c in zip(names, cols, strict=True) for a in ("--signal", f"{s}={c}")]
         run("reclassify", str(src), "-o", str(dst), "--quiet", *args)
         verdict: dict[str, tuple | None] = {r[0]: None for r in rows}
         with dst.open(newline="", encoding="utf-8") as f:
             for rec in csv.DictReader(f):
-                verdict[rec["id"]] = (rec["state"], rec["code"], rec["operation"] or None, rec["matched"])
+                verdict[rec["id"]] = (
+                    rec["state"],
+                    rec["code"],
+                    rec["operation"] or None,
+                    rec["matched"],
+                )
         out.append({"provider": provider, "surfaces": names, "rows": rows, "verdict": verdict})
     assert len(out) >= 3
     return out
