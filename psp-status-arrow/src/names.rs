@@ -20,16 +20,26 @@ struct Table<T: Copy + 'static> {
 
 #[inline(always)]
 fn hash(name: &[u8]) -> usize {
+    // Fixed-size reads only (no `memcpy` call for a variable length): two overlapping words
+    // for 8 bytes or more, two overlapping half-words for 4 to 7, three bytes below 4.
     let n = name.len();
-    let word = |b: &[u8]| {
-        let mut w = [0u8; 8];
-        w[..b.len()].copy_from_slice(b);
-        u64::from_le_bytes(w)
+    let word = |i: usize| match name.get(i..i + 8) {
+        Some(b) => u64::from_le_bytes(b.try_into().unwrap_or_default()),
+        None => 0,
+    };
+    let half = |i: usize| match name.get(i..i + 4) {
+        Some(b) => u64::from(u32::from_le_bytes(b.try_into().unwrap_or_default())),
+        None => 0,
     };
     let (head, tail) = if n >= 8 {
-        (word(&name[..8]), word(&name[n - 8..]))
+        (word(0), word(n - 8))
+    } else if n >= 4 {
+        (half(0), half(n - 4))
+    } else if n > 0 {
+        let b = |i: usize| u64::from(name[i]);
+        (b(0) | b(n / 2) << 8 | b(n - 1) << 16, 0)
     } else {
-        (word(name), 0)
+        (0, 0)
     };
     let h = (head ^ tail.rotate_left(23) ^ n as u64).wrapping_mul(0x9E37_79B9_7F4A_7C15);
     (h >> 56) as usize
