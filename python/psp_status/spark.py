@@ -66,11 +66,16 @@ def with_classification(
 
 
 def _has_arrow_udf() -> bool:
+    return _arrow_udf() is not None
+
+
+def _arrow_udf() -> Any:
+    """pyspark's ``arrow_udf`` (Spark 4.1 and later), ``None`` before."""
     try:
-        from pyspark.sql.functions import arrow_udf  # noqa: F401
+        from pyspark.sql.pandas.functions import arrow_udf
     except ImportError:
-        return False
-    return True
+        return None
+    return arrow_udf
 
 
 def _with_arrow_udf(df: Any, spec: Spec, names: list[str]) -> Any:
@@ -82,19 +87,19 @@ def _with_arrow_udf(df: Any, spec: Spec, names: list[str]) -> Any:
     result = StructType([StructField(c, StringType(), True) for c in RESULT_COLUMNS])
 
     def classify(*arrays: pa.Array) -> pa.Array:
-        by_name = dict(zip(inputs, arrays))
+        by_name = dict(zip(inputs, arrays, strict=True))
         out = spec.run(by_name.__getitem__, dictionary=False)
         return pa.StructArray.from_arrays(out.columns, names=list(RESULT_COLUMNS))
 
     # Non-deterministic so that Spark calls it once per row, not once per extracted field.
-    udf = F.arrow_udf(classify, result).asNondeterministic()
+    udf = _arrow_udf()(classify, result).asNondeterministic()
     tmp = "__psp_status_result"
     while tmp in df.columns:
         tmp += "_"
     with_result = df.withColumn(tmp, udf(*[df[c] for c in inputs]))
     return with_result.select(
         *[with_result[c] for c in df.columns],
-        *[F.col(tmp).getField(c).alias(n) for c, n in zip(RESULT_COLUMNS, names)],
+        *[F.col(tmp).getField(c).alias(n) for c, n in zip(RESULT_COLUMNS, names, strict=True)],
     )
 
 

@@ -21,7 +21,9 @@ import psp_status
 Row = tuple[Any, ...]
 
 
-def reclassify(cli: Path, tmp: Path, header: list[str], rows: list[list[str]], *args: str) -> list[Row]:
+def reclassify(
+    cli: Path, tmp: Path, header: list[str], rows: list[list[str]], *args: str
+) -> list[Row]:
     """Run the CLI on a CSV of ``rows``; one (state, code, operation, matched, reject) per row."""
     data, out = tmp / "in.csv", tmp / "out.csv"
     with open(data, "w", newline="", encoding="utf-8") as f:
