@@ -1,6 +1,6 @@
 """Spark helper: add ``state``, ``code``, ``operation``, ``matched`` and ``reject`` to a
-DataFrame with a scalar Arrow UDF (or ``mapInArrow`` on Spark before 4.1); each executor runs
-the Rust kernel over Arrow batches.
+DataFrame with ``mapInArrow`` (or a scalar Arrow UDF, ``method="udf"``); each executor runs the
+Rust kernel over Arrow batches.
 
 The package must be installed where the Python workers run, and ``PYSPARK_PYTHON`` must point
 at that interpreter (see docs/spark.md for clusters). Column arguments work as in
@@ -35,16 +35,16 @@ def with_classification(
     raw_column: str | None = None,
     signals: Mapping[str, str] | None = None,
     column_prefix: str = "",
-    method: str = "auto",
+    method: str = "map",
 ) -> Any:
     """Return ``df`` (a ``pyspark.sql.DataFrame``) with the five result columns appended (all
     ``string``). Lazy, like any Spark transformation.
 
-    ``method`` says how the rows reach the kernel: ``"udf"``, a scalar Arrow UDF (Spark 4.1
-    and later): only the input columns travel to the Python workers and only the results come
-    back; ``"map"``, ``mapInArrow`` (Spark 3.3 and later): every column of ``df`` makes the
-    round trip; ``"auto"`` (the default): ``"udf"`` where Spark has it, else ``"map"``. Both
-    give the same rows.
+    ``method`` says how the rows reach the kernel: ``"map"`` (the default), ``mapInArrow``
+    (Spark 3.3 and later): every column of ``df`` makes the round trip to the Python workers;
+    ``"udf"``, a scalar Arrow UDF (Spark 4.1 and later): only the columns it reads go and only
+    the five results come back, which should pay on wide DataFrames. On the 7-column benchmark
+    (BENCHMARKS.md, "Spark route") ``"map"`` was the faster. Both give the same rows.
     """
     spec = Spec.of(
         provider=provider,
@@ -56,17 +56,13 @@ def with_classification(
         column_prefix=column_prefix,
     )
     names = spec.output_names(list(df.columns))
-    if method == "auto":
-        method = "udf" if _has_arrow_udf() else "map"
-    if method == "udf":
-        return _with_arrow_udf(df, spec, names)
     if method == "map":
         return _with_map_in_arrow(df, spec, names)
-    raise ValueError(f"method must be 'auto', 'udf' or 'map', not {method!r}")
-
-
-def _has_arrow_udf() -> bool:
-    return _arrow_udf() is not None
+    if method == "udf":
+        if _arrow_udf() is None:
+            raise ValueError("method='udf' needs pyspark 4.1 or later (arrow_udf)")
+        return _with_arrow_udf(df, spec, names)
+    raise ValueError(f"method must be 'map' or 'udf', not {method!r}")
 
 
 def _arrow_udf() -> Any:
