@@ -117,6 +117,7 @@ pub(crate) fn validate(
         None => (
             Tables {
                 version: String::new(),
+                taxonomy_path: String::new(),
                 digest,
                 states: Vec::new(),
                 operations: Vec::new(),
@@ -310,6 +311,7 @@ fn validate_taxonomy(
         }
         codes.push(CodeSpec {
             name: name.value.clone(),
+            at: (name.at.line, name.at.column),
             description: description.map(|d| d.value.clone()).unwrap_or_default(),
             states: allowed,
             shopper_en,
@@ -343,6 +345,7 @@ fn validate_taxonomy(
     };
     let tables = Tables {
         version,
+        taxonomy_path: file.path.clone(),
         digest,
         states,
         operations,
@@ -432,6 +435,7 @@ fn named_list(
         }
         out.push(Named {
             name: name.value.clone(),
+            at: (name.at.line, name.at.column),
             description: description.map(|d| d.value.clone()).unwrap_or_default(),
         });
     }
@@ -600,6 +604,7 @@ fn validate_provider(
         id,
         name,
         path: file.path.clone(),
+        at: (id_at.line, id_at.column),
         surfaces,
         precedence,
     };
@@ -770,6 +775,7 @@ fn validate_surface(
     }
     SurfaceSpec {
         name: sname.value.clone(),
+        at: (sname.at.line, sname.at.column),
         description: description.unwrap_or_default(),
         operation: match operation {
             SurfaceOp::Known(o) => Some(o),
