@@ -111,3 +111,8 @@ impl Provider {
 #[doc = include_str!("../README.md")]
 #[cfg(doctest)]
 pub struct ReadmeDoctests;
+
+/// docs/tables.md's Rust example (a service loading tables at run time), run as a doctest.
+#[doc = include_str!("../docs/tables.md")]
+#[cfg(all(doctest, feature = "runtime-tables"))]
+pub struct TablesDocDoctests;

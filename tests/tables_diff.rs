@@ -483,6 +483,11 @@ fn a_new_surface_code_or_provider_is_refused_with_the_reason() {
     );
     assert!(diags[0].starts_with(&want), "{diags:?} (want {want})");
     assert!(diags[0].contains("needs a build"), "{diags:?}");
+    // docs/tables.md shows this very refusal, for a copy named mappings-next.
+    let doc = std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("docs/tables.md"))
+        .unwrap();
+    let shown = diags[0].replace(&p.display().to_string(), "mappings-next");
+    assert!(doc.contains(&shown), "docs/tables.md should show:\n{shown}");
 
     // A new code in the taxonomy, and a provider file of a provider not compiled in.
     let d = copy_mappings();

@@ -164,6 +164,20 @@ fn validate_taxonomy(
     let doc = &root.value;
     let version = match &doc.version {
         Some(v) if v.quiet => String::new(),
+        // Written as is into every batch output's `table_version` cell (CSV and JSON).
+        Some(v)
+            if !v
+                .value
+                .trim()
+                .bytes()
+                .all(|b| b.is_ascii_alphanumeric() || b"._+-".contains(&b)) =>
+        {
+            cx.at(
+                v,
+                "`version` may hold only ASCII letters, digits, `.`, `_`, `+` and `-` (year.month.day of the last change to mappings/)",
+            );
+            String::new()
+        }
         Some(v) if !v.value.trim().is_empty() => v.value.trim().to_string(),
         Some(v) => {
             cx.at(
