@@ -13,6 +13,9 @@ use strum::IntoEnumIterator;
 
 const QUERIES: usize = 1 << 16;
 
+/// One query: a field and a value.
+type Query = (Field, Vec<u8>);
+
 /// A small deterministic generator (xorshift), so both runs see the same queries.
 struct Rng(u64);
 
@@ -33,7 +36,7 @@ fn fields() -> Vec<Field> {
 
 /// Every value that matches something (exact values, a value per rule), and values that
 /// match nothing, each as (field, raw).
-fn candidates() -> (Vec<(Field, Vec<u8>)>, Vec<(Field, Vec<u8>)>) {
+fn candidates() -> (Vec<Query>, Vec<Query>) {
     let mut hits = Vec::new();
     let mut misses = Vec::new();
     for f in fields() {
@@ -110,7 +113,7 @@ fn benches(c: &mut Criterion) {
     // resolve: two signals of one provider per query.
     let mut rng = Rng(0xabcd_ef01);
     let pool: Vec<(Field, Vec<u8>)> = hits.iter().chain(&misses).cloned().collect();
-    let pairs: Vec<(Provider, [(Field, Vec<u8>); 2])> = (0..QUERIES)
+    let pairs: Vec<(Provider, [Query; 2])> = (0..QUERIES)
         .map(|_| {
             let a = pool[(rng.next() % pool.len() as u64) as usize].clone();
             let p = a.0.provider();
@@ -120,7 +123,8 @@ fn benches(c: &mut Criterion) {
             (p, [a, b])
         })
         .collect();
-    let q: Vec<(Provider, [(Field, &[u8]); 2])> = pairs
+    type Signals<'a> = [(Field, &'a [u8]); 2];
+    let q: Vec<(Provider, Signals<'_>)> = pairs
         .iter()
         .map(|(p, [a, b])| (*p, [(a.0, a.1.as_slice()), (b.0, b.1.as_slice())]))
         .collect();

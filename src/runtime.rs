@@ -276,8 +276,6 @@ impl Tables {
 
 #[cfg(test)]
 mod tests {
-    use super::*;
-
     /// The interpreted rules of a loaded table match as the compiled rule functions do.
     #[test]
     fn interpreted_rules_match_the_compiled_ones() {

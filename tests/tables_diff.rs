@@ -221,6 +221,9 @@ fn reclassified(
         .collect()
 }
 
+/// (old state, old code, new state, new code) → (rows, first example rows).
+type Transitions = BTreeMap<(String, String, String, String), (u64, Vec<u64>)>;
+
 #[test]
 fn diff_reports_the_edits_and_the_transitions_of_two_reclassify_runs() {
     let d = edited();
@@ -277,7 +280,7 @@ fn diff_reports_the_edits_and_the_transitions_of_two_reclassify_runs() {
     let old = reclassified(&history, None, t.path(), "old");
     let new = reclassified(&history, Some(d.path()), t.path(), "new");
     assert_eq!(old.len(), new.len());
-    let mut expect: BTreeMap<(String, String, String, String), (u64, Vec<u64>)> = BTreeMap::new();
+    let mut expect: Transitions = BTreeMap::new();
     for (o, n) in old.iter().zip(&new) {
         assert_eq!(o.0, n.0);
         if (&o.1, &o.2) != (&n.1, &n.2) {
@@ -294,7 +297,7 @@ fn diff_reports_the_edits_and_the_transitions_of_two_reclassify_runs() {
         expect.len() >= 2,
         "the history exercises the edits: {expect:?}"
     );
-    let got: BTreeMap<(String, String, String, String), (u64, Vec<u64>)> = v["transitions"]
+    let got: Transitions = v["transitions"]
         .as_array()
         .unwrap()
         .iter()

@@ -282,7 +282,7 @@ fn transitions(a: &Args, from: &'static Tables, to: &'static Tables) -> Result<H
             examples,
         })
         .collect();
-    transitions.sort_by(|a, b| b.rows.cmp(&a.rows));
+    transitions.sort_by_key(|t| std::cmp::Reverse(t.rows));
     Ok(History {
         rows,
         rejected: rejected.len() as u64,
