@@ -4,9 +4,10 @@
 //! default matches, on fields with and without rules), and `resolve` over two signals.
 //!
 //! `cargo bench --bench runtime_tables`. Time per lookup = median / queries (throughput in
-//! elements), as BENCHMARKS.md reports it.
+//! elements), as BENCHMARKS.md reports it. After criterion, the same hit and miss mixes are
+//! timed in alternation (see `interleaved`), which a busy machine disturbs far less.
 
-use criterion::{criterion_group, criterion_main, BenchmarkId, Criterion, Throughput};
+use criterion::{criterion_group, BenchmarkId, Criterion, Throughput};
 use psp_status::{Field, Matched, MatcherOf, Provider, Tables};
 use std::hint::black_box;
 use strum::IntoEnumIterator;
@@ -147,5 +148,57 @@ fn benches(c: &mut Criterion) {
     g.finish();
 }
 
+/// The ratio loaded / compiled measured in alternation: `ROUNDS` rounds, each timing one pass
+/// over the same 4Ki-query slice of the shuffled 64Ki queries with each set (the order flipped
+/// every round; a pass is short, so a neighbour's time slice rarely falls into one pass and not
+/// the other). Prints the median ratio and its quartiles per mix.
+fn interleaved() {
+    const ROUNDS: usize = 4001;
+    const SLICE: usize = 4096;
+    let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/mappings");
+    let loaded = Tables::load(dir.as_ref()).expect("mappings/ loads");
+    let (hits, misses) = candidates();
+    for (name, pool, seed) in [("hit", &hits, 0x9e37_79b9), ("miss", &misses, 0x1234_5678)] {
+        let queries = sample(pool, seed);
+        let q: Vec<(Field, &[u8])> = queries.iter().map(|(f, r)| (*f, r.as_slice())).collect();
+        let pass = |t: Option<&Tables>, i: usize| {
+            let from = (i * SLICE) % q.len();
+            let slice = &q[from..from + SLICE];
+            let start = std::time::Instant::now();
+            for &(f, raw) in black_box(slice) {
+                match t {
+                    None => black_box(psp_status::classify_bytes(f, raw)),
+                    Some(t) => black_box(t.classify_bytes(f, raw)),
+                };
+            }
+            start.elapsed().as_secs_f64()
+        };
+        let mut ratios: Vec<f64> = (0..ROUNDS)
+            .map(|i| {
+                let (c, l) = if i % 2 == 0 {
+                    let c = pass(None, i);
+                    (c, pass(Some(&loaded), i))
+                } else {
+                    let l = pass(Some(&loaded), i);
+                    (pass(None, i), l)
+                };
+                l / c
+            })
+            .collect();
+        ratios.sort_by(f64::total_cmp);
+        println!(
+            "interleaved classify_{name}: loaded/compiled median {:.3} (quartiles {:.3}..{:.3}, {ROUNDS} rounds of {SLICE} queries)",
+            ratios[ROUNDS / 2],
+            ratios[ROUNDS / 4],
+            ratios[3 * ROUNDS / 4],
+        );
+    }
+}
+
 criterion_group!(runtime, benches);
-criterion_main!(runtime);
+
+fn main() {
+    runtime();
+    interleaved();
+    Criterion::default().configure_from_args().final_summary();
+}

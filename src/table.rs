@@ -201,15 +201,31 @@ impl<'t> TableSet<'t> {
         provider: crate::Provider,
         surface: Surface,
     ) -> &'t SurfaceTableOf<'t> {
-        // Every set has one row per provider and one cell per surface (the array type
-        // ensures the latter; `Tables::load` builds the rows from `Provider::iter()`).
-        self.index[provider as usize][surface as usize]
+        debug_assert_eq!(
+            self.index.len(),
+            <crate::Provider as strum::EnumCount>::COUNT
+        );
+        // SAFETY: every set has one row per provider (the generated `SURFACE_INDEX` has one per
+        // provider file, which is what `Provider` enumerates; `Tables::load` builds one per
+        // `Provider::iter()`); the array type gives each row one cell per surface.
+        unsafe { self.index.get_unchecked(provider as usize)[surface as usize] }
     }
 }
 
 #[cfg(test)]
 mod tests {
     use crate::generated::{NO_TABLE, SURFACE_TABLES};
+
+    /// Every set's index has one row per provider (`TableSet::table` indexes it unchecked).
+    #[test]
+    fn the_compiled_index_has_a_row_per_provider() {
+        let set = super::TableSet::COMPILED;
+        assert_eq!(
+            set.index.len(),
+            <crate::Provider as strum::EnumCount>::COUNT
+        );
+        assert_eq!(set.providers.len(), set.index.len());
+    }
 
     /// The invariants the probe's unchecked indexing rests on, for every generated table.
     #[test]
