@@ -534,3 +534,32 @@ fn a_new_surface_code_or_provider_is_refused_with_the_reason() {
     let err = psp_status::Tables::load(p).unwrap_err();
     assert_eq!(err.iter().map(|d| d.to_string()).collect::<Vec<_>>(), diags);
 }
+
+/// A Parquet history (written by reclassify) gives the same transition counts as the CSV it
+/// came from: diff reads it with reclassify's Parquet reader.
+#[test]
+fn diff_reads_a_parquet_history() {
+    let d = edited();
+    let t = tempfile::tempdir().unwrap();
+    let csv = t.path().join("history.csv");
+    ok(&["generate", "--rows", "3000", "--seed", "5", "-o", s(&csv)]);
+    let parquet = t.path().join("history.parquet");
+    ok(&["reclassify", s(&csv), "-o", s(&parquet), "-q"]);
+    let counts = |h: &Path| -> BTreeMap<String, u64> {
+        let v = json(&ok(&["diff", "--to", s(d.path()), s(h), "--json"]));
+        v["transitions"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|t| {
+                (
+                    format!("{}>{}", t["from"], t["to"]),
+                    t["rows"].as_u64().unwrap(),
+                )
+            })
+            .collect()
+    };
+    let from_csv = counts(&csv);
+    assert!(!from_csv.is_empty());
+    assert_eq!(counts(&parquet), from_csv);
+}
