@@ -11,6 +11,7 @@ use super::rejects::{self, RejectsWriter};
 use super::tally::Tally;
 use super::{report, shown, write_error, Args, Format, MaxRejects, Setup};
 use crate::outputs::{self, Staged};
+use crate::tables::tables;
 use crate::CliError;
 use arrow_array::{ArrayRef, BooleanArray, RecordBatch, StringArray};
 use arrow_schema::{DataType, Field, Schema, SchemaRef};
@@ -26,8 +27,7 @@ use parquet::file::metadata::KeyValue;
 use parquet::file::properties::WriterProperties;
 use parquet::file::writer::SerializedFileWriter;
 use parquet::schema::types::ColumnPath;
-use psp_status::batch::{classify_columns, ByteColumn, Names, Outcome, Reason};
-use psp_status::{TABLE_DIGEST, TABLE_VERSION};
+use psp_status::batch::{classify_columns_in, ByteColumn, Names, Outcome, Reason};
 use std::io::Write;
 use std::path::Path;
 use std::process::ExitCode;
@@ -104,8 +104,8 @@ pub fn writer_properties(group_rows: usize, plain: &[ColumnPath]) -> WriterPrope
     b.set_compression(Compression::SNAPPY)
         .set_max_row_group_row_count(Some(group_rows.clamp(1, MAX_GROUP_ROWS)))
         .set_key_value_metadata(Some(vec![
-            KeyValue::new(META_VERSION.to_string(), TABLE_VERSION.to_string()),
-            KeyValue::new(META_DIGEST.to_string(), TABLE_DIGEST.to_string()),
+            KeyValue::new(META_VERSION.to_string(), tables().version().to_string()),
+            KeyValue::new(META_DIGEST.to_string(), tables().digest().to_string()),
         ]))
         .build()
 }
@@ -506,7 +506,7 @@ pub fn run(args: &Args, setup: &Setup, plan: Plan, started: Instant) -> Result<E
                 .collect::<Result<Vec<_>, _>>()
                 .map_err(|e| CliError::Failed(format!("{input}: {e}")))?;
             let kernel = plan.batch(&columns);
-            classify_columns(&kernel, &mut names_cache, &mut outcomes);
+            classify_columns_in(tables(), &kernel, &mut names_cache, &mut outcomes);
 
             let n = batch.num_rows();
             let mut keep = Vec::with_capacity(n);
@@ -564,7 +564,7 @@ pub fn run(args: &Args, setup: &Setup, plan: Plan, started: Instant) -> Result<E
             cols.push(Arc::new(StringArray::from(operation)));
             cols.push(Arc::new(StringArray::from(matched)));
             cols.push(Arc::new(StringArray::from_iter_values(
-                std::iter::repeat_n(TABLE_VERSION, rows),
+                std::iter::repeat_n(tables().version(), rows),
             )));
             let out = RecordBatch::try_new(out_schema.clone(), cols)
                 .map_err(|e| CliError::Failed(format!("{input}: {e}")))?;
