@@ -161,7 +161,10 @@ fn known_value(v: &Value, rng: &mut Rng) -> Vec<u8> {
 /// Whether the tables know `raw` on `v`'s surface (an exact entry or a rule matches).
 fn known(v: &Value, raw: &[u8]) -> bool {
     let field = Field::new(v.provider, v.surface).expect("pool values are of real fields");
-    matches!(classify_bytes(field, raw).matched, Matched::Exact | Matched::Rule)
+    matches!(
+        classify_bytes(field, raw).matched,
+        Matched::Exact | Matched::Rule
+    )
 }
 
 /// A value no table knows on `v`'s surface: a drifted one when the tables do not know it,
@@ -181,7 +184,11 @@ fn unknown(v: &Value, rng: &mut Rng) -> Vec<u8> {
 
 /// Surface names a history may hold that are no provider's (`charge.status` from an older
 /// integration, a typo), besides the other providers' surfaces.
-const STRAY_SURFACES: [&str; 3] = ["charge.status", "payment_intent.state", "transaction.status"];
+const STRAY_SURFACES: [&str; 3] = [
+    "charge.status",
+    "payment_intent.state",
+    "transaction.status",
+];
 
 /// For each provider (by its index), the surface names it does not have: the other
 /// providers' surfaces, then the stray names.
@@ -376,10 +383,7 @@ mod tests {
                 unknown += 1;
             }
         }
-        (
-            foreign as f64 / rows as f64,
-            unknown as f64 / fields as f64,
-        )
+        (foreign as f64 / rows as f64, unknown as f64 / fields as f64)
     }
 
     #[test]

@@ -10,7 +10,7 @@
 //! its row and line, and reading resumes on the line after its first one.
 
 use super::chunk::{self, ChunkOut};
-use super::rejects::Reject;
+use super::rejects::Rejects;
 use psp_status::readers::{self, csv, jsonl};
 use std::collections::BTreeMap;
 use std::io::Read;
@@ -240,20 +240,23 @@ fn process<W: Fn(&[u8]) -> ChunkOut + ?Sized>(piece: Piece, work: &W) -> ChunkOu
             chunk::recycle(c);
             out
         }
-        Piece::Oversize { head, lines, bytes } => ChunkOut {
-            rejects: vec![Reject {
-                row: 0,
-                line: 0,
-                reason: "record longer than the limit (--max-record-bytes; a quote that never \
-                         closes?): skipped up to the end of its first line"
-                    .to_string(),
-                record: head,
-            }],
-            rows: 1,
-            lines,
-            bytes,
-            ..ChunkOut::default()
-        },
+        Piece::Oversize { head, lines, bytes } => {
+            let mut rejects = Rejects::default();
+            rejects.push(
+                0,
+                0,
+                "record longer than the limit (--max-record-bytes; a quote that never closes?): \
+                 skipped up to the end of its first line",
+                &head,
+            );
+            ChunkOut {
+                rejects,
+                rows: 1,
+                lines,
+                bytes,
+                ..ChunkOut::default()
+            }
+        }
     }
 }
 
