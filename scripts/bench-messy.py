@@ -80,7 +80,9 @@ def venv_python() -> Path:
     check = "import duckdb, polars; print(duckdb.__version__, polars.__version__)"
     want = " ".join(p.split("==")[1] for p in PINS)
     if py.exists():
-        got = subprocess.run([py, "-c", check], capture_output=True, text=True)
+        got = subprocess.run(
+            [py, "-c", check], check=False, capture_output=True, text=True
+        )
         if got.returncode == 0 and got.stdout.strip() == want:
             return py
     subprocess.run([sys.executable, "-m", "venv", VENV], check=True)
