@@ -112,7 +112,8 @@ impl Drop for Lease {
 }
 
 enum Msg {
-    Chunk(u64, ChunkOut, Lease),
+    /// Boxed: a chunk's result is a few hundred bytes of vectors' heads, moved once.
+    Chunk(u64, Box<ChunkOut>, Lease),
     Done(u64),
     Failed(String),
 }
@@ -202,7 +203,7 @@ where
                 let this = seq;
                 pool.spawn(move || {
                     let out = process(piece, &*work);
-                    let _ = chunk_tx.send(Msg::Chunk(this, out, lease));
+                    let _ = chunk_tx.send(Msg::Chunk(this, Box::new(out), lease));
                 });
                 seq += 1;
             }
@@ -214,7 +215,7 @@ where
         while total != Some(next) {
             match rx.recv() {
                 Ok(Msg::Chunk(seq, out, lease)) => {
-                    pending.insert(seq, (out, lease));
+                    pending.insert(seq, (*out, lease));
                     while let Some((out, lease)) = pending.remove(&next) {
                         next += 1;
                         sink(out, lease)?;

@@ -19,6 +19,8 @@ pub struct Rejects {
     /// Each rejected row: its row and the line of its start within the chunk (0-based; the
     /// writer adds the rows and lines before the chunk), and its text's range.
     rows: Vec<(u64, u64, usize, usize)>,
+    /// The reason being put together.
+    reason: Vec<u8>,
 }
 
 impl Rejects {
@@ -36,7 +38,12 @@ impl Rejects {
     /// Adds a rejected row whose reason is the concatenation of `reason`.
     pub fn push_parts(&mut self, row: u64, line: u64, reason: &[&str], record: &[u8]) {
         let start = self.text.len();
-        write_cell_parts(&mut self.text, reason, b',');
+        // Joined first, then written as one cell: one quoting test instead of one per piece.
+        self.reason.clear();
+        for p in reason {
+            self.reason.extend_from_slice(p.as_bytes());
+        }
+        write_cell(&mut self.text, &self.reason, b',');
         self.text.push(b',');
         write_cell(&mut self.text, record, b',');
         self.text.push(b'\n');
@@ -150,43 +157,20 @@ fn write_escaped(w: &mut Vec<u8>, mut cell: &[u8]) {
 /// Writes `cell` as one CSV field: neutralised with a leading `'` when it is a formula, quoted
 /// when it holds a delimiter, a quote or a line break.
 pub fn write_cell(w: &mut Vec<u8>, cell: &[u8], delimiter: u8) {
-    write_cell_parts(w, &[cell], delimiter);
-}
-
-/// Writes the concatenation of `parts` as one CSV field, as [`write_cell`] does.
-fn write_cell_parts<P: AsRef<[u8]>>(w: &mut Vec<u8>, parts: &[P], delimiter: u8) {
-    let mut nonempty = parts.iter().map(AsRef::as_ref).filter(|p| !p.is_empty());
-    let first = nonempty.next().unwrap_or_default();
-    // A leading `-` is a formula unless the whole cell is a number: only then is the cell
-    // put together to be checked (never for our own reasons, which start with a word).
-    let formula = if first.first() == Some(&b'-') && nonempty.next().is_some() {
-        is_formula(
-            &parts
-                .iter()
-                .flat_map(|p| p.as_ref())
-                .copied()
-                .collect::<Vec<u8>>(),
-        )
-    } else {
-        is_formula(first)
-    };
-    let quote = formula && matches!(first.first(), Some(b'\t' | b'\r'))
-        || parts.iter().any(|p| needs_quotes(p.as_ref(), delimiter));
+    let formula = is_formula(cell);
+    let quote =
+        formula && matches!(cell.first(), Some(b'\t' | b'\r')) || needs_quotes(cell, delimiter);
     if quote {
         w.push(b'"');
     }
     if formula {
         w.push(b'\'');
     }
-    for p in parts {
-        if quote {
-            write_escaped(w, p.as_ref());
-        } else {
-            w.extend_from_slice(p.as_ref());
-        }
-    }
     if quote {
+        write_escaped(w, cell);
         w.push(b'"');
+    } else {
+        w.extend_from_slice(cell);
     }
 }
 
@@ -314,10 +298,11 @@ mod tests {
             &["=", "1"],
         ];
         for parts in sentences {
-            let (mut pieces, mut whole) = (Vec::new(), Vec::new());
-            write_cell_parts(&mut pieces, parts, b',');
+            let (mut r, mut whole) = (Rejects::default(), Vec::new());
+            r.push_parts(0, 0, parts, b"x");
             write_cell(&mut whole, parts.concat().as_bytes(), b',');
-            assert_eq!(pieces, whole, "{parts:?}");
+            whole.extend_from_slice(b",x\n");
+            assert_eq!(r.rows().next().unwrap().2, whole, "{parts:?}");
         }
     }
 
