@@ -1,7 +1,6 @@
 //! The rejects file: one CSV row per row that could not be read (`row,line,reason,record`),
 //! meant to be opened by people, so cells copied from the input are neutralised against
 //! spreadsheet formula injection.
-
 //!
 //! The workers write each rejected row's `reason,record` cells as bytes ([`Rejects`]), in
 //! parallel and without a `format!` per row; the writer thread only prefixes the absolute row
