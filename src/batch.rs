@@ -29,6 +29,7 @@
 //! ```
 
 use crate::{Code, Matched, Operation, Provider, State, Surface};
+use std::borrow::Cow;
 
 /// A column of byte strings: `None` is a null (or, for row formats, an absent key).
 ///
@@ -164,31 +165,94 @@ impl<C: ByteColumn + ?Sized> Batch<'_, C> {
     /// assert_eq!(b.explain(0, r), "unknown provider `acme`");
     /// ```
     pub fn explain(&self, row: usize, reason: Reason) -> String {
-        let show = |v: Option<&[u8]>| {
+        self.explanation(row, reason).parts.concat()
+    }
+
+    /// The sentence of [`explain`](Self::explain) in pieces that borrow from the tables and the
+    /// batch, so a writer can copy it out without building a `String` per rejected row (only a
+    /// quoted value that is not UTF-8 is converted).
+    ///
+    /// ```
+    /// use psp_status::batch::{Batch, Given, Reason, Signal};
+    /// use psp_status::{Provider, Surface};
+    /// let surf: Vec<&[u8]> = vec![b"payment.state"];
+    /// let raw: Vec<&[u8]> = vec![b"paid"];
+    /// let b = Batch {
+    ///     provider: Given::Fixed(Provider::Stripe),
+    ///     signals: vec![Signal { surface: Given::Column(&surf[..]), raw: &raw[..], only: None }],
+    ///     empty_is_absent: true,
+    /// };
+    /// let e = b.explanation(0, Reason::UnknownSurface { provider: Provider::Stripe, signal: 0 });
+    /// assert_eq!(e.parts.concat(), "unknown surface `payment.state` for provider stripe");
+    /// ```
+    pub fn explanation(&self, row: usize, reason: Reason) -> Explanation<'_> {
+        fn show(v: Option<&[u8]>) -> Cow<'_, str> {
             let v = v.unwrap_or_default();
-            String::from_utf8_lossy(&v[..v.len().min(200)]).into_owned()
-        };
-        match reason {
-            Reason::MissingProvider => "missing provider".to_string(),
-            Reason::UnknownProvider => match &self.provider {
-                Given::Column(c) => format!("unknown provider `{}`", show(c.value(row))),
-                Given::Fixed(p) => format!("unknown provider `{p}`"),
-            },
-            Reason::MissingSurface { .. } => "missing surface".to_string(),
-            Reason::NoSignal => "no signal: every signal cell of the row is empty".to_string(),
-            Reason::NoSignalFor(p) => {
-                format!("no signal applies to provider {p} (none of the signals is one of its surfaces)")
-            }
-            Reason::UnknownSurface { provider, signal } => {
-                let name = match self.signals.get(usize::from(signal)).map(|s| &s.surface) {
-                    Some(Given::Column(c)) => show(c.value(row)),
-                    Some(Given::Fixed(s)) => s.to_string(),
-                    None => String::new(),
-                };
-                format!("unknown surface `{name}` for provider {provider}")
+            let v = &v[..v.len().min(200)];
+            // The validation alone is several times cheaper than the lossy walk on valid text.
+            match std::str::from_utf8(v) {
+                Ok(s) => Cow::Borrowed(s),
+                Err(_) => String::from_utf8_lossy(v),
             }
         }
+        let name = |p: Provider| Cow::Borrowed(<&'static str>::from(p));
+        let text = |s: &'static str| Cow::Borrowed(s);
+        let parts = match reason {
+            Reason::MissingProvider => [text("missing provider"), text(""), text(""), text("")],
+            Reason::UnknownProvider => {
+                let value = match &self.provider {
+                    Given::Column(c) => show(c.value(row)),
+                    Given::Fixed(p) => name(*p),
+                };
+                [text("unknown provider `"), value, text("`"), text("")]
+            }
+            Reason::MissingSurface { .. } => {
+                [text("missing surface"), text(""), text(""), text("")]
+            }
+            Reason::NoSignal => [
+                text("no signal: every signal cell of the row is empty"),
+                text(""),
+                text(""),
+                text(""),
+            ],
+            Reason::NoSignalFor(p) => [
+                text("no signal applies to provider "),
+                name(p),
+                text(" (none of the signals is one of its surfaces)"),
+                text(""),
+            ],
+            Reason::UnknownSurface { provider, signal } => {
+                let value = match self.signals.get(usize::from(signal)).map(|s| &s.surface) {
+                    Some(Given::Column(c)) => show(c.value(row)),
+                    Some(Given::Fixed(s)) => Cow::Borrowed(<&'static str>::from(*s)),
+                    None => text(""),
+                };
+                [
+                    text("unknown surface `"),
+                    value,
+                    text("` for provider "),
+                    name(provider),
+                ]
+            }
+        };
+        Explanation { parts }
     }
+}
+
+/// Why a row was rejected, as a sentence in pieces (their concatenation is the sentence):
+/// fixed text, provider and surface names, and the offending value (lossy UTF-8, at most 200
+/// bytes), borrowed where they can be.
+///
+/// ```
+/// use psp_status::batch::Explanation;
+/// use std::borrow::Cow;
+/// let e = Explanation { parts: [Cow::Borrowed("missing provider"), "".into(), "".into(), "".into()] };
+/// assert_eq!(e.parts.concat(), "missing provider");
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Explanation<'a> {
+    /// The sentence's pieces, in order.
+    pub parts: [Cow<'a, str>; 4],
 }
 
 /// Why a row could not be classified. An unknown *value* is never a reason: it is classified
@@ -288,12 +352,43 @@ const NAME_CACHE: usize = 64;
 /// assert_eq!(n.surface(Provider::Alma, b"payment.state"), Some(Surface::PaymentState));
 /// assert_eq!(n.surface(Provider::Alma, b"no.such.surface"), None);
 /// ```
-#[derive(Debug, Default)]
+#[derive(Debug)]
 pub struct Names {
     providers: Vec<(Box<[u8]>, Option<Provider>)>,
-    surfaces: Vec<(Provider, Box<[u8]>, Option<Surface>)>,
+    /// Each surface name seen: what it parses to, and the providers having that surface (bit
+    /// `provider as usize`).
+    surfaces: Vec<(Box<[u8]>, Option<Surface>, u64)>,
+    /// `surfaces` by a hash of the name: the index + 1 of the name first seen in each slot.
+    surface_slots: [u8; SLOTS],
     last_provider: usize,
-    last_surface: usize,
+}
+
+// Providers are bits of a `u64` in the surface cache.
+const _: () = assert!(<Provider as strum::EnumCount>::COUNT <= 64);
+
+/// Slots of the surface names' hash table (a power of two, several per cached name).
+const SLOTS: usize = 256;
+
+impl Default for Names {
+    fn default() -> Self {
+        Names {
+            providers: Vec::new(),
+            surfaces: Vec::new(),
+            surface_slots: [0; SLOTS],
+            last_provider: 0,
+        }
+    }
+}
+
+/// The slot of a name: its first and last eight bytes and its length, multiplied.
+#[inline]
+fn slot_of(name: &[u8]) -> usize {
+    let n = name.len().min(8);
+    let (mut head, mut tail) = ([0u8; 8], [0u8; 8]);
+    head[..n].copy_from_slice(&name[..n]);
+    tail[..n].copy_from_slice(&name[name.len() - n..]);
+    let h = u64::from_le_bytes(head) ^ u64::from_le_bytes(tail).rotate_left(29) ^ name.len() as u64;
+    (h.wrapping_mul(0x9e37_79b9_7f4a_7c15) >> 56) as usize & (SLOTS - 1)
 }
 
 impl Names {
@@ -319,29 +414,39 @@ impl Names {
     }
 
     /// The surface named by `name`, when it is one of `provider`'s.
+    ///
+    /// Names are cached by themselves, not per provider (a messy export names the same few
+    /// dozen surfaces under every provider), and found through a small hash table: a linear
+    /// scan of the cache cost more than the lookup of the value.
     pub fn surface(&mut self, provider: Provider, name: &[u8]) -> Option<Surface> {
-        if let Some((p, k, v)) = self.surfaces.get(self.last_surface) {
-            if *p == provider && **k == *name {
-                return *v;
+        let slot = slot_of(name);
+        let at = usize::from(self.surface_slots[slot]);
+        let found = match self.surfaces.get(at.wrapping_sub(1)) {
+            Some((k, v, m)) if **k == *name => Some((*v, *m)),
+            _ => self
+                .surfaces
+                .iter()
+                .find(|(k, _, _)| **k == *name)
+                .map(|(_, v, m)| (*v, *m)),
+        };
+        let (parsed, having) = found.unwrap_or_else(|| {
+            let parsed = std::str::from_utf8(name)
+                .ok()
+                .and_then(|s| s.parse::<Surface>().ok());
+            let having = parsed.map_or(0, |s| {
+                <Provider as strum::IntoEnumIterator>::iter()
+                    .filter(|p| crate::Field::new(*p, s).is_ok())
+                    .fold(0u64, |m, p| m | 1 << (p as usize))
+            });
+            if self.surfaces.len() < NAME_CACHE {
+                self.surfaces.push((name.into(), parsed, having));
+                if at == 0 {
+                    self.surface_slots[slot] = self.surfaces.len() as u8;
+                }
             }
-        }
-        if let Some(i) = self
-            .surfaces
-            .iter()
-            .position(|(p, k, _)| *p == provider && **k == *name)
-        {
-            self.last_surface = i;
-            return self.surfaces[i].2;
-        }
-        let parsed = std::str::from_utf8(name)
-            .ok()
-            .and_then(|s| s.parse::<Surface>().ok())
-            .filter(|s| crate::Field::new(provider, *s).is_ok());
-        if self.surfaces.len() < NAME_CACHE {
-            self.surfaces.push((provider, name.into(), parsed));
-            self.last_surface = self.surfaces.len() - 1;
-        }
-        parsed
+            (parsed, having)
+        });
+        parsed.filter(|_| having & (1 << (provider as usize)) != 0)
     }
 }
 
@@ -495,6 +600,107 @@ mod tests {
     }
 
     #[test]
+    fn every_reason_reads_as_a_sentence_naming_the_value() {
+        let prov = col(&["acme, \"inc\""]);
+        let surf = col(&["payment.state"]);
+        let raw = col(&["paid"]);
+        let bad_utf8: Vec<&[u8]> = vec![b"caf\xe9"];
+        let b = Batch {
+            provider: Given::Column(&prov[..]),
+            signals: vec![
+                Signal {
+                    surface: Given::Column(&surf[..]),
+                    raw: &raw[..],
+                    only: None,
+                },
+                Signal {
+                    surface: Given::Fixed(Surface::DeclineCode),
+                    raw: &raw[..],
+                    only: None,
+                },
+                Signal {
+                    surface: Given::Column(&bad_utf8[..]),
+                    raw: &raw[..],
+                    only: None,
+                },
+            ],
+            empty_is_absent: true,
+        };
+        let long = "x".repeat(300);
+        let long_ref = [long.as_str()];
+        let long_col = col(&long_ref);
+        let long_batch = Batch {
+            provider: Given::Column(&long_col[..]),
+            signals: vec![],
+            empty_is_absent: true,
+        };
+        for (batch, reason, text) in [
+            (&b, Reason::MissingProvider, "missing provider".to_string()),
+            (
+                &b,
+                Reason::UnknownProvider,
+                "unknown provider `acme, \"inc\"`".to_string(),
+            ),
+            (
+                &long_batch,
+                Reason::UnknownProvider,
+                format!("unknown provider `{}`", &long[..200]),
+            ),
+            (
+                &b,
+                Reason::MissingSurface { signal: 0 },
+                "missing surface".to_string(),
+            ),
+            (
+                &b,
+                Reason::NoSignal,
+                "no signal: every signal cell of the row is empty".to_string(),
+            ),
+            (
+                &b,
+                Reason::NoSignalFor(Provider::Alma),
+                "no signal applies to provider alma (none of the signals is one of its surfaces)"
+                    .to_string(),
+            ),
+            (
+                &b,
+                Reason::UnknownSurface {
+                    provider: Provider::Stripe,
+                    signal: 0,
+                },
+                "unknown surface `payment.state` for provider stripe".to_string(),
+            ),
+            (
+                &b,
+                Reason::UnknownSurface {
+                    provider: Provider::Alma,
+                    signal: 1,
+                },
+                "unknown surface `decline_code` for provider alma".to_string(),
+            ),
+            (
+                &b,
+                Reason::UnknownSurface {
+                    provider: Provider::Alma,
+                    signal: 2,
+                },
+                "unknown surface `caf\u{fffd}` for provider alma".to_string(),
+            ),
+        ] {
+            assert_eq!(batch.explain(0, reason), text, "{reason:?}");
+        }
+        // Nothing is copied but a value that is not UTF-8.
+        let e = b.explanation(
+            0,
+            Reason::UnknownSurface {
+                provider: Provider::Stripe,
+                signal: 0,
+            },
+        );
+        assert!(e.parts.iter().all(|p| matches!(p, Cow::Borrowed(_))));
+    }
+
+    #[test]
     fn rejects_unknown_provider_and_surface_but_not_unknown_values() {
         let prov = col(&["alma", "acme", "", "ALMA", "alma"]);
         let surf = col(&[
@@ -629,5 +835,42 @@ mod tests {
         }
         assert!(n.providers.len() <= NAME_CACHE);
         assert_eq!(n.provider(b"purse"), Some(Provider::Purse));
+        for i in 0..1000 {
+            assert_eq!(n.surface(Provider::Alma, format!("s{i}").as_bytes()), None);
+        }
+        assert!(n.surfaces.len() <= NAME_CACHE);
+    }
+
+    /// The cached answer is the parsed one, for every provider and surface name, whether the
+    /// name was cached (first pass) or the cache was full of junk (second pass).
+    #[test]
+    fn a_cached_surface_is_the_parsed_surface_for_every_provider() {
+        use strum::IntoEnumIterator;
+        let mut names: Vec<String> = Provider::iter()
+            .flat_map(|p| p.fields().iter().map(|f| f.name().to_string()))
+            .collect();
+        names.extend(["no.such.surface".to_string(), "PAYMENT.STATE".to_string()]);
+        let mut n = Names::default();
+        for pass in 0..3 {
+            if pass == 2 {
+                n = Names::default();
+                for i in 0..NAME_CACHE {
+                    n.surface(Provider::Alma, format!("junk{i}").as_bytes());
+                }
+            }
+            for name in &names {
+                for p in Provider::iter() {
+                    let want = name
+                        .parse::<Surface>()
+                        .ok()
+                        .filter(|s| crate::Field::new(p, *s).is_ok());
+                    assert_eq!(
+                        n.surface(p, name.as_bytes()),
+                        want,
+                        "{p} {name} pass {pass}"
+                    );
+                }
+            }
+        }
     }
 }

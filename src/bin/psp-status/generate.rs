@@ -6,10 +6,16 @@
 //! 1.5% are values no table knows (classified as unmapped) and 0.5% are malformed rows (a
 //! missing or extra field, an unknown provider, a surface the provider does not have, a
 //! formula in a cell) that `reclassify` must reject. The same rows and seed give the same bytes.
+//!
+//! A messy history (`--unknown-surface-rate 0.17 --unknown-value-rate 0.02`): that share of the
+//! rows names a surface its provider does not have (another provider's, or one no provider
+//! has; `reclassify` rejects those rows), and that share carries a value the tables do not
+//! know (a legacy name, a trailing space, a case the surface does not fold: classified by the
+//! surface's default or as unmapped). Without these options the mix is the sample's above.
 
 use crate::reclassify::write_plain;
 use crate::CliError;
-use psp_status::{Matcher, Provider, Surface};
+use psp_status::{classify_bytes, Field, Matched, Matcher, Provider, Surface};
 use std::io::{BufWriter, Write};
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -26,6 +32,30 @@ pub struct Args {
     /// Output file, or `-` for stdout.
     #[arg(short, long, default_value = "-")]
     pub output: PathBuf,
+    /// Share of rows (0 to 1) naming a surface their provider does not have, e.g. 0.17.
+    #[arg(long, value_name = "RATE", value_parser = rate)]
+    pub unknown_surface_rate: Option<f64>,
+    /// Share of rows (0 to 1) whose value no table knows, e.g. 0.02 (default: the sample's
+    /// 1.5% drifted values, some of which a rule or case folding still matches).
+    #[arg(long, value_name = "RATE", value_parser = rate)]
+    pub unknown_value_rate: Option<f64>,
+}
+
+/// A rate option: a number from 0 to 1.
+fn rate(s: &str) -> Result<f64, String> {
+    match s.trim().parse::<f64>() {
+        Ok(r) if (0.0..=1.0).contains(&r) => Ok(r),
+        _ => Err(format!("`{s}` is not a rate from 0 to 1 (e.g. 0.17)")),
+    }
+}
+
+/// The mix of a generated history.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Mix {
+    /// Share of rows naming a surface their provider does not have.
+    pub unknown_surface: Option<f64>,
+    /// Share of rows whose value no table knows (`None`: the sample's drift).
+    pub unknown_value: Option<f64>,
 }
 
 /// SplitMix64: tiny, fast, and fixed forever (a library generator may change its stream
@@ -43,6 +73,11 @@ impl Rng {
     /// Uniform in `0..n` (n > 0).
     fn below(&mut self, n: u64) -> u64 {
         ((u128::from(self.next()) * u128::from(n)) >> 64) as u64
+    }
+    /// True with probability `p` (0 to 1).
+    fn chance(&mut self, p: f64) -> bool {
+        // 53 random bits against p: exact for every rate a user types.
+        ((self.next() >> 11) as f64) < p * (1u64 << 53) as f64
     }
 }
 
@@ -113,9 +148,72 @@ fn drifted(v: &Value, rng: &mut Rng) -> Vec<u8> {
     }
 }
 
-/// Writes `rows` rows from `seed` to `out`.
-pub fn write_rows(out: &mut dyn Write, rows: u64, seed: u64) -> std::io::Result<()> {
+/// A value the tables know on `v`'s surface: the exact value, or one inside the rule.
+fn known_value(v: &Value, rng: &mut Rng) -> Vec<u8> {
+    match v.matcher {
+        Matcher::Exact(r) => r.as_bytes().to_vec(),
+        Matcher::Prefix(p) => format!("{p}{}", rng.below(100)).into_bytes(),
+        Matcher::Range(a, b) => (a + rng.below(b - a + 1)).to_string().into_bytes(),
+        Matcher::Default => Vec::new(),
+    }
+}
+
+/// Whether the tables know `raw` on `v`'s surface (an exact entry or a rule matches).
+fn known(v: &Value, raw: &[u8]) -> bool {
+    let field = Field::new(v.provider, v.surface).expect("pool values are of real fields");
+    matches!(
+        classify_bytes(field, raw).matched,
+        Matched::Exact | Matched::Rule
+    )
+}
+
+/// A value no table knows on `v`'s surface: a drifted one when the tables do not know it,
+/// else the value with `_v2` appended (a later API version's name), else a made-up word.
+fn unknown(v: &Value, rng: &mut Rng) -> Vec<u8> {
+    let d = drifted(v, rng);
+    if !known(v, &d) {
+        return d;
+    }
+    let mut d = d.trim_ascii_end().to_vec();
+    d.extend_from_slice(b"_v2");
+    if !known(v, &d) {
+        return d;
+    }
+    b"status_not_in_any_table".to_vec()
+}
+
+/// Surface names a history may hold that are no provider's (`charge.status` from an older
+/// integration, a typo), besides the other providers' surfaces.
+const STRAY_SURFACES: [&str; 3] = [
+    "charge.status",
+    "payment_intent.state",
+    "transaction.status",
+];
+
+/// For each provider (by its index), the surface names it does not have: the other
+/// providers' surfaces, then the stray names.
+fn foreign_surfaces() -> Vec<Vec<&'static str>> {
+    use strum::IntoEnumIterator;
+    let mut all: Vec<&'static str> = Provider::iter()
+        .flat_map(|p| p.fields().iter().map(|f| f.name()))
+        .collect();
+    all.sort_unstable();
+    all.dedup();
+    all.extend(STRAY_SURFACES);
+    Provider::iter()
+        .map(|p| {
+            all.iter()
+                .copied()
+                .filter(|name| p.field(name).is_err())
+                .collect()
+        })
+        .collect()
+}
+
+/// Writes `rows` rows from `seed` to `out`, with `mix`'s rates of unknown surfaces and values.
+pub fn write_mix(out: &mut dyn Write, rows: u64, seed: u64, mix: Mix) -> std::io::Result<()> {
     let pool = pool();
+    let foreign = foreign_surfaces();
     let mut rng = Rng(seed);
     let mut line = Vec::with_capacity(256);
     out.write_all(b"id,created_at,amount,currency,provider,surface,raw\n")?;
@@ -132,18 +230,27 @@ pub fn write_rows(out: &mut dyn Write, rows: u64, seed: u64) -> std::io::Result<
         let negative = rng.below(20) == 0;
         let currency = ["EUR", "EUR", "EUR", "USD", "GBP"][rng.below(5) as usize];
         let roll = rng.below(1000);
-        let raw: Vec<u8> = if roll < 15 {
+        let raw: Vec<u8> = if let Some(p) = mix.unknown_value {
+            if rng.chance(p) {
+                unknown(v, &mut rng)
+            } else {
+                known_value(v, &mut rng)
+            }
+        } else if roll < 15 {
             drifted(v, &mut rng)
         } else {
-            match v.matcher {
-                Matcher::Exact(r) => r.as_bytes().to_vec(),
-                Matcher::Prefix(p) => format!("{p}{}", rng.below(100)).into_bytes(),
-                Matcher::Range(a, b) => (a + rng.below(b - a + 1)).to_string().into_bytes(),
-                Matcher::Default => Vec::new(),
-            }
+            known_value(v, &mut rng)
         };
         let mut provider: Vec<u8> = <&str>::from(v.provider).as_bytes().to_vec();
         let mut surface: Vec<u8> = <&str>::from(v.surface).as_bytes().to_vec();
+        if let Some(p) = mix.unknown_surface {
+            if rng.chance(p) {
+                let names = &foreign[v.provider as usize];
+                surface = names[rng.below(names.len() as u64) as usize]
+                    .as_bytes()
+                    .to_vec();
+            }
+        }
         // Malformed rows: 5 in 1000.
         let malformed = if roll >= 995 { rng.below(5) } else { 5 };
         match malformed {
@@ -187,6 +294,10 @@ pub fn write_rows(out: &mut dyn Write, rows: u64, seed: u64) -> std::io::Result<
 }
 
 pub fn run(args: &Args) -> Result<ExitCode, CliError> {
+    let mix = Mix {
+        unknown_surface: args.unknown_surface_rate,
+        unknown_value: args.unknown_value_rate,
+    };
     let fail = |e: std::io::Error| {
         if args.output.as_os_str() == "-" && e.kind() == std::io::ErrorKind::BrokenPipe {
             CliError::ClosedPipe
@@ -196,12 +307,12 @@ pub fn run(args: &Args) -> Result<ExitCode, CliError> {
     };
     if args.output.as_os_str() == "-" {
         let mut out = BufWriter::with_capacity(1 << 20, std::io::stdout().lock());
-        write_rows(&mut out, args.rows, args.seed).map_err(fail)?;
+        write_mix(&mut out, args.rows, args.seed, mix).map_err(fail)?;
         out.flush().map_err(fail)?;
     } else {
         let file = std::fs::File::create(&args.output).map_err(fail)?;
         let mut out = BufWriter::with_capacity(1 << 20, file);
-        write_rows(&mut out, args.rows, args.seed).map_err(fail)?;
+        write_mix(&mut out, args.rows, args.seed, mix).map_err(fail)?;
         out.flush().map_err(fail)?;
     }
     Ok(ExitCode::SUCCESS)
@@ -210,6 +321,11 @@ pub fn run(args: &Args) -> Result<ExitCode, CliError> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The sample's mix.
+    fn write_rows(out: &mut dyn Write, rows: u64, seed: u64) -> std::io::Result<()> {
+        write_mix(out, rows, seed, Mix::default())
+    }
 
     #[test]
     fn dates_and_determinism() {
@@ -223,5 +339,96 @@ mod tests {
         let mut c = Vec::new();
         write_rows(&mut c, 500, 8).unwrap();
         assert_ne!(a, c);
+    }
+
+    const MESSY: Mix = Mix {
+        unknown_surface: Some(0.17),
+        unknown_value: Some(0.02),
+    };
+
+    #[test]
+    fn a_messy_history_is_deterministic_and_differs_from_the_sample() {
+        let mut runs = [(); 3].map(|_| Vec::new());
+        write_mix(&mut runs[0], 2000, 7, MESSY).unwrap();
+        write_mix(&mut runs[1], 2000, 7, MESSY).unwrap();
+        write_mix(&mut runs[2], 2000, 8, MESSY).unwrap();
+        assert_eq!(runs[0], runs[1]);
+        assert_ne!(runs[0], runs[2]);
+        let mut sample = Vec::new();
+        write_rows(&mut sample, 2000, 7).unwrap();
+        assert_ne!(sample, runs[0]);
+    }
+
+    /// Shares of (rows naming a surface their provider lacks, rows of a real field whose
+    /// value no table knows), among the rows with a known provider and all seven fields.
+    fn shares(csv: &[u8]) -> (f64, f64) {
+        let mut reader = ::csv::ReaderBuilder::new().flexible(true).from_reader(csv);
+        let (mut rows, mut foreign, mut fields, mut unknown) = (0u64, 0u64, 0u64, 0u64);
+        for rec in reader.records() {
+            let rec = rec.unwrap();
+            if rec.len() != 7 {
+                continue;
+            }
+            let Ok(p) = rec[4].parse::<Provider>() else {
+                continue;
+            };
+            rows += 1;
+            let Ok(field) = p.field(&rec[5]) else {
+                foreign += 1;
+                continue;
+            };
+            fields += 1;
+            let matched = classify_bytes(field, rec[6].as_bytes()).matched;
+            if !matches!(matched, Matched::Exact | Matched::Rule) {
+                unknown += 1;
+            }
+        }
+        (foreign as f64 / rows as f64, unknown as f64 / fields as f64)
+    }
+
+    #[test]
+    fn a_messy_history_has_the_rates_asked_for() {
+        for (mix, surface, value) in [
+            (MESSY, 0.17, 0.02),
+            (
+                Mix {
+                    unknown_surface: Some(0.5),
+                    unknown_value: Some(0.0),
+                },
+                0.5,
+                0.0,
+            ),
+            (
+                Mix {
+                    unknown_surface: Some(0.0),
+                    unknown_value: Some(0.3),
+                },
+                0.0,
+                0.3,
+            ),
+        ] {
+            let mut out = Vec::new();
+            write_mix(&mut out, 40_000, 3, mix).unwrap();
+            let (s, v) = shares(&out);
+            // Malformed rows (0.5%) add 0.1% of surfaces no provider has; 40k rows give a
+            // standard deviation under 0.0025 for these rates.
+            assert!((s - surface).abs() < 0.01, "{mix:?}: surface share {s}");
+            assert!((v - value).abs() < 0.01, "{mix:?}: value share {v}");
+        }
+        // Without the options, the sample's mix: 1.5% drifted values (a few of which a rule or
+        // case folding still matches) and only the malformed rows' surfaces.
+        let mut out = Vec::new();
+        write_rows(&mut out, 40_000, 3).unwrap();
+        let (s, v) = shares(&out);
+        assert!(s < 0.005 && (0.005..0.02).contains(&v), "sample: {s} {v}");
+    }
+
+    #[test]
+    fn rates_outside_0_to_1_are_refused() {
+        assert_eq!(rate("0.17"), Ok(0.17));
+        assert_eq!(rate("1"), Ok(1.0));
+        for bad in ["-0.1", "1.5", "17%", "", "NaN"] {
+            assert!(rate(bad).is_err(), "{bad}");
+        }
     }
 }

@@ -2,7 +2,7 @@
 //! byte spans they build over a chunk, what a processed chunk hands to the writer, and the
 //! appended output columns.
 
-use super::rejects::Reject;
+use super::rejects::Rejects;
 use super::tally::Tally;
 use psp_status::batch::{Batch, ByteColumn, Given, Signal, Verdict};
 use psp_status::{Provider, Surface};
@@ -160,7 +160,7 @@ pub struct ChunkOut {
     /// The output rows, ready to write.
     pub out: Vec<u8>,
     /// Rejected rows, in row order (chunk-relative numbers).
-    pub rejects: Vec<Reject>,
+    pub rejects: Rejects,
     pub tally: Tally,
     /// Rows read (written + rejected).
     pub rows: u64,

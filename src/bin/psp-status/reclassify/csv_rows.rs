@@ -7,7 +7,7 @@
 //! cell by cell.
 
 use super::chunk::{append_csv, append_json, json_string, ChunkOut, Plan, Span, SpanColumn};
-use super::rejects::{is_formula, write_cell, Reject};
+use super::rejects::{is_formula, write_cell, Rejects};
 use csv_core::ReaderBuilder;
 use psp_status::batch::{classify_columns_in, Names, Outcome, Reason};
 use psp_status::readers::csv::{decode, fields_of, Fields, Record, Records};
@@ -59,7 +59,7 @@ struct Parsed<'a> {
     spans: Vec<Vec<Span>>,
     arena: Vec<u8>,
     recs: Vec<Rec>,
-    rejects: Vec<Reject>,
+    rejects: Rejects,
     row: u64,
 }
 
@@ -74,7 +74,7 @@ impl<'a> Parsed<'a> {
                 .collect(),
             arena: Vec::new(),
             recs: Vec::with_capacity(estimate),
-            rejects: Vec::new(),
+            rejects: Rejects::default(),
             row: 0,
         }
     }
@@ -94,20 +94,18 @@ impl<'a> Parsed<'a> {
             Fields::Plain(d) => d.len() + 1,
             Fields::Decoded { ends, .. } => ends.len(),
             Fields::Unterminated => {
-                self.rejects.push(Reject {
-                    row: rec.row,
-                    line: rec.line,
-                    reason: "a quote opened in this record never closes: the record is cut \
-                             after its first line, and reading goes on with the next"
-                        .to_string(),
-                    record: self.chunk[rec.start..rec.content_end].to_vec(),
-                });
+                self.rejects.push(
+                    rec.row,
+                    rec.line,
+                    "a quote opened in this record never closes: the record is cut after its \
+                     first line, and reading goes on with the next",
+                    &self.chunk[rec.start..rec.content_end],
+                );
                 return;
             }
         };
         if fields != self.cfg.fields {
-            let r = wrong_fields(&rec, self.chunk, fields, self.cfg.fields);
-            self.rejects.push(r);
+            wrong_fields(&mut self.rejects, &rec, self.chunk, fields, self.cfg.fields);
             return;
         }
         match r.fields {
@@ -212,27 +210,33 @@ pub fn process(chunk: &[u8], cfg: &CsvIn) -> ChunkOut {
                 if matches!(reason, Reason::NoSignal | Reason::NoSignalFor(_)) {
                     result.tally.no_signal += 1;
                 }
-                rejects.push(Reject {
-                    row: rec.row,
-                    line: rec.line,
-                    reason: batch.explain(i, *reason),
-                    record: chunk[rec.start..rec.content_end].to_vec(),
-                })
+                rejects.push_explained(
+                    rec.row,
+                    rec.line,
+                    &batch.explanation(i, *reason),
+                    &chunk[rec.start..rec.content_end],
+                )
             }
         }
     }
-    rejects.sort_by_key(|r| r.row);
+    rejects.sort();
     result.rejects = rejects;
     result
 }
 
-fn wrong_fields(rec: &Rec, chunk: &[u8], got: usize, want: usize) -> Reject {
-    Reject {
-        row: rec.row,
-        line: rec.line,
-        reason: format!("wrong number of fields: {got}, the header has {want}"),
-        record: chunk[rec.start..rec.content_end].to_vec(),
-    }
+fn wrong_fields(rejects: &mut Rejects, rec: &Rec, chunk: &[u8], got: usize, want: usize) {
+    let (mut g, mut w) = (itoa::Buffer::new(), itoa::Buffer::new());
+    rejects.push_parts(
+        rec.row,
+        rec.line,
+        &[
+            "wrong number of fields: ",
+            g.format(got),
+            ", the header has ",
+            w.format(want),
+        ],
+        &chunk[rec.start..rec.content_end],
+    );
 }
 
 /// A header: its fields, decoded, and the bytes it takes.

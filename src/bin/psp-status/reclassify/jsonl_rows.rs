@@ -5,7 +5,7 @@
 //! Strings are the values; numbers and booleans count by their JSON text (`20051`, `true`).
 
 use super::chunk::{append_csv, append_json, ChunkOut, Plan, Span, SpanColumn};
-use super::rejects::{write_cell, write_plain, Reject};
+use super::rejects::{write_cell, write_plain, Rejects};
 use super::tally::Tally;
 use psp_status::batch::{classify_columns_in, ByteColumn, Names, Outcome, Reason};
 use psp_status::readers::jsonl::for_each_line;
@@ -160,7 +160,7 @@ pub fn process(chunk: &[u8], cfg: &JsonlIn) -> ChunkOut {
     let mut spans: Vec<Vec<Span>> = (0..slots).map(|_| Vec::new()).collect();
     let mut arena: Vec<u8> = Vec::new();
     let mut recs: Vec<Rec> = Vec::new();
-    let mut rejects: Vec<Reject> = Vec::new();
+    let mut rejects = Rejects::default();
     let mut found: Vec<Option<&RawValue>> = Vec::with_capacity(2 * slots);
     let mut keys = Tally::default();
     let targets: Vec<(usize, &[String])> = cfg
@@ -181,12 +181,7 @@ pub fn process(chunk: &[u8], cfg: &JsonlIn) -> ChunkOut {
             line: l.line,
         };
         row += 1;
-        let reject = |reason: String| Reject {
-            row: rec.row,
-            line: rec.line,
-            reason,
-            record: content.to_vec(),
-        };
+        let (r, l) = (rec.row, rec.line);
         found.clear();
         found.resize(2 * slots, None);
         let mut clash = None;
@@ -200,12 +195,11 @@ pub fn process(chunk: &[u8], cfg: &JsonlIn) -> ChunkOut {
         .deserialize(&mut de)
         .and_then(|()| de.end());
         if let Err(e) = parsed {
-            let reason = if e.is_data() && !content.trim_ascii_start().starts_with(b"{") {
-                "not a JSON object".to_string()
+            if e.is_data() && !content.trim_ascii_start().starts_with(b"{") {
+                rejects.push(r, l, "not a JSON object", content);
             } else {
-                format!("invalid JSON: {e}")
-            };
-            rejects.push(reject(reason));
+                rejects.push(r, l, &format!("invalid JSON: {e}"), content);
+            }
             continue;
         }
         // A key named in full at the top level wins over the same name read as a path.
@@ -217,16 +211,25 @@ pub fn process(chunk: &[u8], cfg: &JsonlIn) -> ChunkOut {
         found.truncate(slots);
         keys.count_keys(&found);
         if let Some(key) = clash {
-            rejects.push(reject(format!(
-                "the row already has a `{key}` key, which the output adds (use --column-prefix)"
-            )));
+            rejects.push_parts(
+                r,
+                l,
+                &[
+                    "the row already has a `",
+                    &key,
+                    "` key, which the output adds (use --column-prefix)",
+                ],
+                content,
+            );
             continue;
         }
         if let Some(missing) = (0..slots).find(|&i| cfg.required[i] && found[i].is_none()) {
-            rejects.push(reject(format!(
-                "missing column `{}`",
-                cfg.plan.wanted[missing]
-            )));
+            rejects.push_parts(
+                r,
+                l,
+                &["missing column `", &cfg.plan.wanted[missing], "`"],
+                content,
+            );
             continue;
         }
         for (slot, value) in found.iter().enumerate() {
@@ -291,14 +294,17 @@ pub fn process(chunk: &[u8], cfg: &JsonlIn) -> ChunkOut {
                         let map: serde_json::Map<String, serde_json::Value> =
                             serde_json::from_slice(content).expect("the line parsed above");
                         if let Some(extra) = map.keys().find(|k| !columns.contains(k)) {
-                            rejects.push(Reject {
-                                row: rec.row,
-                                line: rec.line,
-                                reason: format!(
-                                    "key `{extra}` is not a column of the CSV output (its columns are the keys of the first row)"
-                                ),
-                                record: content.to_vec(),
-                            });
+                            rejects.push_parts(
+                                rec.row,
+                                rec.line,
+                                &[
+                                    "key `",
+                                    extra,
+                                    "` is not a column of the CSV output (its columns are the \
+                                     keys of the first row)",
+                                ],
+                                content,
+                            );
                             continue;
                         }
                         for (k, col) in columns.iter().enumerate() {
@@ -326,16 +332,11 @@ pub fn process(chunk: &[u8], cfg: &JsonlIn) -> ChunkOut {
                 if matches!(reason, Reason::NoSignal | Reason::NoSignalFor(_)) {
                     result.tally.no_signal += 1;
                 }
-                rejects.push(Reject {
-                    row: rec.row,
-                    line: rec.line,
-                    reason: batch.explain(i, *reason),
-                    record: content.to_vec(),
-                })
+                rejects.push_explained(rec.row, rec.line, &batch.explanation(i, *reason), content)
             }
         }
     }
-    rejects.sort_by_key(|r| r.row);
+    rejects.sort();
     result.rejects = rejects;
     result
 }

@@ -452,16 +452,9 @@ pub fn run(args: &Args) -> Result<ExitCode, CliError> {
                 pipe_closed |= args.output == "-" && e.kind() == std::io::ErrorKind::BrokenPipe;
                 format!("cannot write {}: {e}", shown(&args.output, "<stdout>"))
             })?;
-            for r in &c.rejects {
-                rejects
-                    .write(
-                        rows_in + r.row + 1,
-                        header_lines + lines + r.line + 1,
-                        &r.reason,
-                        &r.record,
-                    )
-                    .map_err(|e| format!("cannot write {}: {e}", setup.rejects.display()))?;
-            }
+            rejects
+                .write_chunk(rows_in + 1, header_lines + lines + 1, &c.rejects)
+                .map_err(|e| format!("cannot write {}: {e}", setup.rejects.display()))?;
             rows_in += c.rows;
             rows_rejected += c.rejects.len() as u64;
             lines += c.lines;

@@ -10,7 +10,7 @@
 //! its row and line, and reading resumes on the line after its first one.
 
 use super::chunk::{self, ChunkOut};
-use super::rejects::Reject;
+use super::rejects::Rejects;
 use psp_status::readers::{self, csv, jsonl};
 use std::collections::BTreeMap;
 use std::io::Read;
@@ -112,7 +112,8 @@ impl Drop for Lease {
 }
 
 enum Msg {
-    Chunk(u64, ChunkOut, Lease),
+    /// Boxed: a chunk's result is a few hundred bytes of vectors' heads, moved once.
+    Chunk(u64, Box<ChunkOut>, Lease),
     Done(u64),
     Failed(String),
 }
@@ -202,7 +203,7 @@ where
                 let this = seq;
                 pool.spawn(move || {
                     let out = process(piece, &*work);
-                    let _ = chunk_tx.send(Msg::Chunk(this, out, lease));
+                    let _ = chunk_tx.send(Msg::Chunk(this, Box::new(out), lease));
                 });
                 seq += 1;
             }
@@ -214,7 +215,7 @@ where
         while total != Some(next) {
             match rx.recv() {
                 Ok(Msg::Chunk(seq, out, lease)) => {
-                    pending.insert(seq, (out, lease));
+                    pending.insert(seq, (*out, lease));
                     while let Some((out, lease)) = pending.remove(&next) {
                         next += 1;
                         sink(out, lease)?;
@@ -240,20 +241,23 @@ fn process<W: Fn(&[u8]) -> ChunkOut + ?Sized>(piece: Piece, work: &W) -> ChunkOu
             chunk::recycle(c);
             out
         }
-        Piece::Oversize { head, lines, bytes } => ChunkOut {
-            rejects: vec![Reject {
-                row: 0,
-                line: 0,
-                reason: "record longer than the limit (--max-record-bytes; a quote that never \
-                         closes?): skipped up to the end of its first line"
-                    .to_string(),
-                record: head,
-            }],
-            rows: 1,
-            lines,
-            bytes,
-            ..ChunkOut::default()
-        },
+        Piece::Oversize { head, lines, bytes } => {
+            let mut rejects = Rejects::default();
+            rejects.push(
+                0,
+                0,
+                "record longer than the limit (--max-record-bytes; a quote that never closes?): \
+                 skipped up to the end of its first line",
+                &head,
+            );
+            ChunkOut {
+                rejects,
+                rows: 1,
+                lines,
+                bytes,
+                ..ChunkOut::default()
+            }
+        }
     }
 }
 

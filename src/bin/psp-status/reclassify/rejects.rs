@@ -1,20 +1,71 @@
 //! The rejects file: one CSV row per row that could not be read (`row,line,reason,record`),
 //! meant to be opened by people, so cells copied from the input are neutralised against
 //! spreadsheet formula injection.
+//!
+//! The workers write each rejected row's `reason,record` cells as bytes ([`Rejects`]), in
+//! parallel and without a `format!` per row; the writer thread only prefixes the absolute row
+//! and line numbers ([`RejectsWriter::write_chunk`]).
 
+use memchr::{memchr, memchr3};
+use psp_status::batch::Explanation;
 use std::io::{self, Write};
 
-/// One rejected row of a chunk.
-#[derive(Debug, Clone)]
-pub struct Reject {
-    /// Row number within the chunk (0-based; the writer adds the rows before the chunk).
-    pub row: u64,
-    /// Line of the row's start within the chunk (0-based; the writer adds the lines before).
-    pub line: u64,
-    /// Why.
-    pub reason: String,
-    /// The row as read, without its line terminator.
-    pub record: Vec<u8>,
+/// The rejected rows of a chunk, their `reason,record` cells already written.
+#[derive(Debug, Default)]
+pub struct Rejects {
+    /// The `reason,record\n` text of every rejected row, one after the other.
+    text: Vec<u8>,
+    /// Each rejected row: its row and the line of its start within the chunk (0-based; the
+    /// writer adds the rows and lines before the chunk), and its text's range.
+    rows: Vec<(u64, u64, usize, usize)>,
+    /// The reason being put together.
+    reason: Vec<u8>,
+}
+
+impl Rejects {
+    /// Adds a rejected row: why, and the row as read, without its line terminator.
+    pub fn push(&mut self, row: u64, line: u64, reason: &str, record: &[u8]) {
+        self.push_parts(row, line, &[reason], record);
+    }
+
+    /// Adds a rejected row whose reason is the kernel's explanation.
+    pub fn push_explained(&mut self, row: u64, line: u64, why: &Explanation<'_>, record: &[u8]) {
+        let [a, b, c, d] = &why.parts;
+        self.push_parts(row, line, &[a, b, c, d], record);
+    }
+
+    /// Adds a rejected row whose reason is the concatenation of `reason`.
+    pub fn push_parts(&mut self, row: u64, line: u64, reason: &[&str], record: &[u8]) {
+        let start = self.text.len();
+        // Joined first, then written as one cell: one quoting test instead of one per piece.
+        self.reason.clear();
+        for p in reason {
+            self.reason.extend_from_slice(p.as_bytes());
+        }
+        write_cell(&mut self.text, &self.reason, b',');
+        self.text.push(b',');
+        write_cell(&mut self.text, record, b',');
+        self.text.push(b'\n');
+        self.rows.push((row, line, start, self.text.len()));
+    }
+
+    /// Puts the rows in row order (rows rejected while reading come before the kernel's).
+    pub fn sort(&mut self) {
+        self.rows.sort_by_key(|r| r.0);
+    }
+
+    /// The number of rejected rows.
+    pub fn len(&self) -> usize {
+        self.rows.len()
+    }
+
+    /// Each rejected row: its chunk-relative row and line, and its `reason,record\n` cells.
+    #[cfg(test)]
+    pub fn rows(&self) -> impl Iterator<Item = (u64, u64, &[u8])> {
+        self.rows
+            .iter()
+            .map(|&(row, line, s, e)| (row, line, &self.text[s..e]))
+    }
 }
 
 /// Whether a spreadsheet would run `cell` as a formula: it starts with `=`, `+`, `@`, a tab or
@@ -62,44 +113,71 @@ fn is_number(s: &[u8]) -> bool {
     i == s.len()
 }
 
+/// Whether a CSV field holding `cell` must be quoted: it holds the delimiter, a quote or a
+/// line break.
+#[inline]
+fn needs_quotes(cell: &[u8], delimiter: u8) -> bool {
+    if cell.len() >= 48 {
+        return memchr3(delimiter, b'"', b'\n', cell).is_some() || memchr(b'\r', cell).is_some();
+    }
+    // Short cells (names, pieces of reasons): eight bytes at a time, with the classic
+    // "has a zero byte" test on the word xor each special byte; memchr's set-up costs more
+    // than the scan on input this short.
+    const LO: u64 = 0x0101_0101_0101_0101;
+    const HI: u64 = 0x8080_8080_8080_8080;
+    let has = |w: u64, b: u8| {
+        let x = w ^ (LO * u64::from(b));
+        x.wrapping_sub(LO) & !x & HI != 0
+    };
+    let mut words = cell.chunks_exact(8);
+    for c in &mut words {
+        let w = u64::from_le_bytes(c.try_into().expect("eight bytes"));
+        if has(w, delimiter) | has(w, b'"') | has(w, b'\n') | has(w, b'\r') {
+            return true;
+        }
+    }
+    words
+        .remainder()
+        .iter()
+        .any(|&b| b == delimiter || b == b'"' || b == b'\n' || b == b'\r')
+}
+
+/// Appends `cell` with every `"` doubled (the inside of a quoted field).
+#[inline]
+fn write_escaped(w: &mut Vec<u8>, mut cell: &[u8]) {
+    while let Some(i) = memchr(b'"', cell) {
+        w.extend_from_slice(&cell[..=i]);
+        w.push(b'"');
+        cell = &cell[i + 1..];
+    }
+    w.extend_from_slice(cell);
+}
+
 /// Writes `cell` as one CSV field: neutralised with a leading `'` when it is a formula, quoted
 /// when it holds a delimiter, a quote or a line break.
 pub fn write_cell(w: &mut Vec<u8>, cell: &[u8], delimiter: u8) {
     let formula = is_formula(cell);
-    let quote = formula && cell.first().is_some_and(|b| *b == b'\t' || *b == b'\r')
-        || cell
-            .iter()
-            .any(|&b| b == delimiter || b == b'"' || b == b'\n' || b == b'\r');
+    let quote =
+        formula && matches!(cell.first(), Some(b'\t' | b'\r')) || needs_quotes(cell, delimiter);
     if quote {
         w.push(b'"');
     }
     if formula {
         w.push(b'\'');
     }
-    for &b in cell {
-        if b == b'"' {
-            w.push(b'"');
-        }
-        w.push(b);
-    }
     if quote {
+        write_escaped(w, cell);
         w.push(b'"');
+    } else {
+        w.extend_from_slice(cell);
     }
 }
 
 /// Writes plain CSV fields (quoted as needed, never neutralised: our own text and numbers).
 pub fn write_plain(w: &mut Vec<u8>, cell: &[u8], delimiter: u8) {
-    if cell
-        .iter()
-        .any(|&b| b == delimiter || b == b'"' || b == b'\n' || b == b'\r')
-    {
+    if needs_quotes(cell, delimiter) {
         w.push(b'"');
-        for &b in cell {
-            if b == b'"' {
-                w.push(b'"');
-            }
-            w.push(b);
-        }
+        write_escaped(w, cell);
         w.push(b'"');
     } else {
         w.extend_from_slice(cell);
@@ -125,16 +203,24 @@ impl<W: Write> RejectsWriter<W> {
         })
     }
 
-    /// Writes one rejected row (`row` and `line` 1-based, absolute).
-    pub fn write(&mut self, row: u64, line: u64, reason: &str, record: &[u8]) -> io::Result<()> {
+    /// Writes a chunk's rejected rows, in order; `first_row` and `first_line` are the absolute
+    /// (1-based) row and line numbers of the chunk's first row and line.
+    pub fn write_chunk(&mut self, first_row: u64, first_line: u64, r: &Rejects) -> io::Result<()> {
+        if r.rows.is_empty() {
+            return Ok(());
+        }
         self.buf.clear();
-        self.buf
-            .extend_from_slice(format!("{row},{line},").as_bytes());
-        write_cell(&mut self.buf, reason.as_bytes(), b',');
-        self.buf.push(b',');
-        write_cell(&mut self.buf, record, b',');
-        self.buf.push(b'\n');
-        self.count += 1;
+        let mut numbers = itoa::Buffer::new();
+        for &(row, line, s, e) in &r.rows {
+            self.buf
+                .extend_from_slice(numbers.format(first_row + row).as_bytes());
+            self.buf.push(b',');
+            self.buf
+                .extend_from_slice(numbers.format(first_line + line).as_bytes());
+            self.buf.push(b',');
+            self.buf.extend_from_slice(&r.text[s..e]);
+        }
+        self.count += r.rows.len() as u64;
         self.out.write_all(&self.buf)
     }
 
@@ -142,7 +228,9 @@ impl<W: Write> RejectsWriter<W> {
     /// cell empty.
     pub fn write_row(&mut self, row: u64, reason: &str, record: &[u8]) -> io::Result<()> {
         self.buf.clear();
-        self.buf.extend_from_slice(format!("{row},,").as_bytes());
+        self.buf
+            .extend_from_slice(itoa::Buffer::new().format(row).as_bytes());
+        self.buf.extend_from_slice(b",,");
         write_cell(&mut self.buf, reason.as_bytes(), b',');
         self.buf.push(b',');
         write_cell(&mut self.buf, record, b',');
@@ -185,5 +273,68 @@ mod tests {
         w.clear();
         write_cell(&mut w, b"-12.50", b',');
         assert_eq!(w, b"-12.50");
+        w.clear();
+        write_cell(&mut w, b"a\"b\"\"c\r", b';');
+        assert_eq!(w, b"\"a\"\"b\"\"\"\"c\r\"");
+        w.clear();
+        write_plain(&mut w, b"a;b", b';');
+        assert_eq!(w, b"\"a;b\"");
+    }
+
+    #[test]
+    fn quoting_is_decided_by_every_byte_of_short_and_long_cells() {
+        for len in [0usize, 1, 7, 8, 9, 16, 47, 48, 49, 63, 255, 256, 1000] {
+            for at in [0, len / 2, len.saturating_sub(1)] {
+                let mut cell = vec![b'a'; len];
+                assert!(!needs_quotes(&cell, b';'), "{len}");
+                if len == 0 {
+                    continue;
+                }
+                for special in [b';', b'"', b'\n', b'\r'] {
+                    cell[at] = special;
+                    assert!(needs_quotes(&cell, b';'), "{len} {at} {special}");
+                }
+                cell[at] = b',';
+                assert!(!needs_quotes(&cell, b';'), "{len} {at}");
+                cell[at] = 0x80 | b';';
+                assert!(!needs_quotes(&cell, b';'), "{len} {at}");
+            }
+        }
+    }
+
+    #[test]
+    fn a_reason_in_pieces_is_written_as_the_whole_sentence_would_be() {
+        let sentences: [&[&str]; 5] = [
+            &["unknown surface `", "a,\"b\"", "` for provider ", "alma"],
+            &["missing provider", "", "", ""],
+            &["", "-", "1"],
+            &["", "-", "x"],
+            &["=", "1"],
+        ];
+        for parts in sentences {
+            let (mut r, mut whole) = (Rejects::default(), Vec::new());
+            r.push_parts(0, 0, parts, b"x");
+            write_cell(&mut whole, parts.concat().as_bytes(), b',');
+            whole.extend_from_slice(b",x\n");
+            assert_eq!(r.rows().next().unwrap().2, whole, "{parts:?}");
+        }
+    }
+
+    #[test]
+    fn rejects_are_numbered_by_the_writer_in_row_order() {
+        let mut r = Rejects::default();
+        r.push(3, 4, "late, reader", b"x,\"y\"");
+        r.push(1, 1, "early", b"=1");
+        r.sort();
+        let rows: Vec<_> = r.rows().map(|(row, line, _)| (row, line)).collect();
+        assert_eq!(rows, [(1, 1), (3, 4)]);
+        let mut w = RejectsWriter::new(Vec::new()).unwrap();
+        w.write_chunk(11, 21, &r).unwrap();
+        assert_eq!(w.count, 2);
+        let out = String::from_utf8(w.finish().unwrap()).unwrap();
+        assert_eq!(
+            out,
+            "row,line,reason,record\n12,22,early,'=1\n14,25,\"late, reader\",\"x,\"\"y\"\"\"\n"
+        );
     }
 }
