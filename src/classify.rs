@@ -7,7 +7,7 @@
 use crate::entry::Entry;
 use crate::field::FieldError;
 use crate::generated::{NO_TABLE, PROVIDER_INFO, SURFACE_INDEX};
-use crate::table::SurfaceTable;
+use crate::table::{Slot, SurfaceTable};
 use crate::Lang;
 use crate::{
     Code, Field, Operation, Provider, ProviderField, Retry, State, Surface, TABLE_VERSION,
@@ -60,14 +60,18 @@ pub enum Matched {
 /// assert_eq!((c.state, c.code), (State::Waiting, Code::WaitingPartnerResponse));
 /// assert_eq!(c.raw, b"scored_maybe");
 /// ```
+// repr(C), the six kinds in the order of `entry::Head`: building one from an entry copies them
+// as one word.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[repr(C)]
 pub struct Classification<'a> {
+    /// The value as received, byte for byte.
+    pub raw: &'a [u8],
+    entry: Option<&'static Entry>,
     /// The provider asked about.
     pub provider: Provider,
     /// The surface the value arrived in.
     pub surface: Surface,
-    /// The value as received, byte for byte.
-    pub raw: &'a [u8],
     /// What to do next.
     pub state: State,
     /// Why.
@@ -76,20 +80,38 @@ pub struct Classification<'a> {
     pub operation: Option<Operation>,
     /// How it matched.
     pub matched: Matched,
-    entry: Option<&'static Entry>,
 }
 
 impl<'a> Classification<'a> {
-    fn from_entry(raw: &'a [u8], entry: &'static Entry, matched: Matched) -> Self {
+    /// The answer of an exact value's slot (the same as its entry's, from one cache line).
+    #[inline(always)]
+    fn from_slot(raw: &'a [u8], slot: &'static Slot) -> Self {
+        let h = slot.head;
         Classification {
-            provider: entry.provider,
-            surface: entry.surface,
             raw,
-            state: entry.state,
-            code: entry.code,
-            operation: Some(entry.operation),
-            matched,
+            entry: Some(slot.entry),
+            provider: h.provider,
+            surface: h.surface,
+            state: h.state,
+            code: h.code,
+            operation: h.operation,
+            matched: h.matched,
+        }
+    }
+
+    /// The answer an entry gives (how it matched is the entry's role: exact, rule, default).
+    #[inline(always)]
+    fn from_entry(raw: &'a [u8], entry: &'static Entry) -> Self {
+        let h = entry.head;
+        Classification {
+            raw,
             entry: Some(entry),
+            provider: h.provider,
+            surface: h.surface,
+            state: h.state,
+            code: h.code,
+            operation: h.operation,
+            matched: h.matched,
         }
     }
 
@@ -103,14 +125,14 @@ impl<'a> Classification<'a> {
     pub fn unmapped(field: impl Into<Field>, raw: &'a [u8]) -> Self {
         let field = field.into();
         Classification {
+            raw,
+            entry: None,
             provider: field.provider,
             surface: field.surface,
-            raw,
             state: State::Uncertain,
             code: Code::Unmapped,
             operation: surface_table(field).and_then(|t| t.operation),
             matched: Matched::Unmapped,
-            entry: None,
         }
     }
 
@@ -267,24 +289,31 @@ pub(crate) fn surface_table(field: Field) -> Option<&'static SurfaceTable> {
     (!std::ptr::eq(t, &NO_TABLE)).then_some(t)
 }
 
-/// What a table gives for a value: the entry and how it matched, `None` when unmapped.
-type Found = Option<(&'static Entry, Matched)>;
+/// What a table gives for a value: the entry (whose `head` says how it matched), `None` when
+/// unmapped.
+type Found = Option<&'static Entry>;
 
-/// The entry of `raw` in `table` and how it matched: exact, then rules (one call to the
-/// table's compiled rules, if it has any), then the default. An empty value says nothing, so
-/// it never takes the default: it is unmapped.
+/// The entry of `raw` in `table`: exact, then rules (one call to the table's compiled rules,
+/// if it has any), then the default. An empty value says nothing, so it never takes the
+/// default: it is unmapped.
 #[inline(always)]
 fn find(table: &'static SurfaceTable, raw: &[u8]) -> Found {
-    if let Some(e) = table.exact(raw) {
-        return Some((e, Matched::Exact));
+    if let Some(s) = table.exact(raw) {
+        return Some(s.entry);
     }
+    find_rule(table, raw)
+}
+
+/// [`find`] after the exact values missed.
+#[inline(always)]
+fn find_rule(table: &'static SurfaceTable, raw: &[u8]) -> Found {
     if let Some(e) = table.rule(raw) {
-        return Some((e, Matched::Rule));
+        return Some(e);
     }
     if raw.is_empty() {
         return None;
     }
-    table.default.map(|e| (e, Matched::Default))
+    table.default
 }
 
 /// The answer for `raw` on `surface`, given what [`find`] found.
@@ -297,18 +326,43 @@ fn answer<'a>(
     found: Found,
 ) -> Classification<'a> {
     match found {
-        Some((e, matched)) => Classification::from_entry(raw, e, matched),
+        Some(e) => Classification::from_entry(raw, e),
         None => Classification {
+            raw,
+            entry: None,
             provider,
             surface,
-            raw,
             state: State::Uncertain,
             code: Code::Unmapped,
             operation: table.operation,
             matched: Matched::Unmapped,
-            entry: None,
         },
     }
+}
+
+/// [`classify_bytes`] for what [`SurfaceTable::exact_fast`] leaves out (longer values,
+/// case-insensitive surfaces): the whole lookup, out of line.
+#[inline(never)]
+fn classify_slow<'a>(
+    provider: Provider,
+    surface: Surface,
+    table: &'static SurfaceTable,
+    raw: &'a [u8],
+) -> Classification<'a> {
+    answer(provider, surface, table, raw, find(table, raw))
+}
+
+/// [`classify_bytes`] after the exact values missed: rules, default or unmapped. Out of line,
+/// so that the hit path (inlined wherever `classify_bytes` is) calls nothing and saves no
+/// registers.
+#[inline(never)]
+fn classify_rest<'a>(
+    provider: Provider,
+    surface: Surface,
+    table: &'static SurfaceTable,
+    raw: &'a [u8],
+) -> Classification<'a> {
+    answer(provider, surface, table, raw, find_rule(table, raw))
 }
 
 /// Classifies one value that arrived in `field`: a provider's constant
@@ -336,7 +390,11 @@ pub fn classify(field: impl Into<Field>, raw: &str) -> Classification<'_> {
 pub fn classify_bytes(field: impl Into<Field>, raw: &[u8]) -> Classification<'_> {
     let Field { provider, surface } = field.into();
     let table = table_of(provider, surface);
-    answer(provider, surface, table, raw, find(table, raw))
+    match table.exact_fast(raw) {
+        Some(Some(s)) => Classification::from_slot(raw, s),
+        Some(None) => classify_rest(provider, surface, table, raw),
+        None => classify_slow(provider, surface, table, raw),
+    }
 }
 
 /// Resolves several signals of one response (e.g. a status and a decline code) into one answer.

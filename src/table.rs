@@ -1,19 +1,25 @@
 //! The compiled table of one (provider, surface): a perfect hash over the exact values, then
 //! the rules in order, then the default.
 
-use crate::entry::Entry;
+use crate::entry::{Entry, Head};
 use crate::hash::{bucket, finish, long_words, middle_eq, short_words, slot, start};
 use crate::{Field, Operation, Surface};
 
 /// One slot of a perfect-hash table: the words `hash::hash_words` makes of its key, the key
-/// (ASCII-folded on insensitive surfaces) and its entry.
+/// (ASCII-folded on insensitive surfaces) and its entry, with what a classification copies
+/// from the entry. One cache line, so that a hit reads one line of the table.
+///
+/// An empty slot has an empty key and the words `[1, 0, 0, 0]`, which no value of length 0
+/// makes (its words are all zero): nothing matches it.
 #[derive(Debug)]
+#[repr(C, align(64))]
 pub(crate) struct Slot {
     pub(crate) words: [u64; 4],
-    /// The key's length; `usize::MAX` (no value is that long) for an empty slot.
-    pub(crate) len: usize,
+    /// The key; its length is the key's length the probe compares.
     pub(crate) key: &'static [u8],
     pub(crate) entry: &'static Entry,
+    /// `entry.head`.
+    pub(crate) head: Head,
 }
 
 /// The rules of one surface, compiled into a function: the first rule matching a value.
@@ -61,26 +67,54 @@ pub(crate) struct SurfaceTable {
 
 impl SurfaceTable {
     /// The exact entry for `raw`: one hash, one pilot, one slot, one compare of four words.
+    ///
+    /// Inlined where it is called, for values of up to 32 bytes on case-sensitive surfaces
+    /// (nearly every lookup); longer values and case-insensitive surfaces take a call, which
+    /// keeps the inlined part small enough to save no registers.
     #[inline(always)]
-    pub(crate) fn exact(&self, raw: &[u8]) -> Option<&'static Entry> {
+    pub(crate) fn exact(&self, raw: &[u8]) -> Option<&'static Slot> {
         if self.case_insensitive {
-            self.probe::<true>(raw)
-        } else {
-            self.probe::<false>(raw)
+            return self.exact_folded(raw);
         }
+        if raw.len() > 32 {
+            return self.probe_long::<false>(raw);
+        }
+        self.probe::<false>(raw)
     }
 
+    /// [`SurfaceTable::exact`] for a value of at most 32 bytes on a case-sensitive surface
+    /// (nearly every lookup), `None` for any other: the caller then calls the out-of-line
+    /// [`SurfaceTable::exact`] (in tail position, so that the inlined path saves no registers).
     #[inline(always)]
-    fn probe<const FOLD: bool>(&self, raw: &[u8]) -> Option<&'static Entry> {
+    pub(crate) fn exact_fast(&self, raw: &[u8]) -> Option<Option<&'static Slot>> {
+        if self.case_insensitive || raw.len() > 32 {
+            return None;
+        }
+        Some(self.probe::<false>(raw))
+    }
+
+    /// [`SurfaceTable::exact`] on a case-insensitive surface.
+    #[inline(never)]
+    fn exact_folded(&self, raw: &[u8]) -> Option<&'static Slot> {
+        if raw.len() > 32 {
+            return self.probe_long::<true>(raw);
+        }
+        self.probe::<true>(raw)
+    }
+
+    /// The probe for a value of at most 32 bytes.
+    #[inline(always)]
+    fn probe<const FOLD: bool>(&self, raw: &[u8]) -> Option<&'static Slot> {
         let len = raw.len();
+        debug_assert!(len <= 32);
         let mut st = start(self.seed, len);
         // Same length and same words: the same value. Up to 16 bytes two words cover it, up
-        // to 32 four; a longer one also compares the bytes in between.
+        // to 32 four.
         if len <= 16 {
             let (a, b) = short_words::<FOLD>(raw);
             let s = self.slot(finish(st, a, b));
-            if s.words[0] == a && s.words[1] == b && s.len == len {
-                return Some(s.entry);
+            if s.words[0] == a && s.words[1] == b && s.key.len() == len {
+                return Some(s);
             }
         } else {
             let [a, b, c, d] = long_words::<FOLD>(&mut st, raw);
@@ -89,11 +123,29 @@ impl SurfaceTable {
                 && s.words[1] == b
                 && s.words[2] == c
                 && s.words[3] == d
-                && s.len == len
-                && (len <= 32 || middle_eq::<FOLD>(s.key, raw))
+                && s.key.len() == len
             {
-                return Some(s.entry);
+                return Some(s);
             }
+        }
+        None
+    }
+
+    /// The probe for a value longer than 32 bytes: the four words, then the bytes between.
+    #[inline(never)]
+    fn probe_long<const FOLD: bool>(&self, raw: &[u8]) -> Option<&'static Slot> {
+        let len = raw.len();
+        let mut st = start(self.seed, len);
+        let [a, b, c, d] = long_words::<FOLD>(&mut st, raw);
+        let s = self.slot(finish(st, a, b));
+        if s.words[0] == a
+            && s.words[1] == b
+            && s.words[2] == c
+            && s.words[3] == d
+            && s.key.len() == len
+            && middle_eq::<FOLD>(s.key, raw)
+        {
+            return Some(s);
         }
         None
     }
@@ -132,8 +184,11 @@ impl SurfaceTable {
 #[cfg(test)]
 mod tests {
     use crate::generated::{NO_TABLE, SURFACE_TABLES};
+    use crate::{Matched, Matcher};
 
-    /// The invariants the probe's unchecked indexing rests on, for every generated table.
+    /// The invariants the probe's unchecked indexing rests on, for every generated table, and
+    /// every entry's `head` (what the hot path copies into a classification) agreeing with
+    /// the entry.
     #[test]
     fn tables_are_well_formed() {
         for t in SURFACE_TABLES.iter().chain([&NO_TABLE]) {
@@ -146,12 +201,48 @@ mod tests {
             );
             assert!((t.mask + 1).is_power_of_two(), "{:?}", t.surface);
             assert_eq!(t.slots.len(), t.mask as usize + 1, "{:?}", t.surface);
-            for s in t.slots {
-                assert!(
-                    s.len == usize::MAX || s.len == s.key.len(),
-                    "{:?}",
-                    t.surface
+            for e in t.all() {
+                let h = e.head;
+                let matched = match e.matcher {
+                    Matcher::Exact(_) => Matched::Exact,
+                    Matcher::Prefix(_) | Matcher::Range(..) => Matched::Rule,
+                    Matcher::Default => Matched::Default,
+                };
+                assert_eq!(
+                    (
+                        h.provider,
+                        h.surface,
+                        h.state,
+                        h.code,
+                        h.operation,
+                        h.matched
+                    ),
+                    (
+                        e.provider,
+                        e.surface,
+                        e.state,
+                        e.code,
+                        Some(e.operation),
+                        matched
+                    ),
+                    "{}",
+                    e.anchor
                 );
+            }
+            for s in t.slots {
+                if s.key.is_empty() && s.words == [1, 0, 0, 0] {
+                    continue; // empty
+                }
+                assert_eq!(s.head, s.entry.head, "{}", s.entry.anchor);
+                let Matcher::Exact(k) = s.entry.matcher else {
+                    panic!("{}: a slot holds an exact entry", s.entry.anchor)
+                };
+                let key = if t.case_insensitive {
+                    k.to_ascii_lowercase()
+                } else {
+                    k.to_string()
+                };
+                assert_eq!(s.key, key.as_bytes(), "{}", s.entry.anchor);
             }
         }
     }

@@ -443,6 +443,22 @@ pub fn generate(t: &Tables, command: &str) -> String {
         for s in &p.surfaces {
             let si = surfaces.iter().position(|(_, w, _)| *w == s.name).unwrap();
             index[pi][si] = table_no as u16;
+            // What a classification copies from an entry (`entry::Head`).
+            let head = |e: &EntrySpec| -> String {
+                let matched = match &e.matcher {
+                    MatcherSpec::Exact(_) => "Exact",
+                    MatcherSpec::Prefix(_) | MatcherSpec::Range(..) => "Rule",
+                    MatcherSpec::Default => "Default",
+                };
+                format!(
+                    "Head {{ provider: Provider::{}, surface: Surface::{}, state: State::{}, code: Code::{}, operation: Some(Operation::{}), matched: Matched::{matched} }}",
+                    camel(&p.id),
+                    surface_ident(&s.name),
+                    camel(&t.states[e.state].name),
+                    camel(&t.codes[e.code].name),
+                    camel(&t.operations[e.operation].name),
+                )
+            };
             let entry = |e: &EntrySpec| -> String {
                 let anchor = anchor(&p.id, &s.name, &e.matcher);
                 let matcher = match &e.matcher {
@@ -453,7 +469,7 @@ pub fn generate(t: &Tables, command: &str) -> String {
                 };
                 let (shopper_en, shopper_fr, agent) = t.support_of(e);
                 format!(
-                    "Entry {{ provider: Provider::{}, surface: Surface::{}, matcher: {matcher}, state: State::{}, code: Code::{}, operation: Operation::{}, description: {}, source: {}, line: {}, anchor: {}, shopper: [{}, {}], agent: {} }}",
+                    "Entry {{ provider: Provider::{}, surface: Surface::{}, matcher: {matcher}, state: State::{}, code: Code::{}, operation: Operation::{}, description: {}, source: {}, line: {}, anchor: {}, shopper: [{}, {}], agent: {}, head: {} }}",
                     camel(&p.id),
                     surface_ident(&s.name),
                     camel(&t.states[e.state].name),
@@ -465,7 +481,8 @@ pub fn generate(t: &Tables, command: &str) -> String {
                     lit(&anchor),
                     lit(shopper_en),
                     lit(shopper_fr),
-                    lit(agent)
+                    lit(agent),
+                    head(e)
                 )
             };
             let keys: Vec<&[u8]> = s
@@ -532,13 +549,14 @@ pub fn generate(t: &Tables, command: &str) -> String {
                         let (_, [a, b, c, d]) = hash::hash_words::<false>(seed, &key);
                         writeln!(
                             statics_src,
-                            "    Slot {{ words: [{a:#x}, {b:#x}, {c:#x}, {d:#x}], len: {}, key: {}.as_bytes(), entry: &T{n}_EXACT[{i}] }},",
-                            key.len(),
-                            lit(std::str::from_utf8(&key).unwrap())
+                            "    Slot {{ words: [{a:#x}, {b:#x}, {c:#x}, {d:#x}], key: {}.as_bytes(), entry: &T{n}_EXACT[{i}], head: {} }},",
+                            lit(std::str::from_utf8(&key).unwrap()),
+                            head(&s.entries[i])
                         )
                         .unwrap();
                     }
-                    // An empty slot has a length no value can have: nothing matches it.
+                    // An empty slot has words no value of its length (0) makes: nothing
+                    // matches it.
                     None => writeln!(statics_src, "    EMPTY_SLOT,").unwrap(),
                 }
             }
@@ -631,8 +649,9 @@ pub fn generate(t: &Tables, command: &str) -> String {
     writeln!(
         o,
         "static NO_ENTRY: Entry = Entry {{ provider: Provider::{p}, surface: Surface::{s}, matcher: Matcher::Default, \
-         state: State::Uncertain, code: Code::Unmapped, operation: Operation::{op}, description: \"\", source: \"\", line: 0, anchor: \"\", shopper: [\"\", \"\"], agent: \"\" }};\n\
-         const EMPTY_SLOT: Slot = Slot {{ words: [0; 4], len: usize::MAX, key: b\"\", entry: &NO_ENTRY }};\n\
+         state: State::Uncertain, code: Code::Unmapped, operation: Operation::{op}, description: \"\", source: \"\", line: 0, anchor: \"\", shopper: [\"\", \"\"], agent: \"\", \
+         head: Head {{ provider: Provider::{p}, surface: Surface::{s}, state: State::Uncertain, code: Code::Unmapped, operation: None, matched: Matched::Unmapped }} }};\n\
+         const EMPTY_SLOT: Slot = Slot {{ words: [1, 0, 0, 0], key: b\"\", entry: &NO_ENTRY, head: NO_ENTRY.head }};\n\
          pub(crate) static NO_TABLE: SurfaceTable = SurfaceTable {{ surface: Surface::{s}, description: \"\", checked_against: &[], operation: None, \
          case_insensitive: false, rank: u8::MAX, seed: 0, bucket_mask: 0, mask: 0, pilots: &[0], slots: &[EMPTY_SLOT], \
          exact: &[], rules: &[], rule: None, default: None }};\n",
