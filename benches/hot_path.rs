@@ -70,14 +70,27 @@ fn compare(c: &mut Criterion, group: &str, mix: &[Key], seed: u64) {
             });
         };
     }
-    run!("psp_status_outline", &fields, |&(f, raw)| psp_status_outline(f, raw));
-    run!("foldhash_outline", &keys, |&(p, s, raw)| foldhash_outline(&fold, p, s, raw));
-    run!("std_hashmap_outline", &keys, |&(p, s, raw)| std_outline(&std, p, s, raw));
-    run!("match_outline", &keys, |&(p, s, raw)| match_outline(&matcher, p, s, raw));
-    run!("psp_status_inline", &fields, |&(f, raw)| classify_bytes(f, raw));
-    run!("foldhash_inline", &keys, |&(p, s, raw)| fold.classify(p, s, raw));
-    run!("std_hashmap_inline", &keys, |&(p, s, raw)| std.classify(p, s, raw));
-    run!("match_inline", &keys, |&(p, s, raw)| matcher.classify(p, s, raw));
+    run!("psp_status_outline", &fields, |&(f, raw)| {
+        psp_status_outline(f, raw)
+    });
+    run!("foldhash_outline", &keys, |&(p, s, raw)| foldhash_outline(
+        &fold, p, s, raw
+    ));
+    run!("std_hashmap_outline", &keys, |&(p, s, raw)| std_outline(
+        &std, p, s, raw
+    ));
+    run!("match_outline", &keys, |&(p, s, raw)| match_outline(
+        &matcher, p, s, raw
+    ));
+    run!("psp_status_inline", &fields, |&(f, raw)| classify_bytes(
+        f, raw
+    ));
+    run!("foldhash_inline", &keys, |&(p, s, raw)| fold
+        .classify(p, s, raw));
+    run!("std_hashmap_inline", &keys, |&(p, s, raw)| std
+        .classify(p, s, raw));
+    run!("match_inline", &keys, |&(p, s, raw)| matcher
+        .classify(p, s, raw));
     g.finish();
 }
 
