@@ -6,12 +6,17 @@
 //! kernel classifies the columns, `pipeline` runs chunks on a rayon pool and writes them in
 //! order, `tally` counts, `rejects` writes the unreadable rows, `report` writes the JSON report
 //! and the summary; `crate::outputs` checks the output paths and commits the files as one set.
-//! A Parquet reader plugs in as one more `*_rows` module feeding the same kernel.
+//! Parquet input goes through `parquet_rows` (row groups as Arrow batches, read in place by
+//! `arrow_cols`, the same kernel and plan); CSV or JSON Lines to Parquet writes the CSV rows
+//! through `parquet_out`.
 
+mod arrow_cols;
 mod chunk;
 mod csv_rows;
 mod jsonl_rows;
 mod near;
+mod parquet_out;
+mod parquet_rows;
 mod pipeline;
 mod positional;
 mod rejects;
@@ -43,6 +48,9 @@ pub enum Format {
     Csv,
     /// JSON Lines: one JSON object per line.
     Jsonl,
+    /// Apache Parquet (a file, not stdin): streamed by row groups, every column kept with its
+    /// type.
+    Parquet,
 }
 
 impl Format {
@@ -50,6 +58,7 @@ impl Format {
         match self {
             Format::Csv => "csv",
             Format::Jsonl => "jsonl",
+            Format::Parquet => "parquet",
         }
     }
 }
@@ -57,16 +66,18 @@ impl Format {
 /// Options of `psp-status reclassify`.
 #[derive(Debug, clap::Args)]
 pub struct Args {
-    /// Input file (CSV or JSON Lines), or `-` for stdin.
+    /// Input file (CSV, JSON Lines or Parquet), or `-` for stdin (not Parquet).
     #[arg(default_value = "-")]
     pub input: String,
     /// Output file, or `-` for stdout. Written under a temporary name and renamed at the end.
     #[arg(short, long, default_value = "-")]
     pub output: String,
-    /// Input format (default: from the input's extension: .csv, .tsv, .jsonl, .ndjson).
+    /// Input format (default: from the input's extension: .csv, .tsv, .jsonl, .ndjson,
+    /// .parquet).
     #[arg(long, value_enum)]
     pub format: Option<Format>,
-    /// Output format (default: the input's).
+    /// Output format (default: Parquet for an output named .parquet; for a Parquet input, CSV
+    /// or JSON Lines by the output's extension; else the input's).
     #[arg(long, value_enum)]
     pub output_format: Option<Format>,
     /// CSV delimiter: one ASCII character, or `tab` (default: `,`, tab for .tsv).
@@ -208,6 +219,9 @@ pub fn run(args: &Args) -> Result<ExitCode, CliError> {
         ));
     }
     outputs::remove_temporaries_on_signals();
+    if setup.format == Format::Parquet {
+        return parquet_rows::run(args, &setup, plan(args)?, started);
+    }
     let input_size = if args.input == "-" {
         None
     } else {
@@ -230,7 +244,14 @@ pub fn run(args: &Args) -> Result<ExitCode, CliError> {
     let limits = setup.limits;
     let (head, bom) = read_head(&mut input, setup.format, setup.delimiter, &limits)?;
 
-    let mut out = if args.output == "-" {
+    let mut out = if setup.output_format == Format::Parquet {
+        Output::Parquet(Box::new(parquet_out::CsvToParquet::new(
+            parquet_rows::Sink::open(&args.output)?,
+            setup.delimiter,
+            setup.appended.clone(),
+            setup.limits.memory_bytes / 4,
+        )))
+    } else if args.output == "-" {
         Output::Stdout(std::io::BufWriter::with_capacity(
             1 << 20,
             std::io::stdout(),
@@ -295,9 +316,11 @@ pub fn run(args: &Args) -> Result<ExitCode, CliError> {
             let header = &head[..nin];
             let content = trim_end_terminator(header);
             let mut line = Vec::new();
+            let neutralize = args.neutralize_formulas && setup.output_format == Format::Csv;
             let csv_out = match setup.output_format {
-                Format::Csv => {
-                    if args.neutralize_formulas && fields.iter().any(|f| rejects::is_formula(f)) {
+                // Parquet is written from the CSV rows (parquet_out).
+                Format::Csv | Format::Parquet => {
+                    if neutralize && fields.iter().any(|f| rejects::is_formula(f)) {
                         for (i, f) in fields.iter().enumerate() {
                             if i > 0 {
                                 line.push(setup.delimiter);
@@ -331,7 +354,7 @@ pub fn run(args: &Args) -> Result<ExitCode, CliError> {
                 slot_cols,
                 plan,
                 out: csv_out,
-                neutralize: args.neutralize_formulas,
+                neutralize,
             };
             (
                 head[nin..].to_vec(),
@@ -342,11 +365,13 @@ pub fn run(args: &Args) -> Result<ExitCode, CliError> {
             )
         }
         Format::Jsonl => {
+            let neutralize = args.neutralize_formulas && setup.output_format == Format::Csv;
             let out_kind = match setup.output_format {
                 Format::Jsonl => JsonlOut::Jsonl {
                     appended: setup.appended.clone().map(|a| json_key(&a)),
                 },
-                Format::Csv => {
+                // Parquet is written from the CSV rows (parquet_out).
+                Format::Csv | Format::Parquet => {
                     let columns = jsonl_rows::first_keys(&head).ok_or_else(|| {
                         CliError::Failed(format!(
                             "{}: no JSON object in the first {} bytes to take the CSV columns from",
@@ -359,7 +384,7 @@ pub fn run(args: &Args) -> Result<ExitCode, CliError> {
                         if i > 0 {
                             line.push(setup.delimiter);
                         }
-                        if args.neutralize_formulas {
+                        if neutralize {
                             rejects::write_cell(&mut line, c.as_bytes(), setup.delimiter);
                         } else {
                             rejects::write_plain(&mut line, c.as_bytes(), setup.delimiter);
@@ -370,7 +395,7 @@ pub fn run(args: &Args) -> Result<ExitCode, CliError> {
                     JsonlOut::Csv {
                         delimiter: setup.delimiter,
                         columns,
-                        neutralize: args.neutralize_formulas,
+                        neutralize,
                     }
                 }
             };
@@ -399,6 +424,7 @@ pub fn run(args: &Args) -> Result<ExitCode, CliError> {
                 Syntax::Lines,
             )
         }
+        Format::Parquet => unreachable!("Parquet input goes through parquet_rows"),
     };
 
     // From here on, rows go to the output file from several threads at once.
@@ -507,6 +533,7 @@ pub fn run(args: &Args) -> Result<ExitCode, CliError> {
             w.finish().map_err(write_error(&args.output))?;
             Some(f)
         }
+        Output::Parquet(p) => p.finish().map_err(write_error(&args.output))?,
     };
     let mut set = vec![rejects
         .finish()
@@ -536,6 +563,8 @@ enum Output {
     File(Staged),
     /// A file written at offsets by several threads (after the header).
     Parallel(Staged, positional::PositionalWriter),
+    /// Parquet, written from the CSV rows.
+    Parquet(Box<parquet_out::CsvToParquet>),
 }
 
 impl Output {
@@ -557,6 +586,12 @@ impl Output {
     fn put(&mut self, bytes: Vec<u8>, lease: pipeline::Lease) -> std::io::Result<()> {
         match self {
             Output::Parallel(_, w) => w.write(bytes, lease),
+            Output::Parquet(p) => {
+                p.push(&bytes)?;
+                chunk::recycle(bytes);
+                drop(lease);
+                Ok(())
+            }
             other => {
                 other.write_all(&bytes)?;
                 chunk::recycle(bytes);
@@ -572,6 +607,7 @@ impl Write for Output {
         match self {
             Output::Stdout(w) => w.write(buf),
             Output::File(w) => w.write(buf),
+            Output::Parquet(p) => p.push(buf).map(|()| buf.len()),
             Output::Parallel(..) => Err(std::io::Error::other(
                 "rows go through Output::put once positional writes started",
             )),
@@ -581,6 +617,7 @@ impl Write for Output {
         match self {
             Output::Stdout(w) => w.write_all(buf),
             Output::File(w) => w.write_all(buf),
+            Output::Parquet(p) => p.push(buf),
             Output::Parallel(..) => Err(std::io::Error::other(
                 "rows go through Output::put once positional writes started",
             )),
@@ -590,7 +627,7 @@ impl Write for Output {
         match self {
             Output::Stdout(w) => w.flush(),
             Output::File(w) => w.flush(),
-            Output::Parallel(..) => Ok(()),
+            Output::Parallel(..) | Output::Parquet(_) => Ok(()),
         }
     }
 }
@@ -661,6 +698,7 @@ fn read_head<R: Read + ?Sized>(
         let whole = match format {
             Format::Csv => psp_status::readers::csv::whole_records(&head, delimiter, eof).len,
             Format::Jsonl => psp_status::readers::jsonl::whole_lines(&head, eof),
+            Format::Parquet => unreachable!("Parquet input goes through parquet_rows"),
         };
         if eof || whole > 0 {
             // For JSON Lines keep a whole first chunk when there is one (CSV columns come
@@ -704,6 +742,7 @@ fn setup(args: &Args) -> Result<Setup, CliError> {
         None => match ext(&args.input).as_deref() {
             Some("csv" | "tsv" | "txt") => Format::Csv,
             Some("jsonl" | "ndjson" | "json") => Format::Jsonl,
+            Some("parquet" | "parq" | "pq") => Format::Parquet,
             _ if args.input == "-" => {
                 return Err(CliError::Usage(
                     "cannot tell the format of stdin: pass --format csv or --format jsonl"
@@ -712,7 +751,7 @@ fn setup(args: &Args) -> Result<Setup, CliError> {
             }
             _ => {
                 return Err(CliError::Usage(format!(
-                    "cannot tell the format of {} from its extension: pass --format csv or --format jsonl",
+                    "cannot tell the format of {} from its extension: pass --format csv, jsonl or parquet",
                     args.input
                 )))
             }
@@ -720,6 +759,13 @@ fn setup(args: &Args) -> Result<Setup, CliError> {
     };
     let delimiter = match args.delimiter.as_deref() {
         None if ext(&args.input).as_deref() == Some("tsv") => b'\t',
+        // Parquet to a .tsv file.
+        None if args.format != Some(Format::Csv)
+            && ext(&args.input).as_deref() != Some("csv")
+            && ext(&args.output).as_deref() == Some("tsv") =>
+        {
+            b'\t'
+        }
         None => b',',
         Some("tab" | "\\t" | "\t") => b'\t',
         Some(d) if d.len() == 1 && !b"\"\r\n".contains(&d.as_bytes()[0]) => {
@@ -776,7 +822,20 @@ fn setup(args: &Args) -> Result<Setup, CliError> {
             )))
         }
     };
-    let output_format = args.output_format.unwrap_or(format);
+    if format == Format::Parquet && args.input == "-" {
+        return Err(CliError::Usage(
+            "Parquet cannot be read from stdin (its index is at the end of the file): \
+             give the file's path"
+                .to_string(),
+        ));
+    }
+    let output_format = match (args.output_format, ext(&args.output).as_deref()) {
+        (Some(f), _) => f,
+        (None, Some("parquet" | "parq" | "pq")) => Format::Parquet,
+        (None, Some("csv" | "tsv" | "txt")) if format == Format::Parquet => Format::Csv,
+        (None, Some("jsonl" | "ndjson" | "json")) if format == Format::Parquet => Format::Jsonl,
+        (None, _) => format,
+    };
     let limits = pipeline::Limits {
         chunk_bytes,
         max_record_bytes,

@@ -138,6 +138,19 @@ impl<W: Write> RejectsWriter<W> {
         self.out.write_all(&self.buf)
     }
 
+    /// Writes one rejected row of an input without lines (Parquet): `row` 1-based, the line
+    /// cell empty.
+    pub fn write_row(&mut self, row: u64, reason: &str, record: &[u8]) -> io::Result<()> {
+        self.buf.clear();
+        self.buf.extend_from_slice(format!("{row},,").as_bytes());
+        write_cell(&mut self.buf, reason.as_bytes(), b',');
+        self.buf.push(b',');
+        write_cell(&mut self.buf, record, b',');
+        self.buf.push(b'\n');
+        self.count += 1;
+        self.out.write_all(&self.buf)
+    }
+
     /// Flushes and hands back the writer.
     pub fn finish(mut self) -> io::Result<W> {
         self.out.flush()?;

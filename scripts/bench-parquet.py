@@ -1,0 +1,87 @@
+#!/usr/bin/env python3
+"""Parquet → Parquet on a generated history: `psp-status reclassify` against DuckDB doing the
+naive mapping-table join (exact entries only), same run, same file, interleaved.
+
+    scripts/setup-python && .venv/bin/python scripts/bench-parquet.py [--rows 2000000] [--reps 5]
+
+The history (`psp-status generate`, shuffled, mixed providers) is written as Parquet by DuckDB
+(every column a string, snappy: what a warehouse export looks like). Both sides read that file
+and write a Parquet file with every input column plus the classification; the best of N
+interleaved runs is compared. Prints the CPU model, the load average, both times, the ratio,
+and the row counts of both outputs."""
+
+from __future__ import annotations
+
+import argparse
+import os
+import platform
+import subprocess
+import tempfile
+import time
+from pathlib import Path
+
+import duckdb
+
+ROOT = Path(__file__).resolve().parents[1]
+
+JOIN = """
+COPY (
+  SELECT h.*, e.state, e.code, e.operation
+  FROM read_parquet('{src}') h LEFT JOIN psp_entries e
+    ON e.provider = h.provider AND e.surface = h.surface AND e.raw = h.raw
+) TO '{dst}' (FORMAT parquet)
+"""
+
+
+def cpu_model() -> str:
+    for line in Path("/proc/cpuinfo").read_text().splitlines():
+        if line.startswith("model name"):
+            return line.split(":", 1)[1].strip()
+    return platform.processor()
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--rows", type=int, default=2_000_000)
+    ap.add_argument("--reps", type=int, default=5)
+    ap.add_argument("--threads", type=int, default=os.cpu_count() or 2)
+    a = ap.parse_args()
+    subprocess.run(["cargo", "build", "--release", "--quiet", "--bin", "psp-status"], cwd=ROOT, check=True)
+    exe = ROOT / "target" / "release" / "psp-status"
+    load_before = os.getloadavg()
+    with tempfile.TemporaryDirectory() as d:
+        hist_csv = Path(d) / "history.csv"
+        hist = Path(d) / "history.parquet"
+        subprocess.run([exe, "generate", "--rows", str(a.rows), "--seed", "42", "-o", hist_csv], check=True)
+        script = subprocess.run([exe, "export", "--format", "sql", "--dialect", "duckdb"], check=True,
+                                capture_output=True, text=True).stdout
+        con = duckdb.connect()
+        con.execute(f"SET threads = {a.threads}")
+        con.execute(script)
+        con.execute(f"COPY (FROM read_csv('{hist_csv}', all_varchar = true, ignore_errors = true)) "
+                    f"TO '{hist}' (FORMAT parquet)")
+        hist_csv.unlink()
+        n = con.execute(f"SELECT count(*) FROM read_parquet('{hist}')").fetchone()[0]
+        size = hist.stat().st_size
+        ours, theirs = Path(d) / "ours.parquet", Path(d) / "duckdb.parquet"
+        times: dict[str, list[float]] = {"psp-status": [], "duckdb join": []}
+        for _ in range(a.reps):
+            t = time.perf_counter()
+            subprocess.run([exe, "reclassify", hist, "-o", ours, "-q", "--threads", str(a.threads)], check=True)
+            times["psp-status"].append(time.perf_counter() - t)
+            t = time.perf_counter()
+            con.execute(JOIN.format(src=hist, dst=theirs))
+            times["duckdb join"].append(time.perf_counter() - t)
+        rows_ours = con.execute(f"SELECT count(*) FROM read_parquet('{ours}')").fetchone()[0]
+        rows_theirs = con.execute(f"SELECT count(*) FROM read_parquet('{theirs}')").fetchone()[0]
+    print(f"DuckDB {duckdb.__version__}, {n} rows ({size / 1e6:.1f} MB Parquet), {a.threads} threads, "
+          f"best of {a.reps}, interleaved")
+    print(f"CPU: {cpu_model()}; load average before: {load_before}, after: {os.getloadavg()}")
+    for name, ts in times.items():
+        print(f"  {name:<12} best {min(ts):.3f} s  (all: {' '.join(f'{t:.3f}' for t in ts)})")
+    print(f"  ratio duckdb join / psp-status: {min(times['duckdb join']) / min(times['psp-status']):.2f}x")
+    print(f"  rows written: psp-status {rows_ours} (the rest in its rejects file), duckdb join {rows_theirs}")
+
+
+if __name__ == "__main__":
+    main()

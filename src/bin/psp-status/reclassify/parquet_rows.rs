@@ -1,0 +1,529 @@
+//! Parquet input: row groups streamed as Arrow record batches (bounded by `--memory-limit`,
+//! never the whole file), classified by the batch kernel over the Arrow columns in place
+//! (`arrow_cols`), written as Parquet (every input column kept with its Arrow type, nested ones
+//! too, the result columns appended, the table version and digest in the file's key-value
+//! metadata), CSV or JSON Lines. Rejected rows go to the rejects file with their row number;
+//! the output, rejects and report are committed as one set, as for CSV.
+
+use super::arrow_cols::{self, ArrowColumn, FieldPath};
+use super::chunk::Plan;
+use super::rejects::{self, RejectsWriter};
+use super::tally::Tally;
+use super::{report, shown, write_error, Args, Format, MaxRejects, Setup};
+use crate::outputs::{self, Staged};
+use crate::CliError;
+use arrow_array::{ArrayRef, BooleanArray, RecordBatch, StringArray};
+use arrow_schema::{DataType, Field, Schema, SchemaRef};
+use parquet::arrow::arrow_reader::{
+    ArrowReaderMetadata, ArrowReaderOptions, ParquetRecordBatchReaderBuilder,
+};
+use parquet::arrow::ArrowWriter;
+use parquet::basic::Compression;
+use parquet::file::metadata::KeyValue;
+use parquet::file::properties::WriterProperties;
+use psp_status::batch::{classify_columns, ByteColumn, Names, Outcome, Reason};
+use psp_status::{TABLE_DIGEST, TABLE_VERSION};
+use std::io::Write;
+use std::path::Path;
+use std::process::ExitCode;
+use std::sync::Arc;
+use std::time::Instant;
+
+/// The key-value metadata keys of a Parquet output.
+pub const META_VERSION: &str = "psp_status.table_version";
+pub const META_DIGEST: &str = "psp_status.table_digest";
+
+/// Rows per record batch, at most.
+const MAX_BATCH_ROWS: usize = 64 << 10;
+/// Rows per output row group, at most.
+const MAX_GROUP_ROWS: usize = 1 << 20;
+
+/// Where the output bytes go.
+pub enum Sink {
+    File(Staged),
+    Stdout(std::io::BufWriter<std::io::Stdout>),
+}
+
+impl Write for Sink {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        match self {
+            Sink::File(f) => f.write(buf),
+            Sink::Stdout(w) => w.write(buf),
+        }
+    }
+    fn write_all(&mut self, buf: &[u8]) -> std::io::Result<()> {
+        match self {
+            Sink::File(f) => f.write_all(buf),
+            Sink::Stdout(w) => w.write_all(buf),
+        }
+    }
+    fn flush(&mut self) -> std::io::Result<()> {
+        match self {
+            Sink::File(f) => f.flush(),
+            Sink::Stdout(w) => w.flush(),
+        }
+    }
+}
+
+impl Sink {
+    pub fn open(output: &str) -> Result<Sink, CliError> {
+        Ok(if output == "-" {
+            Sink::Stdout(std::io::BufWriter::with_capacity(
+                1 << 20,
+                std::io::stdout(),
+            ))
+        } else {
+            Sink::File(Staged::create(Path::new(output)).map_err(CliError::Failed)?)
+        })
+    }
+
+    /// Flushes; the staged file to commit, if any.
+    pub fn finish(mut self) -> std::io::Result<Option<Staged>> {
+        self.flush()?;
+        Ok(match self {
+            Sink::File(f) => Some(f),
+            Sink::Stdout(_) => None,
+        })
+    }
+}
+
+/// The writer properties of a Parquet output: snappy (what Spark, DuckDB and pyarrow write by
+/// default), row groups of at most `group_rows`, the table version and digest in the metadata.
+pub fn writer_properties(group_rows: usize) -> WriterProperties {
+    WriterProperties::builder()
+        .set_compression(Compression::SNAPPY)
+        .set_max_row_group_row_count(Some(group_rows.clamp(1, MAX_GROUP_ROWS)))
+        .set_key_value_metadata(Some(vec![
+            KeyValue::new(META_VERSION.to_string(), TABLE_VERSION.to_string()),
+            KeyValue::new(META_DIGEST.to_string(), TABLE_DIGEST.to_string()),
+        ]))
+        .build()
+}
+
+/// The output schema: the input's fields, then the appended columns (strings; `operation` is
+/// null when the tables do not know it).
+pub fn output_schema(input: &Schema, appended: &[String; 5]) -> SchemaRef {
+    let mut fields: Vec<Arc<Field>> = input.fields().iter().cloned().collect();
+    for (i, name) in appended.iter().enumerate() {
+        fields.push(Arc::new(Field::new(name, DataType::Utf8, i == 2)));
+    }
+    Arc::new(Schema::new_with_metadata(fields, input.metadata().clone()))
+}
+
+/// How the rows are written.
+enum Writer {
+    Parquet(ArrowWriter<Sink>),
+    Csv {
+        sink: Sink,
+        delimiter: u8,
+        neutralize: bool,
+        buf: Vec<u8>,
+    },
+    Jsonl(arrow_json::LineDelimitedWriter<Sink>),
+}
+
+impl Writer {
+    fn write(&mut self, batch: &RecordBatch, budget: usize) -> Result<(), String> {
+        match self {
+            Writer::Parquet(w) => {
+                w.write(batch).map_err(|e| e.to_string())?;
+                // A row group is buffered until written: keep it within the memory bound.
+                if w.in_progress_size() > budget {
+                    w.flush().map_err(|e| e.to_string())?;
+                }
+                Ok(())
+            }
+            Writer::Csv {
+                sink,
+                delimiter,
+                neutralize,
+                buf,
+            } => {
+                let options = arrow_cast::display::FormatOptions::default().with_null("");
+                let formatters = batch
+                    .columns()
+                    .iter()
+                    .map(|c| arrow_cast::display::ArrayFormatter::try_new(c.as_ref(), &options))
+                    .collect::<Result<Vec<_>, _>>()
+                    .map_err(|e| e.to_string())?;
+                let mut cell = String::new();
+                buf.clear();
+                for row in 0..batch.num_rows() {
+                    for (i, f) in formatters.iter().enumerate() {
+                        if i > 0 {
+                            buf.push(*delimiter);
+                        }
+                        cell.clear();
+                        use std::fmt::Write as _;
+                        write!(cell, "{}", f.value(row)).map_err(|e| e.to_string())?;
+                        if *neutralize {
+                            rejects::write_cell(buf, cell.as_bytes(), *delimiter);
+                        } else {
+                            rejects::write_plain(buf, cell.as_bytes(), *delimiter);
+                        }
+                    }
+                    buf.push(b'\n');
+                    if buf.len() > 1 << 20 {
+                        sink.write_all(buf).map_err(|e| e.to_string())?;
+                        buf.clear();
+                    }
+                }
+                sink.write_all(buf).map_err(|e| e.to_string())
+            }
+            Writer::Jsonl(w) => w.write(batch).map_err(|e| e.to_string()),
+        }
+    }
+
+    fn finish(self) -> Result<Option<Staged>, String> {
+        let sink = match self {
+            Writer::Parquet(w) => w.into_inner().map_err(|e| e.to_string())?,
+            Writer::Csv { sink, .. } => sink,
+            Writer::Jsonl(mut w) => {
+                w.finish().map_err(|e| e.to_string())?;
+                w.into_inner()
+            }
+        };
+        sink.finish().map_err(|e| e.to_string())
+    }
+}
+
+/// A row as the rejects file shows it: a JSON object of its columns.
+fn row_json(batch: &RecordBatch, row: usize) -> Vec<u8> {
+    let mut w = arrow_json::LineDelimitedWriter::new(Vec::new());
+    let ok = w.write(&batch.slice(row, 1)).and_then(|_| w.finish());
+    let mut v = if ok.is_ok() {
+        w.into_inner()
+    } else {
+        Vec::new()
+    };
+    while v.last() == Some(&b'\n') {
+        v.pop();
+    }
+    v
+}
+
+/// Runs `reclassify` on a Parquet input.
+pub fn run(args: &Args, setup: &Setup, plan: Plan, started: Instant) -> Result<ExitCode, CliError> {
+    let input = &args.input;
+    let path = Path::new(input);
+    if path.is_dir() {
+        return Err(CliError::Failed(format!("{input}: is a directory")));
+    }
+    let file = std::fs::File::open(path)
+        .map_err(|e| CliError::Failed(format!("cannot open {input}: {e}")))?;
+    let input_bytes = file.metadata().map(|m| m.len()).unwrap_or(0);
+    let not_parquet = |e: &dyn std::fmt::Display| {
+        CliError::Failed(format!("{input}: not a readable Parquet file: {e}"))
+    };
+    let reader_meta = ArrowReaderMetadata::load(&file, ArrowReaderOptions::default())
+        .map_err(|e| not_parquet(&e))?;
+    let builder = ParquetRecordBatchReaderBuilder::new_with_metadata(
+        file.try_clone().map_err(|e| not_parquet(&e))?,
+        reader_meta.clone(),
+    );
+    let schema = builder.schema().clone();
+    let names: Vec<&str> = schema.fields().iter().map(|f| f.name().as_str()).collect();
+    for a in &setup.appended {
+        if names.contains(&a.as_str()) {
+            return Err(CliError::Usage(format!(
+                "the input already has a `{a}` column, which reclassify adds; use --column-prefix"
+            )));
+        }
+    }
+    let paths: Vec<FieldPath> = plan
+        .wanted
+        .iter()
+        .map(|w| match arrow_cols::find(&schema, w) {
+            Some((p, t)) if arrow_cols::readable(&t) => Ok(p),
+            Some((_, t)) => Err(CliError::Usage(format!(
+                "{input}: column `{w}` is of type {t}: reclassify reads strings, binary, \
+                 dictionaries of those, or numbers"
+            ))),
+            None => Err(CliError::Usage(format!(
+                "{input}: no column `{w}` (columns: {}; a nested field is a dotted path)",
+                names.join(", ")
+            ))),
+        })
+        .collect::<Result<_, _>>()?;
+
+    // The memory bound: the widest row group's bytes per row sizes the batches and the output
+    // row groups (decoded batch, its filtered copy, the output columns, the row group buffered
+    // by the writer).
+    let meta = builder.metadata().clone();
+    // Codecs this build cannot decompress: said before any work, naming the codec.
+    for (g, group) in meta.row_groups().iter().enumerate() {
+        for c in group.columns() {
+            if !matches!(
+                c.compression(),
+                Compression::UNCOMPRESSED | Compression::SNAPPY | Compression::ZSTD(_)
+            ) {
+                return Err(CliError::Failed(format!(
+                    "{input}: column `{}` (row group {g}) is compressed with {}: reclassify reads \
+                     snappy, zstd and uncompressed Parquet (rewrite the file with one of those)",
+                    c.column_path(),
+                    c.compression()
+                )));
+            }
+        }
+    }
+    let groups: Vec<(i64, i64)> = meta
+        .row_groups()
+        .iter()
+        .map(|g| (g.num_rows(), g.total_byte_size()))
+        .collect();
+    let row_bytes = groups
+        .iter()
+        .filter(|(n, _)| *n > 0)
+        .map(|(n, b)| (*b as usize).div_ceil(*n as usize))
+        .max()
+        .unwrap_or(64)
+        .max(16);
+    let budget = setup.limits.memory_bytes;
+    let batch_rows = (budget / 8 / row_bytes).clamp(1, MAX_BATCH_ROWS);
+    let group_budget = budget / 4;
+    let group_rows = (group_budget / row_bytes).clamp(batch_rows, MAX_GROUP_ROWS);
+    drop(builder);
+
+    let out_schema = output_schema(&schema, &setup.appended);
+    let sink = Sink::open(&args.output)?;
+    let rejects_file = Staged::create(&setup.rejects).map_err(CliError::Failed)?;
+    let mut report_file = match &args.report {
+        Some(path) => Some((path, Staged::create(path).map_err(CliError::Failed)?)),
+        None => None,
+    };
+    let mut rejects = RejectsWriter::new(rejects_file)
+        .map_err(|e| CliError::Failed(format!("{}: {e}", setup.rejects.display())))?;
+    let mut writer = match setup.output_format {
+        Format::Parquet => Writer::Parquet(
+            ArrowWriter::try_new(
+                sink,
+                out_schema.clone(),
+                Some(writer_properties(group_rows)),
+            )
+            .map_err(|e| CliError::Failed(format!("cannot write {}: {e}", args.output)))?,
+        ),
+        Format::Csv => {
+            let mut sink = sink;
+            let mut line = Vec::new();
+            for (i, f) in out_schema.fields().iter().enumerate() {
+                if i > 0 {
+                    line.push(setup.delimiter);
+                }
+                if args.neutralize_formulas {
+                    rejects::write_cell(&mut line, f.name().as_bytes(), setup.delimiter);
+                } else {
+                    rejects::write_plain(&mut line, f.name().as_bytes(), setup.delimiter);
+                }
+            }
+            line.push(b'\n');
+            sink.write_all(&line).map_err(write_error(&args.output))?;
+            Writer::Csv {
+                sink,
+                delimiter: setup.delimiter,
+                neutralize: args.neutralize_formulas,
+                buf: Vec::new(),
+            }
+        }
+        Format::Jsonl => Writer::Jsonl(
+            arrow_json::WriterBuilder::new()
+                .with_explicit_nulls(true)
+                .build(sink),
+        ),
+    };
+
+    let mut names_cache = Names::default();
+    let mut outcomes = Vec::new();
+    let mut tally = Tally::default();
+    let (mut rows_in, mut rows_rejected) = (0u64, 0u64);
+    let unreadable = |g: usize, row: u64, e: &dyn std::fmt::Display| {
+        CliError::Failed(format!(
+            "{input}: row group {g} (of {}, from row {row}): cannot read it: {e}",
+            groups.len()
+        ))
+    };
+    let fail = |e: String, output: &str| -> CliError {
+        if output == "-" && e.contains("Broken pipe") {
+            CliError::ClosedPipe
+        } else {
+            CliError::Failed(format!("cannot write {}: {e}", shown(output, "<stdout>")))
+        }
+    };
+    // A reader thread decodes the next batch while this one classifies and writes: one reader
+    // per row group (so that damage is reported with its row group), at most one batch
+    // waiting (the memory bound).
+    let (tx, rx) = std::sync::mpsc::sync_channel::<Result<RecordBatch, CliError>>(1);
+    let decode = |tx: std::sync::mpsc::SyncSender<Result<RecordBatch, CliError>>| {
+        let mut row = 1u64;
+        for (g, (n, _)) in groups.iter().enumerate() {
+            let reader = file
+                .try_clone()
+                .map_err(|e| unreadable(g, row, &e))
+                .and_then(|handle| {
+                    ParquetRecordBatchReaderBuilder::new_with_metadata(handle, reader_meta.clone())
+                        .with_row_groups(vec![g])
+                        .with_batch_size(batch_rows)
+                        .build()
+                        .map_err(|e| unreadable(g, row, &e))
+                });
+            let reader = match reader {
+                Ok(r) => r,
+                Err(e) => {
+                    let _ = tx.send(Err(e));
+                    return;
+                }
+            };
+            for batch in reader {
+                let batch = batch.map_err(|e| unreadable(g, row, &e));
+                let failed = batch.is_err();
+                if tx.send(batch).is_err() || failed {
+                    return;
+                }
+            }
+            row += *n as u64;
+        }
+    };
+    std::thread::scope(|scope| -> Result<(), CliError> {
+        scope.spawn(move || decode(tx));
+        for batch in rx {
+            let batch = batch?;
+            let arrays = paths
+                .iter()
+                .map(|p| arrow_cols::column_at(&batch, p))
+                .collect::<Result<Vec<_>, _>>()
+                .map_err(|e| CliError::Failed(format!("{input}: {e}")))?;
+            let columns = arrays
+                .iter()
+                .map(|a| ArrowColumn::new(a.as_ref(), plan.trim))
+                .collect::<Result<Vec<_>, _>>()
+                .map_err(|e| CliError::Failed(format!("{input}: {e}")))?;
+            let kernel = plan.batch(&columns);
+            classify_columns(&kernel, &mut names_cache, &mut outcomes);
+
+            let n = batch.num_rows();
+            let mut keep = Vec::with_capacity(n);
+            let mut state = Vec::with_capacity(n);
+            let mut code = Vec::with_capacity(n);
+            let mut operation = Vec::with_capacity(n);
+            let mut matched = Vec::with_capacity(n);
+            for (i, outcome) in outcomes.iter().enumerate() {
+                match outcome {
+                    Outcome::Classified(v) => {
+                        let raw = v.signal.map_or(&b""[..], |s| {
+                            columns[plan.raw_slot(s)].value(i).unwrap_or_default()
+                        });
+                        tally.add(v, raw);
+                        keep.push(true);
+                        state.push(<&str>::from(v.state));
+                        code.push(<&str>::from(v.code));
+                        operation.push(v.operation.map(<&str>::from));
+                        matched.push(<&str>::from(v.matched));
+                    }
+                    Outcome::Rejected(reason) => {
+                        if matches!(reason, Reason::NoSignal | Reason::NoSignalFor(_)) {
+                            tally.no_signal += 1;
+                        }
+                        keep.push(false);
+                        rows_rejected += 1;
+                        rejects
+                            .write_row(
+                                rows_in + i as u64 + 1,
+                                &kernel.explain(i, *reason),
+                                &row_json(&batch, i),
+                            )
+                            .map_err(|e| {
+                                CliError::Failed(format!(
+                                    "cannot write {}: {e}",
+                                    setup.rejects.display()
+                                ))
+                            })?;
+                    }
+                }
+            }
+            drop(columns);
+            drop(arrays);
+            rows_in += n as u64;
+            let kept = if state.len() == n {
+                batch
+            } else {
+                arrow_select::filter::filter_record_batch(&batch, &BooleanArray::from(keep))
+                    .map_err(|e| CliError::Failed(format!("{input}: {e}")))?
+            };
+            let rows = kept.num_rows();
+            let mut cols: Vec<ArrayRef> = kept.columns().to_vec();
+            cols.push(Arc::new(StringArray::from(state)));
+            cols.push(Arc::new(StringArray::from(code)));
+            cols.push(Arc::new(StringArray::from(operation)));
+            cols.push(Arc::new(StringArray::from(matched)));
+            cols.push(Arc::new(StringArray::from_iter_values(
+                std::iter::repeat_n(TABLE_VERSION, rows),
+            )));
+            let out = RecordBatch::try_new(out_schema.clone(), cols)
+                .map_err(|e| CliError::Failed(format!("{input}: {e}")))?;
+            writer
+                .write(&out, group_budget)
+                .map_err(|e| fail(e, &args.output))?;
+        }
+        Ok(())
+    })?;
+    let rows_out = tally.rows();
+    debug_assert_eq!(rows_in, rows_out + rows_rejected);
+    let expected: i64 = groups.iter().map(|(n, _)| n).sum();
+    if rows_in != expected as u64 {
+        return Err(CliError::Failed(format!(
+            "{input}: read {rows_in} rows, the file's metadata says {expected}: truncated?"
+        )));
+    }
+    if let Some(limit) = setup.max_rejects {
+        check_max_rejects(limit, rows_rejected, rows_in, args)?;
+    }
+    let totals = report::Totals {
+        missing_keys: Vec::new(),
+        input: input.clone(),
+        output: shown(&args.output, "<stdout>"),
+        rejects: setup.rejects.display().to_string(),
+        format: setup.format.name(),
+        output_format: setup.output_format.name(),
+        rows_in,
+        rows_out,
+        rows_rejected,
+        input_bytes,
+        elapsed: started.elapsed(),
+        threads: 2,
+    };
+    let out_file = writer.finish().map_err(|e| fail(e, &args.output))?;
+    let mut set = vec![rejects
+        .finish()
+        .map_err(|e| CliError::Failed(format!("cannot write {}: {e}", setup.rejects.display())))?];
+    if let Some((path, mut f)) = report_file.take() {
+        let json = report::json(&totals, &tally);
+        serde_json::to_writer_pretty(&mut f, &json)
+            .and_then(|_| f.write_all(b"\n").map_err(serde_json::Error::io))
+            .map_err(|e| CliError::Failed(format!("cannot write {}: {e}", path.display())))?;
+        set.push(f);
+    }
+    set.extend(out_file);
+    outputs::commit_all(set).map_err(CliError::Failed)?;
+    if !args.quiet {
+        eprint!(
+            "{}",
+            crate::escape_lines(&report::summary(&totals, &tally, args.report.as_deref()))
+        );
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+fn check_max_rejects(
+    limit: MaxRejects,
+    rejected: u64,
+    rows: u64,
+    args: &Args,
+) -> Result<(), CliError> {
+    if limit.exceeded(rejected, rows) {
+        return Err(CliError::Failed(format!(
+            "{rejected} of {rows} rows rejected, more than --max-rejects {}: \
+             nothing was written (run without it to see the rejects)",
+            args.max_rejects.as_deref().unwrap_or_default()
+        )));
+    }
+    Ok(())
+}

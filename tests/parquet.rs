@@ -1,0 +1,737 @@
+//! `psp-status reclassify` on Parquet: Parquet → Parquet keeps every column with its type and
+//! agrees row by row with the CSV path; CSV ↔ Parquet and Parquet → JSON Lines conversions;
+//! corrupt, truncated and mislabelled files fail naming the file and commit nothing; an output
+//! may not overwrite the input.
+
+use arrow_array::builder::{Int32Builder, ListBuilder};
+use arrow_array::types::Int32Type;
+use arrow_array::{
+    Array, ArrayRef, DictionaryArray, Int32Array, Int64Array, LargeStringArray, RecordBatch,
+    StringArray, StringViewArray, StructArray,
+};
+use arrow_schema::{DataType, Field, Schema};
+use parquet::arrow::arrow_reader::ParquetRecordBatchReaderBuilder;
+use parquet::arrow::ArrowWriter;
+use parquet::file::properties::WriterProperties;
+use std::path::Path;
+use std::sync::Arc;
+
+mod support;
+use support::{ok, read_csv, run, s};
+
+/// Generated rows, without the ones with a wrong number of fields (a Parquet file cannot hold
+/// those): the CSV both paths read.
+fn history(dir: &Path, rows: u64) -> (Vec<String>, Vec<Vec<String>>) {
+    let raw = dir.join("generated.csv");
+    ok(&[
+        "generate",
+        "--rows",
+        &rows.to_string(),
+        "--seed",
+        "7",
+        "-o",
+        s(&raw),
+    ]);
+    let mut r = csv::ReaderBuilder::new()
+        .flexible(true)
+        .from_path(&raw)
+        .unwrap();
+    let header: Vec<String> = r.headers().unwrap().iter().map(String::from).collect();
+    let rows: Vec<Vec<String>> = r
+        .records()
+        .map(|r| r.unwrap().iter().map(String::from).collect::<Vec<_>>())
+        .filter(|r| r.len() == header.len())
+        .collect();
+    let mut w = csv::Writer::from_path(dir.join("history.csv")).unwrap();
+    w.write_record(&header).unwrap();
+    for row in &rows {
+        w.write_record(row).unwrap();
+    }
+    w.flush().unwrap();
+    (header, rows)
+}
+
+fn col<'a>(header: &[String], rows: &'a [Vec<String>], name: &str) -> Vec<&'a str> {
+    let i = header.iter().position(|h| h == name).unwrap();
+    rows.iter().map(|r| r[i].as_str()).collect()
+}
+
+/// The history as Parquet, with the types a demanding user's files have: the provider
+/// dictionary-encoded, the surface a string view, the raw value a large string (null where the
+/// CSV cell is empty), the others plain strings; and columns the CSV has not: an integer, a
+/// struct with nulls and a list. Small row groups, so that a run crosses several.
+fn write_parquet(path: &Path, header: &[String], rows: &[Vec<String>]) -> Arc<Schema> {
+    let mut fields = Vec::new();
+    let mut columns: Vec<ArrayRef> = Vec::new();
+    for name in header {
+        let values = col(header, rows, name);
+        let array: ArrayRef = match name.as_str() {
+            "provider" => Arc::new(
+                values
+                    .iter()
+                    .copied()
+                    .collect::<DictionaryArray<Int32Type>>(),
+            ),
+            "surface" => Arc::new(StringViewArray::from(values.clone())),
+            "raw" => Arc::new(LargeStringArray::from(
+                values
+                    .iter()
+                    .map(|v| (!v.is_empty()).then_some(*v))
+                    .collect::<Vec<_>>(),
+            )),
+            _ => Arc::new(StringArray::from(values.clone())),
+        };
+        fields.push(Field::new(name, array.data_type().clone(), true));
+        columns.push(array);
+    }
+    let n = rows.len();
+    let seq = Int64Array::from_iter_values(0..n as i64);
+    let inner_a = StringArray::from_iter((0..n).map(|i| (i % 5 != 0).then(|| format!("a{i}"))));
+    let inner_k = Int32Array::from_iter_values((0..n).map(|i| i as i32 * 3));
+    let meta = StructArray::try_new(
+        vec![
+            Field::new("a", DataType::Utf8, true),
+            Field::new("k", DataType::Int32, false),
+        ]
+        .into(),
+        vec![Arc::new(inner_a) as ArrayRef, Arc::new(inner_k)],
+        Some((0..n).map(|i| i % 7 != 3).collect::<Vec<_>>().into()),
+    )
+    .unwrap();
+    let mut tags = ListBuilder::new(Int32Builder::new());
+    for i in 0..n {
+        if i % 11 == 0 {
+            tags.append_null();
+        } else {
+            for j in 0..(i % 3) {
+                tags.values().append_value(j as i32);
+            }
+            tags.append(true);
+        }
+    }
+    let tags = tags.finish();
+    for (name, a) in [
+        ("seq", Arc::new(seq) as ArrayRef),
+        ("meta", Arc::new(meta)),
+        ("tags", Arc::new(tags)),
+    ] {
+        fields.push(Field::new(name, a.data_type().clone(), true));
+        columns.push(a);
+    }
+    let schema = Arc::new(Schema::new(fields));
+    let batch = RecordBatch::try_new(schema.clone(), columns).unwrap();
+    let props = WriterProperties::builder()
+        .set_max_row_group_row_count(Some(700))
+        .build();
+    let mut w = ArrowWriter::try_new(
+        std::fs::File::create(path).unwrap(),
+        schema.clone(),
+        Some(props),
+    )
+    .unwrap();
+    w.write(&batch).unwrap();
+    w.close().unwrap();
+    schema
+}
+
+/// Every batch of a Parquet file, concatenated, and the file's key-value metadata.
+fn read_parquet(path: &Path) -> (RecordBatch, Vec<(String, String)>) {
+    let b = ParquetRecordBatchReaderBuilder::try_new(std::fs::File::open(path).unwrap()).unwrap();
+    let meta = b
+        .metadata()
+        .file_metadata()
+        .key_value_metadata()
+        .map(|kv| {
+            kv.iter()
+                .map(|k| (k.key.clone(), k.value.clone().unwrap_or_default()))
+                .collect()
+        })
+        .unwrap_or_default();
+    let schema = b.schema().clone();
+    let batches: Vec<RecordBatch> = b.build().unwrap().map(|b| b.unwrap()).collect();
+    (
+        arrow_select::concat::concat_batches(&schema, &batches).unwrap(),
+        meta,
+    )
+}
+
+/// A column's cells as strings (null as `None`), whatever its type.
+fn cells(batch: &RecordBatch, name: &str) -> Vec<Option<String>> {
+    let a = batch
+        .column_by_name(name)
+        .unwrap_or_else(|| panic!("no column {name}"));
+    let a = arrow_cast::cast(a, &DataType::Utf8).unwrap();
+    let a = a.as_any().downcast_ref::<StringArray>().unwrap();
+    (0..a.len())
+        .map(|i| a.is_valid(i).then(|| a.value(i).to_string()))
+        .collect()
+}
+
+fn report(path: &Path) -> serde_json::Value {
+    serde_json::from_slice(&std::fs::read(path).unwrap()).unwrap()
+}
+
+const APPENDED: [&str; 5] = ["state", "code", "operation", "matched", "table_version"];
+
+#[test]
+fn parquet_to_parquet_keeps_every_column_and_agrees_with_the_csv_path() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let (header, rows) = history(d, 3000);
+    let input = d.join("history.parquet");
+    write_parquet(&input, &header, &rows);
+    let out = d.join("out.parquet");
+    let rep = d.join("report.json");
+    ok(&[
+        "reclassify",
+        s(&input),
+        "-o",
+        s(&out),
+        "--report",
+        s(&rep),
+        "-q",
+    ]);
+    ok(&[
+        "reclassify",
+        s(&d.join("history.csv")),
+        "-o",
+        s(&d.join("out.csv")),
+        "-q",
+    ]);
+
+    let (input_batch, _) = read_parquet(&input);
+    let (got, meta) = read_parquet(&out);
+    // Every input column with its type, then the appended ones.
+    let in_fields = input_batch.schema().fields().clone();
+    let out_fields = got.schema().fields().clone();
+    assert_eq!(out_fields.len(), in_fields.len() + 5);
+    for (a, b) in in_fields.iter().zip(out_fields.iter()) {
+        assert_eq!((a.name(), a.data_type()), (b.name(), b.data_type()));
+    }
+    assert!(matches!(
+        in_fields[in_fields.len() - 1].data_type(),
+        DataType::List(_)
+    ));
+    for (f, name) in out_fields[in_fields.len()..].iter().zip(APPENDED) {
+        assert_eq!((f.name().as_str(), f.data_type()), (name, &DataType::Utf8));
+    }
+    assert!(meta.contains(&(
+        "psp_status.table_version".to_string(),
+        psp_status::TABLE_VERSION.to_string()
+    )));
+    assert!(meta.contains(&(
+        "psp_status.table_digest".to_string(),
+        psp_status::TABLE_DIGEST.to_string()
+    )));
+
+    // Row by row: the same rows kept, the same classification, as the CSV path.
+    let (csv_header, csv_rows) = read_csv(&d.join("out.csv"));
+    assert_eq!(got.num_rows(), csv_rows.len());
+    assert!(got.num_rows() > 2500, "{}", got.num_rows());
+    for name in header.iter().map(String::as_str).chain(APPENDED) {
+        let want: Vec<Option<String>> = col(&csv_header, &csv_rows, name)
+            .into_iter()
+            .map(|v| {
+                // The Parquet raw column is null where the CSV is empty; operation is null
+                // where the CSV writes nothing.
+                (!(v.is_empty() && (name == "raw" || name == "operation"))).then(|| v.to_string())
+            })
+            .collect();
+        assert_eq!(cells(&got, name), want, "column {name}");
+    }
+    // The columns the CSV has not: kept cell for cell on the rows kept (`seq` says which).
+    let kept: Vec<usize> = cells(&got, "seq")
+        .iter()
+        .map(|v| v.as_ref().unwrap().parse().unwrap())
+        .collect();
+    for name in ["meta", "tags"] {
+        let a = input_batch.column_by_name(name).unwrap();
+        let b = got.column_by_name(name).unwrap();
+        for (i, &k) in kept.iter().enumerate() {
+            assert_eq!(
+                a.slice(k, 1).to_data(),
+                b.slice(i, 1).to_data(),
+                "{name} row {k}"
+            );
+        }
+    }
+    // Rejects: the same rows, the same reasons, as the CSV path; the counts add up.
+    let (_, pq_rejects) = read_csv(&d.join("out.parquet.rejects.csv"));
+    let (_, csv_rejects) = read_csv(&d.join("out.csv.rejects.csv"));
+    let key = |r: &Vec<String>| (r[0].clone(), r[2].clone());
+    assert_eq!(
+        pq_rejects.iter().map(key).collect::<Vec<_>>(),
+        csv_rejects.iter().map(key).collect::<Vec<_>>()
+    );
+    assert!(!pq_rejects.is_empty());
+    // The rejects file shows the row as a JSON object.
+    let first: serde_json::Value = serde_json::from_str(&pq_rejects[0][3]).unwrap();
+    assert!(first.get("seq").is_some(), "{first}");
+    let r = report(&rep);
+    assert_eq!(r["rows_in"], rows.len());
+    assert_eq!(r["rows_out"], got.num_rows());
+    assert_eq!(r["rows_rejected"], pq_rejects.len());
+    assert_eq!(r["format"], "parquet");
+}
+
+#[test]
+fn csv_to_parquet_to_csv_and_jsonl_agree_with_the_csv_path() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let (header, _) = history(d, 1500);
+    let csv_in = d.join("history.csv");
+    ok(&["reclassify", s(&csv_in), "-o", s(&d.join("out.csv")), "-q"]);
+    // CSV → Parquet: the CSV path's rows, every column a string.
+    ok(&[
+        "reclassify",
+        s(&csv_in),
+        "-o",
+        s(&d.join("out.parquet")),
+        "-q",
+    ]);
+    let (csv_header, csv_rows) = read_csv(&d.join("out.csv"));
+    let (got, meta) = read_parquet(&d.join("out.parquet"));
+    assert!(meta.iter().any(|(k, _)| k == "psp_status.table_digest"));
+    let names: Vec<String> = got
+        .schema()
+        .fields()
+        .iter()
+        .map(|f| f.name().clone())
+        .collect();
+    assert_eq!(names, csv_header);
+    for name in &csv_header {
+        let want: Vec<Option<String>> = col(&csv_header, &csv_rows, name)
+            .into_iter()
+            .map(|v| (!(v.is_empty() && name == "operation")).then(|| v.to_string()))
+            .collect();
+        assert_eq!(cells(&got, name), want, "column {name}");
+    }
+    let (_, a) = read_csv(&d.join("out.csv.rejects.csv"));
+    let (_, b) = read_csv(&d.join("out.parquet.rejects.csv"));
+    assert_eq!(a, b);
+
+    // Parquet → CSV and → JSON Lines, from a Parquet of the CSV's columns (prefixed output
+    // columns: the file already has the result columns).
+    let plain = d.join("plain.parquet");
+    let (h, r) = read_csv(&csv_in);
+    write_parquet(&plain, &h, &r);
+    let back = d.join("back.csv");
+    ok(&["reclassify", s(&plain), "-o", s(&back), "-q"]);
+    let (back_header, back_rows) = read_csv(&back);
+    assert_eq!(back_rows.len(), csv_rows.len());
+    for name in header.iter().chain(
+        APPENDED
+            .iter()
+            .map(|a| &**a)
+            .map(String::from)
+            .collect::<Vec<_>>()
+            .iter(),
+    ) {
+        assert_eq!(
+            col(&back_header, &back_rows, name),
+            col(&csv_header, &csv_rows, name),
+            "column {name}"
+        );
+    }
+    let jsonl = d.join("back.jsonl");
+    ok(&["reclassify", s(&plain), "-o", s(&jsonl), "-q"]);
+    let text = std::fs::read_to_string(&jsonl).unwrap();
+    let objects: Vec<serde_json::Value> = text
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    assert_eq!(objects.len(), csv_rows.len());
+    for (o, row) in objects.iter().zip(&csv_rows) {
+        for (i, name) in csv_header.iter().enumerate() {
+            let want = if row[i].is_empty() && (name == "operation" || name == "raw") {
+                serde_json::Value::Null
+            } else {
+                serde_json::Value::from(row[i].as_str())
+            };
+            assert_eq!(o[name], want, "{name} in {o}");
+        }
+    }
+}
+
+/// Runs `reclassify` on `input` into outputs that exist already, expecting a failure naming
+/// `expect`, and checks that the previous outputs are byte-identical.
+fn fails_and_commits_nothing(dir: &Path, input: &Path, expect: &str) -> String {
+    let out = dir.join("out.parquet");
+    let rejects = dir.join("out.parquet.rejects.csv");
+    let rep = dir.join("report.json");
+    for (p, text) in [
+        (&out, "previous output"),
+        (&rejects, "previous rejects"),
+        (&rep, "{}"),
+    ] {
+        std::fs::write(p, text).unwrap();
+    }
+    let o = run(&[
+        "reclassify",
+        s(input),
+        "-o",
+        s(&out),
+        "--report",
+        s(&rep),
+        "-q",
+    ]);
+    let stderr = String::from_utf8_lossy(&o.stderr).into_owned();
+    assert_eq!(o.status.code(), Some(1), "{stderr}");
+    assert!(stderr.contains(s(input)), "{stderr}");
+    assert!(stderr.contains(expect), "{stderr}");
+    assert_eq!(std::fs::read_to_string(&out).unwrap(), "previous output");
+    assert_eq!(
+        std::fs::read_to_string(&rejects).unwrap(),
+        "previous rejects"
+    );
+    assert_eq!(std::fs::read_to_string(&rep).unwrap(), "{}");
+    // No temporary left behind.
+    let names: Vec<String> = std::fs::read_dir(dir)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .filter(|n| n.starts_with('.'))
+        .collect();
+    assert!(names.is_empty(), "{names:?}");
+    stderr
+}
+
+#[test]
+fn corrupt_truncated_and_mislabelled_files_fail_and_commit_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let (header, rows) = history(d, 3000);
+    let good = d.join("good.parquet");
+    write_parquet(&good, &header, &rows);
+    let bytes = std::fs::read(&good).unwrap();
+    let work = d.join("work");
+    std::fs::create_dir(&work).unwrap();
+
+    // A CSV file named .parquet.
+    let csv = work.join("not.parquet");
+    std::fs::copy(d.join("history.csv"), &csv).unwrap();
+    fails_and_commits_nothing(&work, &csv, "not a readable Parquet file");
+
+    // Truncated: the footer is gone.
+    let cut = work.join("cut.parquet");
+    std::fs::write(&cut, &bytes[..bytes.len() / 2]).unwrap();
+    fails_and_commits_nothing(&work, &cut, "not a readable Parquet file");
+
+    // A damaged page header in the second row group: found while streaming, after rows were
+    // already written to the temporary output.
+    let meta = ParquetRecordBatchReaderBuilder::try_new(std::fs::File::open(&good).unwrap())
+        .unwrap()
+        .metadata()
+        .clone();
+    assert!(meta.num_row_groups() > 2);
+    let at = meta.row_group(1).column(0).data_page_offset() as usize;
+    let mut damaged = bytes.clone();
+    damaged[at..at + 24].fill(0xff);
+    let bad = work.join("damaged.parquet");
+    std::fs::write(&bad, &damaged).unwrap();
+    let err = fails_and_commits_nothing(&work, &bad, "row group 1");
+    assert!(err.contains("from row 701"), "{err}");
+
+    // Empty.
+    let empty = work.join("empty.parquet");
+    std::fs::write(&empty, b"").unwrap();
+    fails_and_commits_nothing(&work, &empty, "not a readable Parquet file");
+}
+
+#[test]
+fn a_parquet_output_may_not_overwrite_its_input() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let (header, rows) = history(d, 200);
+    let input = d.join("in.parquet");
+    write_parquet(&input, &header, &rows);
+    let before = std::fs::read(&input).unwrap();
+    for args in [
+        vec!["reclassify", s(&input), "-o", s(&input)],
+        vec![
+            "reclassify",
+            s(&input),
+            "-o",
+            "x.parquet",
+            "--rejects",
+            s(&input),
+        ],
+        vec![
+            "reclassify",
+            s(&input),
+            "-o",
+            "x.parquet",
+            "--report",
+            s(&input),
+        ],
+    ] {
+        let o = run(&args);
+        assert_eq!(
+            o.status.code(),
+            Some(2),
+            "{args:?}: {}",
+            String::from_utf8_lossy(&o.stderr)
+        );
+        assert_eq!(std::fs::read(&input).unwrap(), before);
+    }
+    // Stdin cannot be Parquet.
+    let o = run(&[
+        "reclassify",
+        "-",
+        "--format",
+        "parquet",
+        "-o",
+        s(&d.join("o.parquet")),
+    ]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&o.stderr).contains("stdin"));
+}
+
+#[test]
+fn signals_nested_paths_and_missing_columns() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    // A Stripe history: status in a column, the decline code inside a struct, nulls around.
+    let status = StringArray::from(vec![
+        Some("requires_payment_method"),
+        Some("succeeded"),
+        None,
+        None,
+    ]);
+    let decline = StringArray::from(vec![
+        Some("insufficient_funds"),
+        None,
+        Some("do_not_honor"),
+        None,
+    ]);
+    let err = StructArray::try_new(
+        vec![Field::new("decline_code", DataType::Utf8, true)].into(),
+        vec![Arc::new(decline) as ArrayRef],
+        Some(vec![true, true, true, false].into()),
+    )
+    .unwrap();
+    let schema = Arc::new(Schema::new(vec![
+        Field::new("status", DataType::Utf8, true),
+        Field::new("err", err.data_type().clone(), true),
+    ]));
+    let batch =
+        RecordBatch::try_new(schema.clone(), vec![Arc::new(status), Arc::new(err)]).unwrap();
+    let input = d.join("stripe.parquet");
+    let mut w = ArrowWriter::try_new(std::fs::File::create(&input).unwrap(), schema, None).unwrap();
+    w.write(&batch).unwrap();
+    w.close().unwrap();
+    let out = d.join("out.parquet");
+    ok(&[
+        "reclassify",
+        s(&input),
+        "-o",
+        s(&out),
+        "-q",
+        "--provider",
+        "stripe",
+        "--signal",
+        "payment_intent.status=status",
+        "--signal",
+        "decline_code=err.decline_code",
+    ]);
+    // The same rows as JSON Lines through the JSON path: the same answers.
+    let jsonl = d.join("stripe.jsonl");
+    std::fs::write(
+        &jsonl,
+        "{\"status\":\"requires_payment_method\",\"err\":{\"decline_code\":\"insufficient_funds\"}}\n\
+         {\"status\":\"succeeded\",\"err\":{\"decline_code\":null}}\n\
+         {\"status\":null,\"err\":{\"decline_code\":\"do_not_honor\"}}\n\
+         {\"status\":null,\"err\":null}\n",
+    )
+    .unwrap();
+    let out_json = d.join("out.jsonl");
+    ok(&[
+        "reclassify",
+        s(&jsonl),
+        "-o",
+        s(&out_json),
+        "-q",
+        "--provider",
+        "stripe",
+        "--signal",
+        "payment_intent.status=status",
+        "--signal",
+        "decline_code=err.decline_code",
+    ]);
+    let (got, _) = read_parquet(&out);
+    let text = std::fs::read_to_string(&out_json).unwrap();
+    let objects: Vec<serde_json::Value> = text
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    assert_eq!(objects.len(), got.num_rows());
+    for name in ["state", "code", "matched"] {
+        let want: Vec<Option<String>> = objects
+            .iter()
+            .map(|o| o[name].as_str().map(String::from))
+            .collect();
+        assert_eq!(cells(&got, name), want, "{name}");
+    }
+    assert_eq!(
+        cells(&got, "code")[0].as_deref(),
+        Some("INSUFFICIENT_FUNDS")
+    );
+    // Row 3 has only a decline code; row 4 has no signal at all (rejected).
+    assert_eq!(got.num_rows(), 3);
+    let (_, rej) = read_csv(&d.join("out.parquet.rejects.csv"));
+    assert_eq!(rej.len(), 1);
+    assert_eq!(rej[0][0], "4");
+    assert!(rej[0][2].starts_with("no signal"), "{:?}", rej[0]);
+    // A column that is not there is named, with the columns that are.
+    let o = run(&[
+        "reclassify",
+        s(&input),
+        "-o",
+        s(&out),
+        "--provider",
+        "stripe",
+        "--signal",
+        "decline_code=err.nope",
+    ]);
+    assert_eq!(o.status.code(), Some(2));
+    let e = String::from_utf8_lossy(&o.stderr);
+    assert!(
+        e.contains("no column `err.nope`") && e.contains("status, err"),
+        "{e}"
+    );
+}
+
+/// docs/reclassify.md's Parquet commands run as shown (in a folder holding `examples/`, `/tmp/`
+/// being that folder), and what they write reads back.
+#[test]
+fn the_docs_parquet_commands_run() {
+    let doc = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/docs/reclassify.md"))
+        .unwrap();
+    let section = &doc[doc.find("## Parquet").unwrap()..];
+    let block = section
+        .split("```sh\n")
+        .nth(1)
+        .unwrap()
+        .split("```")
+        .next()
+        .unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    std::fs::create_dir(d.join("examples")).unwrap();
+    std::fs::copy(
+        concat!(env!("CARGO_MANIFEST_DIR"), "/examples/transactions.csv"),
+        d.join("examples/transactions.csv"),
+    )
+    .unwrap();
+    let mut ran = 0;
+    for line in block.lines().filter(|l| !l.trim().is_empty()) {
+        let tmp = format!("{}/", s(d));
+        let line = line.replace("/tmp/", &tmp);
+        let words: Vec<&str> = line.split_whitespace().collect();
+        assert_eq!(words[0], "psp-status", "{line}");
+        let o = std::process::Command::new(support::BIN)
+            .args(&words[1..])
+            .current_dir(d)
+            .output()
+            .unwrap();
+        assert!(
+            o.status.success(),
+            "{line}: {}",
+            String::from_utf8_lossy(&o.stderr)
+        );
+        ran += 1;
+    }
+    assert!(ran >= 3);
+    let (first, _) = read_parquet(&d.join("transactions.parquet"));
+    let (again, _) = read_parquet(&d.join("again.parquet"));
+    assert_eq!(first.num_rows(), again.num_rows());
+    // Reclassifying the output again gives the same answers under the prefixed names.
+    assert_eq!(cells(&again, "state"), cells(&again, "again_state"));
+    let (h, rows) = read_csv(&d.join("again.csv"));
+    assert_eq!(rows.len(), first.num_rows());
+    assert_eq!(h.last().unwrap(), "again_table_version");
+}
+
+/// Peak resident memory of a child, from its own rusage (wait4).
+#[cfg(unix)]
+#[allow(clippy::zombie_processes)]
+fn peak_rss(cmd: &mut std::process::Command) -> (i32, u64) {
+    let child = cmd.spawn().unwrap();
+    let mut status = 0;
+    // SAFETY: a zeroed rusage is valid; wait4 on our own child's pid.
+    let mut usage: libc::rusage = unsafe { std::mem::zeroed() };
+    let pid = unsafe { libc::wait4(child.id() as i32, &mut status, 0, &mut usage) };
+    assert_eq!(pid, child.id() as i32);
+    assert!(libc::WIFEXITED(status));
+    (libc::WEXITSTATUS(status), usage.ru_maxrss as u64 * 1024)
+}
+
+/// One 100 MB row group (4 KB of notes per row) read and written under `--memory-limit 64`:
+/// the file is streamed, never loaded whole. (The file is made by the binary from a CSV written
+/// line by line: the test process stays small, since a child's peak RSS counts what it shared
+/// with its parent before exec.)
+#[cfg(unix)]
+#[test]
+fn a_big_row_group_stays_under_the_memory_bound() {
+    use std::io::Write;
+    let shm = Path::new("/dev/shm");
+    let dir = if shm.is_dir() {
+        tempfile::tempdir_in(shm).unwrap()
+    } else {
+        tempfile::tempdir().unwrap()
+    };
+    let d = dir.path();
+    let rows = 25_000usize;
+    let csv_path = d.join("big.csv");
+    let mut f = std::io::BufWriter::new(std::fs::File::create(&csv_path).unwrap());
+    f.write_all(b"provider,surface,raw,notes\n").unwrap();
+    let mut x = 0x2545_f491_4f6c_dd1du64;
+    for _ in 0..rows {
+        f.write_all(b"stripe,decline_code,do_not_honor,").unwrap();
+        for _ in 0..512 {
+            x ^= x << 13;
+            x ^= x >> 7;
+            x ^= x << 17;
+            write!(f, "{:08x}", x as u32).unwrap();
+        }
+        f.write_all(b"\n").unwrap();
+    }
+    drop(f);
+    // A generous limit for the conversion: one row group of every row.
+    let input = d.join("big.parquet");
+    ok(&[
+        "reclassify",
+        s(&csv_path),
+        "-o",
+        s(&input),
+        "-q",
+        "--memory-limit",
+        "2048",
+    ]);
+    std::fs::remove_file(&csv_path).unwrap();
+    let meta = ParquetRecordBatchReaderBuilder::try_new(std::fs::File::open(&input).unwrap())
+        .unwrap()
+        .metadata()
+        .clone();
+    assert_eq!(meta.num_row_groups(), 1);
+    assert!(std::fs::metadata(&input).unwrap().len() > 90 << 20);
+    let out = d.join("out.parquet");
+    let (code, peak) = peak_rss(
+        std::process::Command::new(support::BIN)
+            .args([
+                "reclassify",
+                s(&input),
+                "-o",
+                s(&out),
+                "-q",
+                "--memory-limit",
+                "64",
+            ])
+            .args(["--column-prefix", "again_"])
+            .stderr(std::process::Stdio::inherit()),
+    );
+    assert_eq!(code, 0);
+    assert!(peak < 64 << 20, "peak RSS {} MiB", peak >> 20);
+    let b = ParquetRecordBatchReaderBuilder::try_new(std::fs::File::open(&out).unwrap()).unwrap();
+    assert_eq!(b.metadata().file_metadata().num_rows(), rows as i64);
+    assert_eq!(b.schema().fields().len(), 14);
+}
