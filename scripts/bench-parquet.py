@@ -7,14 +7,16 @@ naive mapping-table join (exact entries only), same run, same file, interleaved.
 The history (`psp-status generate`, shuffled, mixed providers) is written as Parquet by DuckDB
 (every column a string, snappy: what a warehouse export looks like). Both sides read that file
 and write a Parquet file with every input column plus the classification; the best of N
-interleaved runs is compared. Prints the CPU model, the load average, both times, the ratio,
-and the row counts of both outputs."""
+interleaved runs is compared, wall time and CPU time (user + system of every thread: on a
+loaded machine the wall time measures the scheduler as much as the work). Prints the CPU model,
+the load average, both times, the ratios, and the row counts of both outputs."""
 
 from __future__ import annotations
 
 import argparse
 import os
 import platform
+import resource
 import subprocess
 import tempfile
 import time
@@ -65,21 +67,32 @@ def main() -> None:
         size = hist.stat().st_size
         ours, theirs = Path(d) / "ours.parquet", Path(d) / "duckdb.parquet"
         times: dict[str, list[float]] = {"psp-status": [], "duckdb join": []}
+        # CPU seconds (user + system, every thread): what a run costs whatever the load.
+        cpu: dict[str, list[float]] = {"psp-status": [], "duckdb join": []}
+
+        def used(who: int) -> float:
+            r = resource.getrusage(who)
+            return r.ru_utime + r.ru_stime
+
         for _ in range(a.reps):
-            t = time.perf_counter()
+            c, t = used(resource.RUSAGE_CHILDREN), time.perf_counter()
             subprocess.run([exe, "reclassify", hist, "-o", ours, "-q", "--threads", str(a.threads)], check=True)
             times["psp-status"].append(time.perf_counter() - t)
-            t = time.perf_counter()
+            cpu["psp-status"].append(used(resource.RUSAGE_CHILDREN) - c)
+            c, t = used(resource.RUSAGE_SELF), time.perf_counter()
             con.execute(JOIN.format(src=hist, dst=theirs))
             times["duckdb join"].append(time.perf_counter() - t)
+            cpu["duckdb join"].append(used(resource.RUSAGE_SELF) - c)
         rows_ours = con.execute(f"SELECT count(*) FROM read_parquet('{ours}')").fetchone()[0]
         rows_theirs = con.execute(f"SELECT count(*) FROM read_parquet('{theirs}')").fetchone()[0]
     print(f"DuckDB {duckdb.__version__}, {n} rows ({size / 1e6:.1f} MB Parquet), {a.threads} threads, "
           f"best of {a.reps}, interleaved")
     print(f"CPU: {cpu_model()}; load average before: {load_before}, after: {os.getloadavg()}")
     for name, ts in times.items():
-        print(f"  {name:<12} best {min(ts):.3f} s  (all: {' '.join(f'{t:.3f}' for t in ts)})")
-    print(f"  ratio duckdb join / psp-status: {min(times['duckdb join']) / min(times['psp-status']):.2f}x")
+        print(f"  {name:<12} best {min(ts):.3f} s wall, {min(cpu[name]):.3f} s CPU  "
+              f"(wall: {' '.join(f'{t:.3f}' for t in ts)})")
+    print(f"  ratio duckdb join / psp-status: wall {min(times['duckdb join']) / min(times['psp-status']):.2f}x, "
+          f"CPU {min(cpu['duckdb join']) / min(cpu['psp-status']):.2f}x")
     print(f"  rows written: psp-status {rows_ours} (the rest in its rejects file), duckdb join {rows_theirs}")
 
 

@@ -370,6 +370,30 @@ pub fn classify_columns<C: ByteColumn + ?Sized>(
     names: &mut Names,
     out: &mut Vec<Outcome>,
 ) {
+    classify_columns_in(crate::Tables::compiled(), batch, names, out)
+}
+
+/// [`classify_columns`] in a given set of tables (loaded at run time, or the compiled one).
+///
+/// ```
+/// use psp_status::batch::{classify_columns_in, Batch, Given, Names, Outcome, Signal};
+/// use psp_status::{Provider, State, Surface, Tables};
+/// let raw: Vec<&[u8]> = vec![b"paid"];
+/// let b = Batch {
+///     provider: Given::Fixed(Provider::Alma),
+///     signals: vec![Signal { surface: Given::Fixed(Surface::PaymentState), raw: &raw[..], only: None }],
+///     empty_is_absent: false,
+/// };
+/// let mut out = Vec::new();
+/// classify_columns_in(Tables::compiled(), &b, &mut Names::default(), &mut out);
+/// assert!(matches!(out[0], Outcome::Classified(v) if v.state == State::Success));
+/// ```
+pub fn classify_columns_in<C: ByteColumn + ?Sized>(
+    tables: &crate::Tables,
+    batch: &Batch<'_, C>,
+    names: &mut Names,
+    out: &mut Vec<Outcome>,
+) {
     out.clear();
     let rows = batch.rows();
     out.reserve(rows);
@@ -445,7 +469,7 @@ pub fn classify_columns<C: ByteColumn + ?Sized>(
             out.push(Outcome::Rejected(Reason::NoSignal));
             continue;
         }
-        let c = crate::resolve_surfaces(provider, &signals);
+        let c = crate::resolve_surfaces(tables.set(), provider, &signals);
         let signal = signals
             .iter()
             .position(|(s, r)| *s == c.surface && std::ptr::eq(*r, c.raw))

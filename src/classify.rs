@@ -4,10 +4,10 @@
 //! unknown value comes back as the explicit unmapped result (UNCERTAIN / UNMAPPED) that keeps
 //! the raw value.
 
-use crate::entry::Entry;
+use crate::entry::EntryOf;
 use crate::field::FieldError;
-use crate::generated::{NO_TABLE, PROVIDER_INFO, SURFACE_INDEX};
-use crate::table::{Slot, SurfaceTable};
+use crate::generated::NO_TABLE;
+use crate::table::{SlotOf, SurfaceTable, SurfaceTableOf, TableSet};
 use crate::Lang;
 use crate::{
     Code, Field, Operation, Provider, ProviderField, Retry, State, Surface, TABLE_VERSION,
@@ -51,8 +51,8 @@ pub enum Matched {
     Unmapped,
 }
 
-/// The answer for one value: state, code, operation, how it matched, the raw value and the
-/// entry it came from.
+/// The answer for one value from the compiled tables: state, code, operation, how it
+/// matched, the raw value and the `'static` entry it came from.
 ///
 /// ```
 /// use psp_status::{alma, classify, Code, State};
@@ -60,14 +60,25 @@ pub enum Matched {
 /// assert_eq!((c.state, c.code), (State::Waiting, Code::WaitingPartnerResponse));
 /// assert_eq!(c.raw, b"scored_maybe");
 /// ```
+pub type Classification<'a> = ClassificationOf<'a, 'static>;
+
+/// The answer for one value: the raw value borrowed for `'a`, the entry and its text from
+/// tables that live for `'t` (`'static` for the compiled ones: [`Classification`]; a loaded
+/// [`Tables`](crate::Tables) for as long as it is borrowed).
+///
+/// ```
+/// use psp_status::{alma, classify, ClassificationOf, State};
+/// let c: ClassificationOf<'_, 'static> = classify(alma::PAYMENT_STATE, "paid");
+/// assert_eq!(c.state, State::Success);
+/// ```
 // repr(C), the six kinds in the order of `entry::Head`: building one from an entry copies them
 // as one word.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 #[repr(C)]
-pub struct Classification<'a> {
+pub struct ClassificationOf<'a, 't> {
     /// The value as received, byte for byte.
     pub raw: &'a [u8],
-    entry: Option<&'static Entry>,
+    entry: Option<&'t EntryOf<'t>>,
     /// The provider asked about.
     pub provider: Provider,
     /// The surface the value arrived in.
@@ -83,38 +94,6 @@ pub struct Classification<'a> {
 }
 
 impl<'a> Classification<'a> {
-    /// The answer of an exact value's slot (the same as its entry's, from one cache line).
-    #[inline(always)]
-    fn from_slot(raw: &'a [u8], slot: &'static Slot) -> Self {
-        let h = slot.head;
-        Classification {
-            raw,
-            entry: Some(slot.entry),
-            provider: h.provider,
-            surface: h.surface,
-            state: h.state,
-            code: h.code,
-            operation: h.operation,
-            matched: h.matched,
-        }
-    }
-
-    /// The answer an entry gives (how it matched is the entry's role: exact, rule, default).
-    #[inline(always)]
-    fn from_entry(raw: &'a [u8], entry: &'static Entry) -> Self {
-        let h = entry.head;
-        Classification {
-            raw,
-            entry: Some(entry),
-            provider: h.provider,
-            surface: h.surface,
-            state: h.state,
-            code: h.code,
-            operation: h.operation,
-            matched: h.matched,
-        }
-    }
-
     /// The explicit fallback: UNCERTAIN / UNMAPPED, keeping the raw value.
     ///
     /// ```
@@ -133,6 +112,40 @@ impl<'a> Classification<'a> {
             code: Code::Unmapped,
             operation: surface_table(field).and_then(|t| t.operation),
             matched: Matched::Unmapped,
+        }
+    }
+}
+
+impl<'a, 't> ClassificationOf<'a, 't> {
+    /// The answer of an exact value's slot (the same as its entry's, from one cache line).
+    #[inline(always)]
+    fn from_slot(raw: &'a [u8], slot: &'t SlotOf<'t>) -> Self {
+        let h = slot.head;
+        ClassificationOf {
+            raw,
+            entry: Some(slot.entry),
+            provider: h.provider,
+            surface: h.surface,
+            state: h.state,
+            code: h.code,
+            operation: h.operation,
+            matched: h.matched,
+        }
+    }
+
+    /// The answer an entry gives (how it matched is the entry's role: exact, rule, default).
+    #[inline(always)]
+    fn from_entry(raw: &'a [u8], entry: &'t EntryOf<'t>) -> Self {
+        let h = entry.head;
+        ClassificationOf {
+            raw,
+            entry: Some(entry),
+            provider: h.provider,
+            surface: h.surface,
+            state: h.state,
+            code: h.code,
+            operation: h.operation,
+            matched: h.matched,
         }
     }
 
@@ -156,7 +169,7 @@ impl<'a> Classification<'a> {
     /// let c = classify(alma::PAYMENT_STATE, "paid");
     /// assert!(c.entry().unwrap().source.starts_with("https://"));
     /// ```
-    pub fn entry(&self) -> Option<&'static Entry> {
+    pub fn entry(&self) -> Option<&'t EntryOf<'t>> {
         self.entry
     }
 
@@ -166,7 +179,7 @@ impl<'a> Classification<'a> {
     /// use psp_status::{alma, classify};
     /// assert!(!classify(alma::PAYMENT_STATE, "zzz").description().is_empty());
     /// ```
-    pub fn description(&self) -> &'static str {
+    pub fn description(&self) -> &'t str {
         self.entry
             .map_or(self.code.description(), |e| e.description)
     }
@@ -177,7 +190,7 @@ impl<'a> Classification<'a> {
     /// use psp_status::{alma, classify};
     /// assert!(classify(alma::PAYMENT_STATE, "zzz").source().is_none());
     /// ```
-    pub fn source(&self) -> Option<&'static str> {
+    pub fn source(&self) -> Option<&'t str> {
         self.entry.map(|e| e.source)
     }
 
@@ -201,7 +214,7 @@ impl<'a> Classification<'a> {
     /// assert_eq!(c.shopper_message(Lang::En), Code::Unmapped.shopper_message(Lang::En));
     /// assert!(!classify(alma::PAYMENT_STATE, "paid").shopper_message(Lang::Fr).is_empty());
     /// ```
-    pub fn shopper_message(&self, lang: Lang) -> &'static str {
+    pub fn shopper_message(&self, lang: Lang) -> &'t str {
         match self.entry {
             Some(e) => e.shopper_message(lang),
             None => self.code.shopper_message(lang),
@@ -216,7 +229,7 @@ impl<'a> Classification<'a> {
     /// let c = classify(alma::PAYMENT_STATE, "nobody_knows");
     /// assert_eq!(c.agent_action(), Code::Unmapped.agent_action());
     /// ```
-    pub fn agent_action(&self) -> &'static str {
+    pub fn agent_action(&self) -> &'t str {
         match self.entry {
             Some(e) => e.agent_action(),
             None => self.code.agent_action(),
@@ -244,8 +257,9 @@ impl<'a> Classification<'a> {
     }
 }
 
-impl Serialize for Classification<'_> {
-    /// The JSON shape of the CLI and the batch outputs.
+impl Serialize for ClassificationOf<'_, '_> {
+    /// The JSON shape of the CLI and the batch outputs. `table_version` names the compiled
+    /// tables ([`TABLE_VERSION`]); the CLI writes a loaded set's own version instead.
     fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut st = s.serialize_struct("Classification", 14)?;
         st.serialize_field("provider", &self.provider)?;
@@ -274,11 +288,11 @@ impl Serialize for Classification<'_> {
     }
 }
 
-/// The table of (provider, surface), `NO_TABLE` (empty, no rules, no default) when the
-/// provider has no such surface: one load, no branch.
+/// The compiled table of (provider, surface), `NO_TABLE` (empty, no rules, no default) when
+/// the provider has no such surface: one load, no branch.
 #[inline(always)]
 fn table_of(provider: Provider, surface: Surface) -> &'static SurfaceTable {
-    SURFACE_INDEX[provider as usize][surface as usize]
+    TableSet::COMPILED.table(provider, surface)
 }
 
 /// The table of a field (`None` only for a pair the tables lack, which no `Field` holds once
@@ -291,13 +305,13 @@ pub(crate) fn surface_table(field: Field) -> Option<&'static SurfaceTable> {
 
 /// What a table gives for a value: the entry (whose `head` says how it matched), `None` when
 /// unmapped.
-type Found = Option<&'static Entry>;
+type Found<'t> = Option<&'t EntryOf<'t>>;
 
 /// The entry of `raw` in `table`: exact, then rules (one call to the table's compiled rules,
 /// if it has any), then the default. An empty value says nothing, so it never takes the
 /// default: it is unmapped.
 #[inline(always)]
-fn find(table: &'static SurfaceTable, raw: &[u8]) -> Found {
+fn find<'t>(table: &'t SurfaceTableOf<'t>, raw: &[u8]) -> Found<'t> {
     if let Some(s) = table.exact(raw) {
         return Some(s.entry);
     }
@@ -306,7 +320,7 @@ fn find(table: &'static SurfaceTable, raw: &[u8]) -> Found {
 
 /// [`find`] after the exact values missed.
 #[inline(always)]
-fn find_rule(table: &'static SurfaceTable, raw: &[u8]) -> Found {
+fn find_rule<'t>(table: &'t SurfaceTableOf<'t>, raw: &[u8]) -> Found<'t> {
     if let Some(e) = table.rule(raw) {
         return Some(e);
     }
@@ -318,16 +332,16 @@ fn find_rule(table: &'static SurfaceTable, raw: &[u8]) -> Found {
 
 /// The answer for `raw` on `surface`, given what [`find`] found.
 #[inline(always)]
-fn answer<'a>(
+fn answer<'a, 't>(
     provider: Provider,
     surface: Surface,
-    table: &'static SurfaceTable,
+    table: &'t SurfaceTableOf<'t>,
     raw: &'a [u8],
-    found: Found,
-) -> Classification<'a> {
+    found: Found<'t>,
+) -> ClassificationOf<'a, 't> {
     match found {
-        Some(e) => Classification::from_entry(raw, e),
-        None => Classification {
+        Some(e) => ClassificationOf::from_entry(raw, e),
+        None => ClassificationOf {
             raw,
             entry: None,
             provider,
@@ -340,15 +354,15 @@ fn answer<'a>(
     }
 }
 
-/// [`classify_bytes`] for what [`SurfaceTable::exact_fast`] leaves out (longer values,
+/// [`classify_bytes`] for what [`SurfaceTableOf::exact_fast`] leaves out (longer values,
 /// case-insensitive surfaces): the whole lookup, out of line.
 #[inline(never)]
-fn classify_slow<'a>(
+fn classify_slow<'a, 't>(
     provider: Provider,
     surface: Surface,
-    table: &'static SurfaceTable,
+    table: &'t SurfaceTableOf<'t>,
     raw: &'a [u8],
-) -> Classification<'a> {
+) -> ClassificationOf<'a, 't> {
     answer(provider, surface, table, raw, find(table, raw))
 }
 
@@ -356,12 +370,12 @@ fn classify_slow<'a>(
 /// so that the hit path (inlined wherever `classify_bytes` is) calls nothing and saves no
 /// registers.
 #[inline(never)]
-fn classify_rest<'a>(
+fn classify_rest<'a, 't>(
     provider: Provider,
     surface: Surface,
-    table: &'static SurfaceTable,
+    table: &'t SurfaceTableOf<'t>,
     raw: &'a [u8],
-) -> Classification<'a> {
+) -> ClassificationOf<'a, 't> {
     answer(provider, surface, table, raw, find_rule(table, raw))
 }
 
@@ -388,10 +402,22 @@ pub fn classify(field: impl Into<Field>, raw: &str) -> Classification<'_> {
 /// ```
 #[inline]
 pub fn classify_bytes(field: impl Into<Field>, raw: &[u8]) -> Classification<'_> {
-    let Field { provider, surface } = field.into();
-    let table = table_of(provider, surface);
+    classify_in(TableSet::COMPILED, field.into(), raw)
+}
+
+/// [`classify_bytes`] in any set of tables: the one implementation the compiled and the
+/// loaded tables share. The exact probe is inlined; a miss tail-calls [`classify_rest`], a
+/// value the inlined probe leaves out [`classify_slow`].
+#[inline(always)]
+pub(crate) fn classify_in<'a, 't>(
+    set: TableSet<'t>,
+    field: Field,
+    raw: &'a [u8],
+) -> ClassificationOf<'a, 't> {
+    let Field { provider, surface } = field;
+    let table = set.table(provider, surface);
     match table.exact_fast(raw) {
-        Some(Some(s)) => Classification::from_slot(raw, s),
+        Some(Some(s)) => ClassificationOf::from_slot(raw, s),
         Some(None) => classify_rest(provider, surface, table, raw),
         None => classify_slow(provider, surface, table, raw),
     }
@@ -430,7 +456,7 @@ pub fn classify_bytes(field: impl Into<Field>, raw: &[u8]) -> Classification<'_>
 /// ```
 #[inline]
 pub fn resolve<'a, F: ProviderField>(signals: &[(F, &'a str)]) -> Classification<'a> {
-    pick(F::PROVIDER, signals.len(), |i| {
+    pick(TableSet::COMPILED, F::PROVIDER, signals.len(), |i| {
         (signals[i].0.into().surface, signals[i].1.as_bytes())
     })
 }
@@ -444,7 +470,7 @@ pub fn resolve<'a, F: ProviderField>(signals: &[(F, &'a str)]) -> Classification
 /// ```
 #[inline]
 pub fn resolve_bytes<'a, F: ProviderField>(signals: &[(F, &'a [u8])]) -> Classification<'a> {
-    pick(F::PROVIDER, signals.len(), |i| {
+    pick(TableSet::COMPILED, F::PROVIDER, signals.len(), |i| {
         (signals[i].0.into().surface, signals[i].1)
     })
 }
@@ -472,7 +498,7 @@ impl Provider {
                 field: *field,
             });
         }
-        Ok(pick(self, signals.len(), |i| {
+        Ok(pick(TableSet::COMPILED, self, signals.len(), |i| {
             (signals[i].0.surface, signals[i].1.as_bytes())
         }))
     }
@@ -494,7 +520,7 @@ impl Provider {
                 field: *field,
             });
         }
-        Ok(pick(self, signals.len(), |i| {
+        Ok(pick(TableSet::COMPILED, self, signals.len(), |i| {
             (signals[i].0.surface, signals[i].1)
         }))
     }
@@ -503,27 +529,29 @@ impl Provider {
 /// [`resolve`] over surfaces already checked to be `provider`'s (the batch kernel's path; a
 /// surface the provider lacks would rank last, unmapped).
 #[inline]
-pub(crate) fn resolve_surfaces<'a>(
+pub(crate) fn resolve_surfaces<'a, 't>(
+    set: TableSet<'t>,
     provider: Provider,
     signals: &[(Surface, &'a [u8])],
-) -> Classification<'a> {
-    pick(provider, signals.len(), |i| signals[i])
+) -> ClassificationOf<'a, 't> {
+    pick(set, provider, signals.len(), |i| signals[i])
 }
 
 /// The best of `n` signals under [`resolve`]'s rule: lower (unmapped, precedence rank) wins,
 /// ties keep the earlier signal. Only the winner becomes a [`Classification`].
 #[inline(always)]
-fn pick<'a>(
+pub(crate) fn pick<'a, 't>(
+    set: TableSet<'t>,
     provider: Provider,
     n: usize,
     signal: impl Fn(usize) -> (Surface, &'a [u8]),
-) -> Classification<'a> {
+) -> ClassificationOf<'a, 't> {
     // (key, signal index, what it found); key = unmapped << 8 | rank: any match (exact, rule
     // or default) on a more specific surface beats everything on a less specific one.
-    let mut best: Option<(u32, usize, Found)> = None;
+    let mut best: Option<(u32, usize, Found<'t>)> = None;
     for i in 0..n {
         let (surface, raw) = signal(i);
-        let table = table_of(provider, surface);
+        let table = set.table(provider, surface);
         let found = find(table, raw);
         let class = u32::from(found.is_none());
         let rank = u32::from(table.rank);
@@ -535,11 +563,12 @@ fn pick<'a>(
     match best {
         Some((_, i, found)) => {
             let (surface, raw) = signal(i);
-            answer(provider, surface, table_of(provider, surface), raw, found)
+            answer(provider, surface, set.table(provider, surface), raw, found)
         }
         None => {
-            let first = PROVIDER_INFO[provider as usize].precedence[0];
-            Classification::unmapped(first, b"")
+            let first = set.providers[provider as usize].precedence[0];
+            let table = set.table(first.provider, first.surface);
+            answer(first.provider, first.surface, table, b"", None)
         }
     }
 }

@@ -25,20 +25,32 @@ pub(crate) struct Head {
 /// assert_eq!(c.entry().unwrap().matcher, Matcher::Exact("scored_maybe"));
 /// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub enum Matcher {
+pub enum MatcherOf<'t> {
     /// This exact value (ASCII case folded on `ascii_insensitive` surfaces).
-    Exact(&'static str),
+    Exact(&'t str),
     /// Any value starting with this prefix.
-    Prefix(&'static str),
+    Prefix(&'t str),
     /// Any value made only of ASCII digits whose number is in `from..=to`.
     Range(u64, u64),
     /// Anything else on the surface.
     Default,
 }
 
-/// A row of mappings/: an exact value, a rule or a surface default, with its outcome.
+/// How an [`Entry`] of the compiled tables matches (see [`MatcherOf`]).
+pub type Matcher = MatcherOf<'static>;
+
+/// An entry of the compiled tables: `'static` data compiled into the crate;
+/// [`crate::entries`] walks them all. Tables loaded at run time ([`crate::Tables`], feature
+/// `runtime-tables`) hand out [`EntryOf`] borrowed from the loaded tables.
 ///
-/// Entries are `'static` data compiled into the crate; [`crate::entries`] walks them all.
+/// ```
+/// let e: &'static psp_status::Entry = psp_status::entries().next().unwrap();
+/// assert!(!e.description.is_empty());
+/// ```
+pub type Entry = EntryOf<'static>;
+
+/// A row of mappings/: an exact value, a rule or a surface default, with its outcome; its
+/// text lives as long as `'t` (`'static` for the compiled tables, see [`Entry`]).
 ///
 /// ```
 /// let e = psp_status::entries().next().unwrap();
@@ -46,13 +58,13 @@ pub enum Matcher {
 /// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 #[non_exhaustive]
-pub struct Entry {
+pub struct EntryOf<'t> {
     /// The provider whose file holds it.
     pub provider: Provider,
     /// The surface the value arrives in (see [`Entry::field`]).
     pub surface: Surface,
     /// How it matches.
-    pub matcher: Matcher,
+    pub matcher: MatcherOf<'t>,
     /// The state it puts the payment in.
     pub state: State,
     /// Why.
@@ -60,23 +72,23 @@ pub struct Entry {
     /// The operation it reports on.
     pub operation: Operation,
     /// What it means, in our own words.
-    pub description: &'static str,
+    pub description: &'t str,
     /// The public page it rests on.
-    pub source: &'static str,
+    pub source: &'t str,
     /// Its line in `mappings/<provider>.yaml`.
     pub line: u32,
     /// See [`Entry::anchor`].
-    pub(crate) anchor: &'static str,
+    pub(crate) anchor: &'t str,
     /// Shopper messages (en, fr): the entry's own, else its code's in its state, else its
     /// code's (resolved at build time).
-    pub(crate) shopper: [&'static str; 2],
+    pub(crate) shopper: [&'t str; 2],
     /// What a support agent should do, resolved like `shopper`.
-    pub(crate) agent: &'static str,
+    pub(crate) agent: &'t str,
     /// The same kinds as above, as a classification holds them (generated with them).
     pub(crate) head: Head,
 }
 
-impl Entry {
+impl<'t> EntryOf<'t> {
     /// The stable anchor of the entry in the reference: `provider/surface/raw`, with the raw
     /// value percent-encoded outside `A-Z a-z 0-9 - . _ ~` (`provider/surface/prefix:P`,
     /// `range:A-B` or `:default` for rules), so it is a valid HTML id and URL fragment as is.
@@ -88,7 +100,7 @@ impl Entry {
     /// let e = classify(checkout::PAYMENT_STATUS, "Card Verified").entry().unwrap();
     /// assert_eq!(e.anchor(), "checkout/payment.status/Card%20Verified");
     /// ```
-    pub fn anchor(&self) -> &'static str {
+    pub fn anchor(&self) -> &'t str {
         self.anchor
     }
 
@@ -113,7 +125,7 @@ impl Entry {
     /// let e = Entry::by_anchor("alma/payment.state/scored_no").unwrap();
     /// assert!(!e.shopper_message(Lang::Fr).is_empty());
     /// ```
-    pub fn shopper_message(&self, lang: crate::Lang) -> &'static str {
+    pub fn shopper_message(&self, lang: crate::Lang) -> &'t str {
         match lang {
             crate::Lang::En => self.shopper[0],
             crate::Lang::Fr => self.shopper[1],
@@ -127,7 +139,7 @@ impl Entry {
     /// let e = psp_status::Entry::by_anchor("alma/payment.state/scored_no").unwrap();
     /// assert!(!e.agent_action().is_empty());
     /// ```
-    pub fn agent_action(&self) -> &'static str {
+    pub fn agent_action(&self) -> &'t str {
         self.agent
     }
 
@@ -142,6 +154,24 @@ impl Entry {
         self.code.retry(self.state)
     }
 
+    /// The raw value for exact entries, a readable pattern for rules.
+    ///
+    /// ```
+    /// use psp_status::{alma, classify};
+    /// let e = classify(alma::PAYMENT_STATE, "paid").entry().unwrap();
+    /// assert_eq!(e.pattern(), "paid");
+    /// ```
+    pub fn pattern(&self) -> String {
+        match self.matcher {
+            MatcherOf::Exact(r) => r.to_string(),
+            MatcherOf::Prefix(p) => format!("{p}*"),
+            MatcherOf::Range(a, b) => format!("{a}..={b}"),
+            MatcherOf::Default => "(any other non-empty value)".to_string(),
+        }
+    }
+}
+
+impl Entry {
     /// Finds an entry by its anchor (a phf map built at compile time).
     ///
     /// ```
@@ -153,21 +183,5 @@ impl Entry {
         let packed = *ANCHORS.get(anchor)?;
         let table = SURFACE_TABLES.get((packed >> 16) as usize)?;
         table.all().nth((packed & 0xffff) as usize)
-    }
-
-    /// The raw value for exact entries, a readable pattern for rules.
-    ///
-    /// ```
-    /// use psp_status::{alma, classify};
-    /// let e = classify(alma::PAYMENT_STATE, "paid").entry().unwrap();
-    /// assert_eq!(e.pattern(), "paid");
-    /// ```
-    pub fn pattern(&self) -> String {
-        match self.matcher {
-            Matcher::Exact(r) => r.to_string(),
-            Matcher::Prefix(p) => format!("{p}*"),
-            Matcher::Range(a, b) => format!("{a}..={b}"),
-            Matcher::Default => "(any other non-empty value)".to_string(),
-        }
     }
 }

@@ -37,14 +37,20 @@ mod hash;
 #[cfg(feature = "cli")]
 pub mod readers;
 pub mod reference;
+mod runtime;
 mod table;
 mod taxonomy;
 
 pub(crate) use classify::resolve_surfaces;
-pub use classify::{classify, classify_bytes, resolve, resolve_bytes, Classification, Matched};
-pub use entry::{Entry, Matcher};
+pub use classify::{
+    classify, classify_bytes, resolve, resolve_bytes, Classification, ClassificationOf, Matched,
+};
+pub use entry::{Entry, EntryOf, Matcher, MatcherOf};
 pub use field::{Field, FieldError, ProviderField};
 pub use generated::{Code, Operation, Provider, State, Surface, TABLE_DIGEST, TABLE_VERSION};
+#[cfg(feature = "runtime-tables")]
+pub use psp_status_build::Diagnostic;
+pub use runtime::Tables;
 pub use taxonomy::{Lang, Retry};
 
 use generated::{PROVIDER_INFO, SURFACE_TABLES};
@@ -105,3 +111,8 @@ impl Provider {
 #[doc = include_str!("../README.md")]
 #[cfg(doctest)]
 pub struct ReadmeDoctests;
+
+/// docs/tables.md's Rust example (a service loading tables at run time), run as a doctest.
+#[doc = include_str!("../docs/tables.md")]
+#[cfg(all(doctest, feature = "runtime-tables"))]
+pub struct TablesDocDoctests;

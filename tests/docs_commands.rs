@@ -1,4 +1,4 @@
-//! Every command shown in README.md and docs/support.md runs as shown, so the docs cannot go
+//! Every command shown in README.md, docs/support.md and docs/tables.md runs as shown, so the docs cannot go
 //! stale: the lines of their `sh` blocks, and the `$ ` lines of their `console` blocks, whose
 //! shown output lines (`...` elides) must appear in the real output, in order. Table versions
 //! shown in the docs may lag behind the tables; they are compared as `<version>`.
@@ -9,7 +9,11 @@
 use std::path::Path;
 use std::process::Command;
 
-const DOCS: [&str; 2] = ["README.md", "docs/support.md"];
+const DOCS: [&str; 3] = ["README.md", "docs/support.md", "docs/tables.md"];
+
+/// Shell commands the docs use to prepare an edit (docs/tables.md copies and edits mappings/):
+/// run as they are, and also before the console sessions that follow them.
+const SETUP: [&str; 2] = ["cp", "sed"];
 
 /// Commands the docs show that this test does not run, with why.
 const NOT_RUN: [(&str, &str); 2] = [
@@ -111,6 +115,15 @@ fn normalize(text: &str) -> String {
 fn run(dir: &Path, line: &str, doc: &str) -> String {
     let line = line.replace("/tmp/", &format!("{}/", dir.display()));
     let w = words(&line);
+    if SETUP.contains(&w[0].as_str()) {
+        let out = Command::new(&w[0])
+            .args(&w[1..])
+            .current_dir(dir)
+            .output()
+            .expect("the command runs");
+        assert!(out.status.success(), "{doc}: `{line}` failed: {out:?}");
+        return String::from_utf8(out.stdout).expect("UTF-8 output");
+    }
     let args: Vec<String> = match w.iter().map(String::as_str).collect::<Vec<_>>().as_slice() {
         ["psp-status", ..] => w[1..].to_vec(),
         ["cargo", "run", "--release", "--", ..] => w[4..].to_vec(),
@@ -187,6 +200,14 @@ fn every_documented_console_session_shows_real_output() {
     for doc in DOCS {
         let text = std::fs::read_to_string(root.join(doc)).unwrap();
         for (lang, lines) in blocks(&text) {
+            if lang == "sh" {
+                for line in &lines {
+                    let cmd = strip_comment(line);
+                    if SETUP.iter().any(|s| cmd.starts_with(&format!("{s} "))) {
+                        run(dir.path(), cmd, doc);
+                    }
+                }
+            }
             if lang != "console" {
                 continue;
             }

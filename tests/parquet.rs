@@ -735,3 +735,58 @@ fn a_big_row_group_stays_under_the_memory_bound() {
     assert_eq!(b.metadata().file_metadata().num_rows(), rows as i64);
     assert_eq!(b.schema().fields().len(), 14);
 }
+
+/// `--trim`, `--provider` and provider-limited signals read Parquet columns as they read CSV
+/// cells: the same rows kept, the same answers, the same rejects.
+#[test]
+fn column_flags_agree_with_the_csv_path() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let (header, rows) = history(d, 1500);
+    let pq = d.join("history.parquet");
+    write_parquet(&pq, &header, &rows);
+    let csv_in = d.join("history.csv");
+    for (i, flags) in [
+        vec!["--trim"],
+        vec![
+            "--provider",
+            "stripe",
+            "--signal",
+            "decline_code=raw",
+            "--signal",
+            "payment_intent.status=surface",
+        ],
+        vec![
+            "--signal",
+            "stripe:decline_code=raw",
+            "--signal",
+            "checkout:response_code=raw",
+        ],
+    ]
+    .iter()
+    .enumerate()
+    {
+        let a = d.join(format!("a{i}.csv"));
+        let b = d.join(format!("b{i}.csv"));
+        let mut args = vec!["reclassify", s(&csv_in), "-o", s(&a), "-q"];
+        args.extend(flags);
+        ok(&args);
+        let mut args = vec!["reclassify", s(&pq), "-o", s(&b), "-q"];
+        args.extend(flags);
+        ok(&args);
+        let (ha, ra) = read_csv(&a);
+        let (hb, rb) = read_csv(&b);
+        assert_eq!(ra.len(), rb.len(), "{flags:?}");
+        for name in APPENDED.iter().chain(["id"].iter()) {
+            assert_eq!(col(&ha, &ra, name), col(&hb, &rb, name), "{flags:?} {name}");
+        }
+        let (_, ja) = read_csv(&d.join(format!("a{i}.csv.rejects.csv")));
+        let (_, jb) = read_csv(&d.join(format!("b{i}.csv.rejects.csv")));
+        let key = |r: &Vec<String>| (r[0].clone(), r[2].clone());
+        assert_eq!(
+            ja.iter().map(key).collect::<Vec<_>>(),
+            jb.iter().map(key).collect::<Vec<_>>(),
+            "{flags:?}"
+        );
+    }
+}

@@ -69,6 +69,8 @@ impl Retry {
 pub struct Named {
     /// SCREAMING_SNAKE_CASE name.
     pub name: String,
+    /// Where the name is written in taxonomy.yaml (line, column).
+    pub at: (u64, u64),
     /// What it means.
     pub description: String,
 }
@@ -78,6 +80,8 @@ pub struct Named {
 pub struct CodeSpec {
     /// SCREAMING_SNAKE_CASE name.
     pub name: String,
+    /// Where the name is written in taxonomy.yaml (line, column).
+    pub at: (u64, u64),
     /// What it means.
     pub description: String,
     /// Allowed states (indices into [`Tables::states`]) with their retry advice.
@@ -141,6 +145,8 @@ pub struct EntrySpec {
 pub struct SurfaceSpec {
     /// As the provider's API names it.
     pub name: String,
+    /// Where the name is written in the provider file (line, column).
+    pub at: (u64, u64),
     /// What the field is.
     pub description: String,
     /// Default operation (index into [`Tables::operations`]).
@@ -167,6 +173,8 @@ pub struct ProviderSpec {
     pub name: String,
     /// File path as loaded (`mappings/stripe.yaml`).
     pub path: String,
+    /// Where the id (`provider:`) is written (line, column).
+    pub at: (u64, u64),
     /// Surfaces, in file order.
     pub surfaces: Vec<SurfaceSpec>,
     /// Indices into `surfaces`, most specific first.
@@ -178,6 +186,8 @@ pub struct ProviderSpec {
 pub struct Tables {
     /// `version` of taxonomy.yaml.
     pub version: String,
+    /// taxonomy.yaml's path as loaded (`mappings/taxonomy.yaml`).
+    pub taxonomy_path: String,
     /// SHA-256 (hex) over every file name and content, in name order.
     pub digest: String,
     /// States in taxonomy order.

@@ -117,6 +117,7 @@ pub(crate) fn validate(
         None => (
             Tables {
                 version: String::new(),
+                taxonomy_path: String::new(),
                 digest,
                 states: Vec::new(),
                 operations: Vec::new(),
@@ -163,6 +164,20 @@ fn validate_taxonomy(
     let doc = &root.value;
     let version = match &doc.version {
         Some(v) if v.quiet => String::new(),
+        // Written as is into every batch output's `table_version` cell (CSV and JSON).
+        Some(v)
+            if !v
+                .value
+                .trim()
+                .bytes()
+                .all(|b| b.is_ascii_alphanumeric() || b"._+-".contains(&b)) =>
+        {
+            cx.at(
+                v,
+                "`version` may hold only ASCII letters, digits, `.`, `_`, `+` and `-` (year.month.day of the last change to mappings/)",
+            );
+            String::new()
+        }
         Some(v) if !v.value.trim().is_empty() => v.value.trim().to_string(),
         Some(v) => {
             cx.at(
@@ -310,6 +325,7 @@ fn validate_taxonomy(
         }
         codes.push(CodeSpec {
             name: name.value.clone(),
+            at: (name.at.line, name.at.column),
             description: description.map(|d| d.value.clone()).unwrap_or_default(),
             states: allowed,
             shopper_en,
@@ -343,6 +359,7 @@ fn validate_taxonomy(
     };
     let tables = Tables {
         version,
+        taxonomy_path: file.path.clone(),
         digest,
         states,
         operations,
@@ -432,6 +449,7 @@ fn named_list(
         }
         out.push(Named {
             name: name.value.clone(),
+            at: (name.at.line, name.at.column),
             description: description.map(|d| d.value.clone()).unwrap_or_default(),
         });
     }
@@ -600,6 +618,7 @@ fn validate_provider(
         id,
         name,
         path: file.path.clone(),
+        at: (id_at.line, id_at.column),
         surfaces,
         precedence,
     };
@@ -770,6 +789,7 @@ fn validate_surface(
     }
     SurfaceSpec {
         name: sname.value.clone(),
+        at: (sname.at.line, sname.at.column),
         description: description.unwrap_or_default(),
         operation: match operation {
             SurfaceOp::Known(o) => Some(o),

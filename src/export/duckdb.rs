@@ -44,11 +44,16 @@ pub(crate) fn render(m: &Model, command: &str) -> String {
         lit(m.digest),
         lit(&command.replace(['\n', '\r'], " "))
     ));
-    let tables: [(&str, &str, Vec<Vec<super::Cell>>); 5] = [
+    let tables: [(&str, &str, Vec<Vec<super::Cell>>); 6] = [
         (
             "psp_providers",
             "provider VARCHAR NOT NULL, name VARCHAR NOT NULL, PRIMARY KEY (provider)",
             m.provider_rows(),
+        ),
+        (
+            "psp_provider_names",
+            "name_key VARCHAR NOT NULL, provider VARCHAR NOT NULL, PRIMARY KEY (name_key)",
+            m.provider_name_rows(),
         ),
         (
             "psp_surfaces",
@@ -111,26 +116,27 @@ pub(crate) fn render(m: &Model, command: &str) -> String {
 
 const CLASSIFY: &str = "\
 -- psp_classify(provider, surface, raw) -> STRUCT(state, code, operation, matched, anchor).
--- NULL when the provider or the surface (any ASCII case) is unknown, and when raw is NULL or
+-- The provider is its id or display name (psp_provider_names), the provider and the surface in
+-- any ASCII case. NULL when either is unknown, and when raw is NULL or
 -- empty: an empty value is no signal, as in `psp-status reclassify`.
 CREATE OR REPLACE MACRO psp_classify(psp_provider, psp_surface, psp_raw) AS (
   SELECT coalesce(
-    (SELECT {'state': e.state, 'code': e.code, 'operation': e.operation, 'matched': 'exact', 'anchor': e.anchor}
-       FROM psp_entries e
-      WHERE e.provider = v.provider AND e.surface = v.surface AND e.match_key = v.match_key),
-    (SELECT arg_min({'state': r.state, 'code': r.code, 'operation': r.operation, 'matched': 'rule', 'anchor': r.anchor}, r.position)
-       FROM psp_rules r
-      WHERE r.provider = v.provider AND r.surface = v.surface
-        AND (starts_with(v.match_key, r.match_prefix) OR psp_number(v.raw) BETWEEN r.range_from AND r.range_to)),
-    (SELECT {'state': d.state, 'code': d.code, 'operation': d.operation, 'matched': 'default', 'anchor': d.anchor}
-       FROM psp_defaults d
-      WHERE d.provider = v.provider AND d.surface = v.surface AND v.raw <> ''),
-    {'state': 'UNCERTAIN', 'code': 'UNMAPPED', 'operation': v.operation, 'matched': 'unmapped', 'anchor': NULL::VARCHAR})
-  FROM (SELECT s.provider, s.surface, s.operation, coalesce(psp_raw, '') AS raw,
-               CASE WHEN s.case_insensitive THEN psp_ascii_lower(coalesce(psp_raw, '')) ELSE coalesce(psp_raw, '') END AS match_key
-          FROM psp_surfaces s
-         WHERE s.provider = psp_ascii_lower(psp_provider) AND s.surface = psp_ascii_lower(psp_surface)
-           AND coalesce(psp_raw, '') <> '') v
+    (SELECT {'state': psp_e.state, 'code': psp_e.code, 'operation': psp_e.operation, 'matched': 'exact', 'anchor': psp_e.anchor}
+       FROM psp_entries psp_e
+      WHERE psp_e.provider = psp_v.provider AND psp_e.surface = psp_v.surface AND psp_e.match_key = psp_v.match_key),
+    (SELECT arg_min({'state': psp_r.state, 'code': psp_r.code, 'operation': psp_r.operation, 'matched': 'rule', 'anchor': psp_r.anchor}, psp_r.position)
+       FROM psp_rules psp_r
+      WHERE psp_r.provider = psp_v.provider AND psp_r.surface = psp_v.surface
+        AND (starts_with(psp_v.match_key, psp_r.match_prefix) OR psp_number(psp_v.raw) BETWEEN psp_r.range_from AND psp_r.range_to)),
+    (SELECT {'state': psp_d.state, 'code': psp_d.code, 'operation': psp_d.operation, 'matched': 'default', 'anchor': psp_d.anchor}
+       FROM psp_defaults psp_d
+      WHERE psp_d.provider = psp_v.provider AND psp_d.surface = psp_v.surface AND psp_v.raw <> ''),
+    {'state': 'UNCERTAIN', 'code': 'UNMAPPED', 'operation': psp_v.operation, 'matched': 'unmapped', 'anchor': NULL::VARCHAR})
+  FROM (SELECT psp_s.provider, psp_s.surface, psp_s.operation, coalesce(psp_raw, '') AS raw,
+               CASE WHEN psp_s.case_insensitive THEN psp_ascii_lower(coalesce(psp_raw, '')) ELSE coalesce(psp_raw, '') END AS match_key
+          FROM psp_provider_names psp_n JOIN psp_surfaces psp_s ON psp_s.provider = psp_n.provider
+         WHERE psp_n.name_key = psp_ascii_lower(psp_provider) AND psp_s.surface = psp_ascii_lower(psp_surface)
+           AND coalesce(psp_raw, '') <> '') psp_v
 );
 ";
 
@@ -143,15 +149,16 @@ const RESOLVE: &str = "\
 -- signal). NULL too when the provider or any surface is unknown.
 CREATE OR REPLACE MACRO psp_resolve(psp_provider, psp_surfaces, psp_raws) AS (
   SELECT CASE
-    WHEN count(*) FILTER (WHERE x.known IS NULL) > 0 THEN NULL
-    WHEN count(*) FILTER (WHERE x.present) = 0 THEN NULL
-    ELSE arg_min(x.c, (x.c.matched = 'unmapped')::INTEGER * 1000000 + x.precedence * 1000 + x.i) FILTER (WHERE x.present)
+    WHEN count(*) FILTER (WHERE psp_x.known IS NULL) > 0 THEN NULL
+    WHEN count(*) FILTER (WHERE psp_x.present) = 0 THEN NULL
+    ELSE arg_min(psp_x.c, (psp_x.c.matched = 'unmapped')::INTEGER * 1000000 + psp_x.precedence * 1000 + psp_x.i) FILTER (WHERE psp_x.present)
     END
-  FROM (SELECT t.i, s.provider AS known, s.precedence,
-               coalesce(psp_raws[t.i], '') <> '' AS present,
-               psp_classify(psp_provider, psp_surfaces[t.i], psp_raws[t.i]) AS c
-          FROM range(1, len(psp_surfaces) + 1) t(i)
-          LEFT JOIN psp_surfaces s ON s.provider = psp_ascii_lower(psp_provider) AND s.surface = psp_surfaces[t.i]) x
+  FROM (SELECT psp_t.i, psp_s.provider AS known, psp_s.precedence,
+               coalesce(psp_raws[psp_t.i], '') <> '' AS present,
+               psp_classify(psp_provider, psp_surfaces[psp_t.i], psp_raws[psp_t.i]) AS c
+          FROM range(1, len(psp_surfaces) + 1) psp_t(i)
+          LEFT JOIN (psp_provider_names psp_n JOIN psp_surfaces psp_s ON psp_s.provider = psp_n.provider)
+            ON psp_n.name_key = psp_ascii_lower(psp_provider) AND psp_s.surface = psp_ascii_lower(psp_surfaces[psp_t.i])) psp_x
 );
 ";
 

@@ -100,6 +100,8 @@ pub(crate) struct Model {
     pub version: &'static str,
     pub digest: &'static str,
     pub providers: Vec<(&'static str, &'static str)>,
+    /// (spelling folded to ASCII lower case, provider id), one per distinct folded spelling.
+    pub provider_names: Vec<(String, &'static str)>,
     pub surfaces: Vec<SurfaceRow>,
     pub exact: Vec<EntryRow>,
     pub rules: Vec<EntryRow>,
@@ -112,6 +114,7 @@ impl Model {
             version: crate::TABLE_VERSION,
             digest: crate::TABLE_DIGEST,
             providers: Vec::new(),
+            provider_names: Vec::new(),
             surfaces: Vec::new(),
             exact: Vec::new(),
             rules: Vec::new(),
@@ -120,6 +123,12 @@ impl Model {
         for p in Provider::iter() {
             let pid: &'static str = p.into();
             m.providers.push((pid, p.name()));
+            for spelling in p.spellings() {
+                let key = spelling.to_ascii_lowercase();
+                if !m.provider_names.iter().any(|(k, _)| *k == key) {
+                    m.provider_names.push((key, pid));
+                }
+            }
             for &f in p.fields() {
                 let sid: &'static str = f.name();
                 let ci = f.is_case_insensitive();
@@ -341,6 +350,16 @@ impl Model {
             .map(|(id, name)| vec![Cell::Text((*id).into()), Cell::Text((*name).into())])
             .collect()
     }
+
+    /// Rows of `psp_provider_names`: name_key, provider — every spelling the engine reads as
+    /// a provider ([`Provider::spellings`]: the id and the display name), ASCII lower-cased as
+    /// the functions fold a provider name before looking it up.
+    pub(crate) fn provider_name_rows(&self) -> Vec<Vec<Cell>> {
+        self.provider_names
+            .iter()
+            .map(|(key, id)| vec![Cell::Text(key.clone()), Cell::Text((*id).into())])
+            .collect()
+    }
 }
 
 #[cfg(test)]
@@ -363,6 +382,28 @@ mod tests {
             .iter()
             .any(|r| matches!(r.matcher, Matcher::Prefix(_))));
         assert!(m.surfaces.iter().any(|s| s.case_insensitive));
+    }
+
+    #[test]
+    fn provider_names_are_every_spelling_the_engine_reads() {
+        let m = Model::current();
+        for p in Provider::iter() {
+            for spelling in p.spellings() {
+                let key = spelling.to_ascii_lowercase();
+                let id: &'static str = p.into();
+                assert!(m.provider_names.contains(&(key.clone(), id)), "{key}");
+                assert_eq!(key.parse::<Provider>(), Ok(p));
+            }
+        }
+        assert!(m
+            .provider_names
+            .iter()
+            .any(|(k, p)| k == "checkout.com" && *p == "checkout"));
+        // One key per spelling: a name never points at two providers.
+        let mut keys: Vec<_> = m.provider_names.iter().map(|(k, _)| k).collect();
+        keys.sort();
+        keys.dedup();
+        assert_eq!(keys.len(), m.provider_names.len());
     }
 
     #[test]

@@ -33,7 +33,7 @@ pub(crate) fn render(m: &Model, command: &str) -> String {
          DROP FUNCTION IF EXISTS psp_number(text);\n\
          DROP FUNCTION IF EXISTS psp_ascii_lower(text);\n\
          DROP TYPE IF EXISTS psp_classification;\n\
-         DROP TABLE IF EXISTS psp_meta, psp_providers, psp_surfaces, psp_entries, psp_rules, psp_defaults;\n\n\
+         DROP TABLE IF EXISTS psp_meta, psp_providers, psp_provider_names, psp_surfaces, psp_entries, psp_rules, psp_defaults;\n\n\
          CREATE TABLE psp_meta (table_version text NOT NULL, table_digest text NOT NULL, generated_by text NOT NULL);\n",
     );
     o.push_str(&format!(
@@ -42,11 +42,16 @@ pub(crate) fn render(m: &Model, command: &str) -> String {
         lit(m.digest),
         lit(&command.replace(['\n', '\r'], " "))
     ));
-    let tables: [(&str, &str, Vec<Vec<super::Cell>>); 5] = [
+    let tables: [(&str, &str, Vec<Vec<super::Cell>>); 6] = [
         (
             "psp_providers",
             "provider text PRIMARY KEY, name text NOT NULL",
             m.provider_rows(),
+        ),
+        (
+            "psp_provider_names",
+            "name_key text PRIMARY KEY, provider text NOT NULL",
+            m.provider_name_rows(),
         ),
         (
             "psp_surfaces",
@@ -105,8 +110,8 @@ pub(crate) fn render(m: &Model, command: &str) -> String {
 
 const CLASSIFY: &str = "\
 -- psp_classify(provider, surface, raw) -> psp_classification (state, code, operation, matched,
--- anchor). NULL when the provider or the surface (any ASCII case) is unknown, and when raw is
--- NULL or empty: an empty value is no signal, as in `psp-status reclassify`.
+-- anchor). The provider is its id or display name (psp_provider_names), the provider and the
+-- surface in any ASCII case. NULL when either is unknown, and when raw is NULL or empty: an empty value is no signal, as in `psp-status reclassify`.
 CREATE FUNCTION psp_classify(text, text, text) RETURNS psp_classification
 LANGUAGE sql STABLE PARALLEL SAFE AS $psp$
   SELECT coalesce(
@@ -124,8 +129,8 @@ LANGUAGE sql STABLE PARALLEL SAFE AS $psp$
     ROW('UNCERTAIN', 'UNMAPPED', v.operation, 'unmapped', NULL)::psp_classification)
   FROM (SELECT s.provider, s.surface, s.operation, coalesce($3, '') AS raw,
                CASE WHEN s.case_insensitive THEN psp_ascii_lower(coalesce($3, '')) ELSE coalesce($3, '') END AS match_key
-          FROM psp_surfaces s
-         WHERE s.provider = psp_ascii_lower($1) AND s.surface = psp_ascii_lower($2)
+          FROM psp_provider_names n JOIN psp_surfaces s ON s.provider = n.provider
+         WHERE n.name_key = psp_ascii_lower($1) AND s.surface = psp_ascii_lower($2)
            AND coalesce($3, '') <> '') v
 $psp$;
 
@@ -149,7 +154,8 @@ LANGUAGE sql STABLE PARALLEL SAFE AS $psp$
                coalesce(t.raw, '') <> '' AS present,
                psp_classify($1, t.surface, t.raw) AS c
           FROM unnest($2, $3) WITH ORDINALITY AS t(surface, raw, i)
-          LEFT JOIN psp_surfaces s ON s.provider = psp_ascii_lower($1) AND s.surface = t.surface) x
+          LEFT JOIN (psp_provider_names n JOIN psp_surfaces s ON s.provider = n.provider)
+            ON n.name_key = psp_ascii_lower($1) AND s.surface = psp_ascii_lower(t.surface)) x
 $psp$;
 
 ";

@@ -37,8 +37,13 @@ pub(crate) fn render(m: &Model, command: &str) -> String {
         lit(m.digest),
         lit(&command.replace(['\n', '\r'], " "))
     ));
-    let views: [(&str, &str, Vec<Vec<super::Cell>>); 5] = [
+    let views: [(&str, &str, Vec<Vec<super::Cell>>); 6] = [
         ("psp_providers", "provider, name", m.provider_rows()),
+        (
+            "psp_provider_names",
+            "name_key, provider",
+            m.provider_name_rows(),
+        ),
         (
             "psp_surfaces",
             "provider, surface, precedence, case_insensitive, operation, description",
@@ -91,7 +96,11 @@ pub(crate) fn render(m: &Model, command: &str) -> String {
          -- The number an all-digit value writes (leading zeros allowed, any length); NULL otherwise.\n\
          CREATE OR REPLACE TEMPORARY FUNCTION psp_number(psp_x STRING) RETURNS DECIMAL(38,0)\n\
          RETURN CASE WHEN psp_x RLIKE '^[0-9]+$' AND length(TRIM(LEADING '0' FROM psp_x)) <= 20\n\
-         \x20 THEN CAST(concat('0', TRIM(LEADING '0' FROM psp_x)) AS DECIMAL(38,0)) END;\n\n"
+         \x20 THEN CAST(concat('0', TRIM(LEADING '0' FROM psp_x)) AS DECIMAL(38,0)) END;\n\n\
+         -- The provider id a name stands for: the id or the display name, in any ASCII case; NULL\n\
+         -- for any other name.\n\
+         CREATE OR REPLACE TEMPORARY FUNCTION psp_provider_id(psp_x STRING) RETURNS STRING\n\
+         RETURN (SELECT first(n.provider) FROM psp_provider_names n WHERE n.name_key = psp_ascii_lower(psp_x));\n\n"
     ));
     o.push_str(CLASSIFY);
     o
@@ -99,27 +108,28 @@ pub(crate) fn render(m: &Model, command: &str) -> String {
 
 const CLASSIFY: &str = "\
 -- psp_classify(provider, surface, raw) -> STRUCT<state, code, operation, matched, anchor>.
--- NULL when the provider or the surface (any ASCII case) is unknown, and when raw is NULL or
+-- The provider is its id or display name (psp_provider_names), the provider and the surface in
+-- any ASCII case. NULL when either is unknown, and when raw is NULL or
 -- empty: an empty value is no signal, as in `psp-status reclassify`.
 CREATE OR REPLACE TEMPORARY FUNCTION psp_classify(psp_provider STRING, psp_surface STRING, psp_raw STRING)
 RETURNS STRUCT<state: STRING, code: STRING, operation: STRING, matched: STRING, anchor: STRING>
 RETURN CASE WHEN coalesce(psp_raw, '') = '' THEN NULL
-WHEN (SELECT count(*) FROM psp_surfaces s WHERE s.provider = psp_ascii_lower(psp_provider) AND s.surface = psp_ascii_lower(psp_surface)) = 0 THEN NULL
+WHEN (SELECT count(*) FROM psp_surfaces s WHERE s.provider = psp_provider_id(psp_provider) AND s.surface = psp_ascii_lower(psp_surface)) = 0 THEN NULL
 ELSE coalesce(
   (SELECT first(named_struct('state', e.state, 'code', e.code, 'operation', e.operation, 'matched', 'exact', 'anchor', e.anchor))
      FROM psp_entries e JOIN psp_surfaces s ON s.provider = e.provider AND s.surface = e.surface
-    WHERE e.provider = psp_ascii_lower(psp_provider) AND e.surface = psp_ascii_lower(psp_surface)
+    WHERE e.provider = psp_provider_id(psp_provider) AND e.surface = psp_ascii_lower(psp_surface)
       AND e.match_key = CASE WHEN s.case_insensitive THEN psp_ascii_lower(coalesce(psp_raw, '')) ELSE coalesce(psp_raw, '') END),
   (SELECT min_by(named_struct('state', r.state, 'code', r.code, 'operation', r.operation, 'matched', 'rule', 'anchor', r.anchor), r.position)
      FROM psp_rules r JOIN psp_surfaces s ON s.provider = r.provider AND s.surface = r.surface
-    WHERE r.provider = psp_ascii_lower(psp_provider) AND r.surface = psp_ascii_lower(psp_surface)
+    WHERE r.provider = psp_provider_id(psp_provider) AND r.surface = psp_ascii_lower(psp_surface)
       AND (startswith(CASE WHEN s.case_insensitive THEN psp_ascii_lower(coalesce(psp_raw, '')) ELSE coalesce(psp_raw, '') END, r.match_prefix)
            OR psp_number(coalesce(psp_raw, '')) BETWEEN r.range_from AND r.range_to)),
   (SELECT first(named_struct('state', d.state, 'code', d.code, 'operation', d.operation, 'matched', 'default', 'anchor', d.anchor))
      FROM psp_defaults d
-    WHERE d.provider = psp_ascii_lower(psp_provider) AND d.surface = psp_ascii_lower(psp_surface) AND coalesce(psp_raw, '') <> ''),
+    WHERE d.provider = psp_provider_id(psp_provider) AND d.surface = psp_ascii_lower(psp_surface) AND coalesce(psp_raw, '') <> ''),
   named_struct('state', 'UNCERTAIN', 'code', 'UNMAPPED',
-    'operation', (SELECT first(s.operation) FROM psp_surfaces s WHERE s.provider = psp_ascii_lower(psp_provider) AND s.surface = psp_ascii_lower(psp_surface)),
+    'operation', (SELECT first(s.operation) FROM psp_surfaces s WHERE s.provider = psp_provider_id(psp_provider) AND s.surface = psp_ascii_lower(psp_surface)),
     'matched', 'unmapped', 'anchor', CAST(NULL AS STRING)))
 END;
 ";

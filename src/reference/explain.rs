@@ -1,8 +1,10 @@
 //! The answer for one value, for a support agent: meaning, normalized state and code, retry
 //! advice, what to tell the customer, what to do, and the source.
 
-use crate::TABLE_VERSION;
-use crate::{classify, entries, Classification, Entry, Field, Lang, Matched, Matcher, Provider};
+use crate::{
+    classify, Classification, ClassificationOf, EntryOf, Field, Lang, Matched, MatcherOf, Provider,
+    Tables,
+};
 use serde::ser::{Serialize, SerializeStruct, Serializer};
 use std::fmt;
 
@@ -23,10 +25,43 @@ use std::fmt;
 /// assert!(!u.in_tables());
 /// assert!(u.to_string().contains("not in the tables"));
 /// ```
+pub type Explanation<'a> = ExplanationOf<'a, 'static>;
+
+/// One value explained from a set of [`Tables`] that lives for `'t` (see [`Explanation`] for
+/// the compiled tables).
+///
+/// ```
+/// use psp_status::{alma, reference::explain::ExplanationOf, Lang, Tables};
+/// let t = Tables::compiled();
+/// let x = ExplanationOf::in_tables_of(t, t.classify(alma::PAYMENT_STATE, "paid"), Lang::En);
+/// assert!(x.to_string().contains(t.version()));
+/// ```
 #[derive(Debug, Clone, Copy)]
-pub struct Explanation<'a> {
-    classification: Classification<'a>,
+pub struct ExplanationOf<'a, 't> {
+    classification: ClassificationOf<'a, 't>,
     lang: Lang,
+    version: &'t str,
+}
+
+impl<'a, 't> ExplanationOf<'a, 't> {
+    /// Explains a classification made in `tables` (their version is named).
+    ///
+    /// ```
+    /// use psp_status::{alma, reference::explain::ExplanationOf, Lang, Tables};
+    /// let t = Tables::compiled();
+    /// assert!(ExplanationOf::in_tables_of(t, t.classify(alma::PAYMENT_STATE, "paid"), Lang::Fr).in_tables());
+    /// ```
+    pub fn in_tables_of(
+        tables: &'t Tables,
+        classification: ClassificationOf<'a, 't>,
+        lang: Lang,
+    ) -> Self {
+        ExplanationOf {
+            classification,
+            lang,
+            version: tables.version(),
+        }
+    }
 }
 
 impl<'a> Explanation<'a> {
@@ -49,12 +84,11 @@ impl<'a> Explanation<'a> {
     /// assert!(Explanation::new(c, Lang::En).in_tables());
     /// ```
     pub fn new(classification: Classification<'a>, lang: Lang) -> Self {
-        Explanation {
-            classification,
-            lang,
-        }
+        ExplanationOf::in_tables_of(Tables::compiled(), classification, lang)
     }
+}
 
+impl<'a, 't> ExplanationOf<'a, 't> {
     /// The classification explained.
     ///
     /// ```
@@ -62,7 +96,7 @@ impl<'a> Explanation<'a> {
     /// let x = Explanation::of(alma::PAYMENT_STATE, "paid", Lang::En);
     /// assert_eq!(x.classification().raw, b"paid");
     /// ```
-    pub fn classification(&self) -> &Classification<'a> {
+    pub fn classification(&self) -> &ClassificationOf<'a, 't> {
         &self.classification
     }
 
@@ -83,7 +117,7 @@ impl<'a> Explanation<'a> {
     /// let x = Explanation::of(alma::PAYMENT_STATE, "??", Lang::Fr);
     /// assert_eq!(x.shopper_message(), Code::Unmapped.shopper_message(Lang::Fr));
     /// ```
-    pub fn shopper_message(&self) -> &'static str {
+    pub fn shopper_message(&self) -> &'t str {
         self.classification.shopper_message(self.lang)
     }
 
@@ -94,7 +128,7 @@ impl<'a> Explanation<'a> {
     /// let x = Explanation::of(alma::PAYMENT_STATE, "??", Lang::En);
     /// assert_eq!(x.agent_action(), Code::Unmapped.agent_action());
     /// ```
-    pub fn agent_action(&self) -> &'static str {
+    pub fn agent_action(&self) -> &'t str {
         self.classification.agent_action()
     }
 
@@ -110,17 +144,14 @@ impl<'a> Explanation<'a> {
     }
 }
 
-impl fmt::Display for Explanation<'_> {
+impl fmt::Display for ExplanationOf<'_, '_> {
     /// The text of `psp-status explain`.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let c = &self.classification;
+        let version = self.version;
         let (p, s): (&str, &str) = (c.provider.into(), c.surface.into());
         let raw = c.raw_lossy();
-        writeln!(
-            f,
-            "{} {s} {raw:?}   (tables {TABLE_VERSION})",
-            c.provider.name()
-        )?;
+        writeln!(f, "{} {s} {raw:?}   (tables {version})", c.provider.name())?;
         writeln!(f)?;
         if self.in_tables() {
             writeln!(f, "What it means")?;
@@ -144,7 +175,7 @@ impl fmt::Display for Explanation<'_> {
             writeln!(f, "Not in the tables")?;
             writeln!(
                 f,
-                "  {raw:?} is not in the tables for {p} {s} (table version {TABLE_VERSION}): no entry, rule or default matches it."
+                "  {raw:?} is not in the tables for {p} {s} (table version {version}): no entry, rule or default matches it."
             )?;
             writeln!(f, "What the engine does")?;
             writeln!(
@@ -175,7 +206,7 @@ impl fmt::Display for Explanation<'_> {
     }
 }
 
-impl Serialize for Explanation<'_> {
+impl Serialize for ExplanationOf<'_, '_> {
     /// The JSON of `psp-status explain --json`.
     fn serialize<S: Serializer>(&self, ser: S) -> Result<S::Ok, S::Error> {
         let c = &self.classification;
@@ -202,7 +233,7 @@ impl Serialize for Explanation<'_> {
         st.serialize_field("agent_action", self.agent_action())?;
         st.serialize_field("source", &c.source())?;
         st.serialize_field("anchor", &c.entry().map(|e| e.anchor()))?;
-        st.serialize_field("table_version", TABLE_VERSION)?;
+        st.serialize_field("table_version", self.version)?;
         st.end()
     }
 }
@@ -218,11 +249,25 @@ impl Serialize for Explanation<'_> {
 /// assert!(knowing(None, "no such value anywhere").is_empty());
 /// ```
 pub fn knowing(provider: Option<Provider>, raw: &str) -> Vec<Classification<'_>> {
+    knowing_in(Tables::compiled(), provider, raw)
+}
+
+/// [`knowing`] in a given set of tables.
+///
+/// ```
+/// use psp_status::{reference::explain::knowing_in, Tables};
+/// assert!(!knowing_in(Tables::compiled(), None, "do_not_honor").is_empty());
+/// ```
+pub fn knowing_in<'a, 't>(
+    tables: &'t Tables,
+    provider: Option<Provider>,
+    raw: &'a str,
+) -> Vec<ClassificationOf<'a, 't>> {
     use strum::IntoEnumIterator;
     Provider::iter()
         .filter(|p| provider.is_none_or(|q| q == *p))
         .flat_map(|p| p.fields().iter().copied())
-        .map(|f| classify(f, raw))
+        .map(|f| tables.classify(f, raw))
         .filter(|c| matches!(c.matched, Matched::Exact | Matched::Rule))
         .collect()
 }
@@ -241,19 +286,35 @@ pub fn did_you_mean(
     provider: Option<Provider>,
     field: Option<Field>,
     raw: &str,
-) -> Vec<&'static Entry> {
+) -> Vec<&'static crate::Entry> {
+    did_you_mean_in(Tables::compiled(), provider, field, raw)
+}
+
+/// [`did_you_mean`] in a given set of tables.
+///
+/// ```
+/// use psp_status::{reference::explain::did_you_mean_in, Tables};
+/// assert!(!did_you_mean_in(Tables::compiled(), None, None, "DO_NOT_HONOR").is_empty());
+/// ```
+pub fn did_you_mean_in<'t>(
+    tables: &'t Tables,
+    provider: Option<Provider>,
+    field: Option<Field>,
+    raw: &str,
+) -> Vec<&'t EntryOf<'t>> {
     let trimmed = raw.trim();
     if trimmed.is_empty() {
         return Vec::new();
     }
-    entries()
+    tables
+        .entries()
         .filter(|e| field.is_none_or(|f| e.field() == f))
         .filter(|e| provider.is_none_or(|p| e.provider == p))
         .filter(|e| match e.matcher {
-            Matcher::Exact(k) => k != raw && k.eq_ignore_ascii_case(trimmed),
+            MatcherOf::Exact(k) => k != raw && k.eq_ignore_ascii_case(trimmed),
             _ => false,
         })
         // A value the surface itself already matches (case-insensitive surfaces) is no miss.
-        .filter(|e| classify(e.field(), raw).entry() != Some(e))
+        .filter(|e| tables.classify(e.field(), raw).entry() != Some(*e))
         .collect()
 }

@@ -29,7 +29,10 @@ def test_replaces_an_earlier_export(tmp_path) -> None:
     csv = tmp_path / "t.csv"
     assert export("--format", "csv", "-o", str(csv), cwd=tmp_path).returncode == 0
     # A CSV export is not a SQL export: no replacing one with the other.
-    assert export("--format", "sql", "--dialect", "duckdb", "-o", str(csv), cwd=tmp_path).returncode == 1
+    assert (
+        export("--format", "sql", "--dialect", "duckdb", "-o", str(csv), cwd=tmp_path).returncode
+        == 1
+    )
     assert sorted(p.name for p in tmp_path.iterdir()) == ["t.csv", "t.sql"]
 
 

@@ -8,6 +8,7 @@ import subprocess
 
 import duckdb
 import psycopg
+
 from conftest import ROOT, binary
 from test_postgres import PORT, SOCKET
 
@@ -19,9 +20,17 @@ def blocks(lang: str) -> list[str]:
 
 
 def test_shell_commands_run(tmp_path) -> None:
-    env = dict(os.environ, PGHOST=SOCKET, PGPORT=str(PORT), PGUSER="postgres", PGDATABASE="postgres",
-               PGOPTIONS="-c search_path=psp_docs")
-    with psycopg.connect(host=SOCKET, port=PORT, user="postgres", dbname="postgres", autocommit=True) as c:
+    env = dict(
+        os.environ,
+        PGHOST=SOCKET,
+        PGPORT=str(PORT),
+        PGUSER="postgres",
+        PGDATABASE="postgres",
+        PGOPTIONS="-c search_path=psp_docs",
+    )
+    with psycopg.connect(
+        host=SOCKET, port=PORT, user="postgres", dbname="postgres", autocommit=True
+    ) as c:
         c.execute("DROP SCHEMA IF EXISTS psp_docs CASCADE; CREATE SCHEMA psp_docs")
     ran = 0
     for block in blocks("sh"):
@@ -39,27 +48,45 @@ def test_shell_commands_run(tmp_path) -> None:
             ran += 1
     assert ran >= 6
     assert (tmp_path / "psp_status.csv").read_text().startswith("provider,surface,raw,")
-    with psycopg.connect(host=SOCKET, port=PORT, user="postgres", dbname="postgres", autocommit=True) as c:
+    with psycopg.connect(
+        host=SOCKET, port=PORT, user="postgres", dbname="postgres", autocommit=True
+    ) as c:
         assert c.execute("SELECT count(*) FROM psp_docs.psp_meta").fetchone()[0] == 1
         c.execute("DROP SCHEMA psp_docs CASCADE")
 
 
-HISTORY = [("1", "stripe", "decline_code", "do_not_honor"), ("2", "checkout", "response_code", "020051"),
-           ("3", "Alma", "error_code", "validation_error_zip"), ("4", "purse", "http_status", "teapot")]
+HISTORY = [
+    ("1", "stripe", "decline_code", "do_not_honor"),
+    ("2", "checkout", "response_code", "020051"),
+    ("3", "Alma", "error_code", "validation_error_zip"),
+    ("4", "purse", "http_status", "teapot"),
+]
 
 
-PAYMENTS = [("p1", "stripe", "requires_payment_method", "do_not_honor"), ("p2", "Stripe", "succeeded", None),
-            ("p3", "stripe", None, None)]
+PAYMENTS = [
+    ("p1", "stripe", "requires_payment_method", "do_not_honor"),
+    ("p2", "Stripe", "succeeded", None),
+    ("p3", "stripe", None, None),
+]
 # The decline code outranks the status; a lone status answers; no signal at all is NULL (reclassify
 # rejects such a row).
-RESOLVED = [("p1", "ERROR", "REJECTED_BANK", "exact"), ("p2", "SUCCESS", "SUCCEEDED", "exact"),
-            ("p3", None, None, None)]
+RESOLVED = [
+    ("p1", "ERROR", "REJECTED_BANK", "exact"),
+    ("p2", "SUCCESS", "SUCCEEDED", "exact"),
+    ("p3", None, None, None),
+]
 
 
 def test_duckdb_queries_run() -> None:
     c = duckdb.connect()
-    c.execute(subprocess.run([str(binary()), "export", "--format", "sql", "--dialect", "duckdb"],
-                             check=True, capture_output=True, text=True).stdout)
+    c.execute(
+        subprocess.run(
+            [str(binary()), "export", "--format", "sql", "--dialect", "duckdb"],
+            check=True,
+            capture_output=True,
+            text=True,
+        ).stdout
+    )
     c.execute("CREATE TABLE history (id VARCHAR, provider VARCHAR, surface VARCHAR, raw VARCHAR)")
     c.executemany("INSERT INTO history VALUES (?, ?, ?, ?)", HISTORY)
     sql = [b for b in blocks("sql") if not re.search(r"\(\w\)\.state", b)]
@@ -68,31 +95,65 @@ def test_duckdb_queries_run() -> None:
         for st in [s for s in block.split(";\n") if s.strip() and not s.strip().startswith("--")]:
             c.execute(st)
     rows = c.execute("SELECT id, state, matched FROM classified ORDER BY id").fetchall()
-    assert rows == [("1", "ERROR", "exact"), ("2", "ERROR", "rule"), ("3", "ERROR", "rule"), ("4", "UNCERTAIN", "unmapped")]
+    assert rows == [
+        ("1", "ERROR", "exact"),
+        ("2", "ERROR", "rule"),
+        ("3", "ERROR", "rule"),
+        ("4", "UNCERTAIN", "unmapped"),
+    ]
     assert c.execute("SELECT * FROM resolved ORDER BY id").fetchall() == RESOLVED
 
 
 def test_postgres_query_runs() -> None:
     (query,) = [b for b in blocks("sql") if "(c).state" in b]
-    with psycopg.connect(host=SOCKET, port=PORT, user="postgres", dbname="postgres", autocommit=True) as c:
-        c.execute("DROP SCHEMA IF EXISTS psp_docq CASCADE; CREATE SCHEMA psp_docq; SET search_path TO psp_docq")
-        c.execute(subprocess.run([str(binary()), "export", "--format", "sql", "--dialect", "postgres"],
-                                 check=True, capture_output=True, text=True).stdout)
+    with psycopg.connect(
+        host=SOCKET, port=PORT, user="postgres", dbname="postgres", autocommit=True
+    ) as c:
+        c.execute(
+            "DROP SCHEMA IF EXISTS psp_docq CASCADE; CREATE SCHEMA psp_docq;"
+            " SET search_path TO psp_docq"
+        )
+        c.execute(
+            subprocess.run(
+                [str(binary()), "export", "--format", "sql", "--dialect", "postgres"],
+                check=True,
+                capture_output=True,
+                text=True,
+            ).stdout
+        )
         c.execute("CREATE TABLE history (id text, provider text, surface text, raw text)")
         with c.cursor() as cur:
             cur.executemany("INSERT INTO history VALUES (%s, %s, %s, %s)", HISTORY)
         rows = c.execute(query).fetchall()
-        assert [r[:2] + (r[4],) for r in sorted(rows)] == [("1", "ERROR", "exact"), ("2", "ERROR", "rule"), ("3", "ERROR", "rule"), ("4", "UNCERTAIN", "unmapped")]
+        assert [r[:2] + (r[4],) for r in sorted(rows)] == [
+            ("1", "ERROR", "exact"),
+            ("2", "ERROR", "rule"),
+            ("3", "ERROR", "rule"),
+            ("4", "UNCERTAIN", "unmapped"),
+        ]
         c.execute("DROP SCHEMA psp_docq CASCADE")
 
 
 def test_postgres_resolve_query_runs() -> None:
     (query,) = [b for b in blocks("sql") if "(r).state" in b]
-    with psycopg.connect(host=SOCKET, port=PORT, user="postgres", dbname="postgres", autocommit=True) as c:
-        c.execute("DROP SCHEMA IF EXISTS psp_docr CASCADE; CREATE SCHEMA psp_docr; SET search_path TO psp_docr")
-        c.execute(subprocess.run([str(binary()), "export", "--format", "sql", "--dialect", "postgres"],
-                                 check=True, capture_output=True, text=True).stdout)
-        c.execute("CREATE TABLE payments (id text, provider text, intent_status text, decline_code text)")
+    with psycopg.connect(
+        host=SOCKET, port=PORT, user="postgres", dbname="postgres", autocommit=True
+    ) as c:
+        c.execute(
+            "DROP SCHEMA IF EXISTS psp_docr CASCADE; CREATE SCHEMA psp_docr;"
+            " SET search_path TO psp_docr"
+        )
+        c.execute(
+            subprocess.run(
+                [str(binary()), "export", "--format", "sql", "--dialect", "postgres"],
+                check=True,
+                capture_output=True,
+                text=True,
+            ).stdout
+        )
+        c.execute(
+            "CREATE TABLE payments (id text, provider text, intent_status text, decline_code text)"
+        )
         with c.cursor() as cur:
             cur.executemany("INSERT INTO payments VALUES (%s, %s, %s, %s)", PAYMENTS)
         rows = sorted(c.execute(query).fetchall())

@@ -5,6 +5,7 @@ from __future__ import annotations
 import duckdb
 import pyarrow as pa
 import pytest
+
 from conftest import assert_coverage, compare, run
 
 
@@ -37,7 +38,10 @@ def test_every_row_agrees_with_the_engine(con: duckdb.DuckDBPyConnection, histor
     compare(history, got)
     anchors = {c["anchor"] for _, c in res if c is not None and c["anchor"]}
     rule_anchors = {
-        a for (a,) in con.execute("SELECT anchor FROM psp_rules UNION ALL SELECT anchor FROM psp_defaults").fetchall()
+        a
+        for (a,) in con.execute(
+            "SELECT anchor FROM psp_rules UNION ALL SELECT anchor FROM psp_defaults"
+        ).fetchall()
     }
     assert_coverage(anchors, rule_anchors)
 
@@ -61,6 +65,25 @@ def test_columns_named_like_the_tables_do_not_capture(con: duckdb.DuckDBPyConnec
     assert (c["state"], c["code"], c["matched"]) == ("ERROR", "INSUFFICIENT_FUNDS", "exact")
 
 
+def test_table_aliases_like_the_macros_do_not_capture(con: duckdb.DuckDBPyConnection) -> None:
+    # The macros are expanded into the caller's query: a caller's table alias that is also an
+    # alias inside a macro (s, e, r, d, v, n, t, x) must still mean the caller's table.
+    want = con.execute(
+        "SELECT id, psp_classify(provider, surface, raw) FROM history ORDER BY id LIMIT 2000"
+    ).fetchall()
+    for alias in ["s", "e", "r", "d", "v", "n", "t", "x"]:
+        got = con.execute(
+            f"SELECT {alias}.id, psp_classify({alias}.provider, {alias}.surface, {alias}.raw)"
+            f" FROM history {alias} ORDER BY {alias}.id LIMIT 2000"
+        ).fetchall()
+        assert got == want, alias
+    r = con.execute(
+        "SELECT psp_resolve(s.p, ['payment_intent.status', 'decline_code'], [s.a, s.b])"
+        " FROM (VALUES ('Stripe', 'requires_payment_method', 'do_not_honor')) s(p, a, b)"
+    ).fetchone()[0]
+    assert (r["state"], r["code"], r["matched"]) == ("ERROR", "REJECTED_BANK", "exact")
+
+
 def test_the_tables_hold_every_entry(con: duckdb.DuckDBPyConnection) -> None:
     n = con.execute(
         "SELECT (SELECT count(*) FROM psp_entries) + (SELECT count(*) FROM psp_rules)"
@@ -70,19 +93,35 @@ def test_the_tables_hold_every_entry(con: duckdb.DuckDBPyConnection) -> None:
     assert n == csv_rows
 
 
-def test_resolve_agrees_with_reclassify_signals(con: duckdb.DuckDBPyConnection, signals: list[dict]) -> None:
+def test_resolve_agrees_with_reclassify_signals(
+    con: duckdb.DuckDBPyConnection, signals: list[dict]
+) -> None:
     matched: set[str] = set()
     cur = con.cursor()
     for case in signals:
         n = len(case["surfaces"])
-        t = pa.table({"id": [r[0] for r in case["rows"]], "provider": [r[1] for r in case["rows"]],
-                      **{f"sig_{i}": [r[2 + i] or None for r in case["rows"]] for i in range(n)}})
+        t = pa.table(
+            {
+                "id": [r[0] for r in case["rows"]],
+                "provider": [r[1] for r in case["rows"]],
+                **{f"sig_{i}": [r[2 + i] or None for r in case["rows"]] for i in range(n)},
+            }
+        )
         cur.register("signals_arrow", t)
         surfaces = "[" + ", ".join(f"'{s}'" for s in case["surfaces"]) + "]"
         raws = "[" + ", ".join(f"sig_{i}" for i in range(n)) + "]"
-        res = cur.execute(f"SELECT id, psp_resolve(provider, {surfaces}, {raws}) FROM signals_arrow").fetchall()
-        got = {rid: None if c is None else (c["state"], c["code"], c["operation"], c["matched"]) for rid, c in res}
-        bad = [(rid, want, got.get(rid)) for rid, want in case["verdict"].items() if got.get(rid) != want]
+        res = cur.execute(
+            f"SELECT id, psp_resolve(provider, {surfaces}, {raws}) FROM signals_arrow"
+        ).fetchall()
+        got = {
+            rid: None if c is None else (c["state"], c["code"], c["operation"], c["matched"])
+            for rid, c in res
+        }
+        bad = [
+            (rid, want, got.get(rid))
+            for rid, want in case["verdict"].items()
+            if got.get(rid) != want
+        ]
         assert not bad, f"{case['provider']}: {len(bad)} disagreements, first: {bad[:5]}"
         matched |= {c["matched"] for _, c in res if c is not None}
     assert {"exact", "default", "unmapped"} <= matched
@@ -90,4 +129,9 @@ def test_resolve_agrees_with_reclassify_signals(con: duckdb.DuckDBPyConnection, 
 
 def test_resolve_null_for_unknown_provider_or_surface(con: duckdb.DuckDBPyConnection) -> None:
     assert con.execute("SELECT psp_resolve('acme', ['decline_code'], ['x'])").fetchone()[0] is None
-    assert con.execute("SELECT psp_resolve('stripe', ['decline_code', 'nope'], ['x', 'y'])").fetchone()[0] is None
+    assert (
+        con.execute(
+            "SELECT psp_resolve('stripe', ['decline_code', 'nope'], ['x', 'y'])"
+        ).fetchone()[0]
+        is None
+    )

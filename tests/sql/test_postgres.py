@@ -8,6 +8,7 @@ from pathlib import Path
 
 import psycopg
 import pytest
+
 from conftest import ROOT, assert_coverage, compare, run
 
 SOCKET = os.environ.get("PSP_PG_DIR", str(ROOT / "target" / "postgres"))
@@ -42,7 +43,10 @@ def test_every_row_agrees_with_the_engine(con: psycopg.Connection, history: dict
     compare(history, got)
     anchors = {r[5] for r in res if r[5]}
     rule_anchors = {
-        a for (a,) in con.execute("SELECT anchor FROM psp_rules UNION ALL SELECT anchor FROM psp_defaults")
+        a
+        for (a,) in con.execute(
+            "SELECT anchor FROM psp_rules UNION ALL SELECT anchor FROM psp_defaults"
+        )
     }
     assert_coverage(anchors, rule_anchors)
 
@@ -55,30 +59,41 @@ def test_rerunning_the_script_replaces_it(con: psycopg.Connection) -> None:
     assert con.execute("SELECT count(*) FROM psp_meta").fetchone()[0] == 1
 
 
-def test_resolve_agrees_with_reclassify_signals(con: psycopg.Connection, signals: list[dict]) -> None:
+def test_resolve_agrees_with_reclassify_signals(
+    con: psycopg.Connection, signals: list[dict]
+) -> None:
     matched: set[str] = set()
     for case in signals:
         n = len(case["surfaces"])
         cols = [f"sig_{i}" for i in range(n)]
         con.execute("DROP TABLE IF EXISTS signals")
-        con.execute(f"CREATE TABLE signals (id text, provider text, {', '.join(c + ' text' for c in cols)})")
+        con.execute(
+            f"CREATE TABLE signals (id text, provider text, {', '.join(c + ' text' for c in cols)})"
+        )
         with con.cursor().copy("COPY signals FROM STDIN") as cp:
             for row in case["rows"]:
                 cp.write_row([v or None if i >= 2 else v for i, v in enumerate(row)])
         surfaces = ", ".join(f"'{s}'" for s in case["surfaces"])
         res = con.execute(
             "SELECT id, (c).state, (c).code, (c).operation, (c).matched, c IS NULL FROM"
-            f" (SELECT id, psp_resolve(provider, ARRAY[{surfaces}], ARRAY[{', '.join(cols)}]) AS c FROM signals) t"
+            f" (SELECT id, psp_resolve(provider, ARRAY[{surfaces}], ARRAY[{', '.join(cols)}]) AS c"
+            " FROM signals) t"
         ).fetchall()
         got = {r[0]: None if r[5] else (r[1], r[2], r[3], r[4]) for r in res}
-        bad = [(rid, want, got.get(rid)) for rid, want in case["verdict"].items() if got.get(rid) != want]
+        bad = [
+            (rid, want, got.get(rid))
+            for rid, want in case["verdict"].items()
+            if got.get(rid) != want
+        ]
         assert not bad, f"{case['provider']}: {len(bad)} disagreements, first: {bad[:5]}"
         matched |= {r[4] for r in res}
     assert {"exact", "default", "unmapped"} <= matched
 
 
 def test_resolve_null_for_unknown_provider_or_surface(con: psycopg.Connection) -> None:
-    assert con.execute("SELECT psp_resolve('acme', ARRAY['decline_code'], ARRAY['x']) IS NULL").fetchone()[0]
+    assert con.execute(
+        "SELECT psp_resolve('acme', ARRAY['decline_code'], ARRAY['x']) IS NULL"
+    ).fetchone()[0]
     assert con.execute(
         "SELECT psp_resolve('stripe', ARRAY['decline_code', 'nope'], ARRAY['x', 'y']) IS NULL"
     ).fetchone()[0]

@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 
 import pytest
+
 from conftest import assert_coverage, compare, run
 
 pyspark = pytest.importorskip("pyspark", reason="PySpark is not installed (requirements-test.txt)")
@@ -13,7 +14,7 @@ pyspark = pytest.importorskip("pyspark", reason="PySpark is not installed (requi
 
 def statements(script: str) -> list[str]:
     """The script's statements: each ends with `;` at the end of a line."""
-    body = "\n".join(l for l in script.splitlines() if not l.startswith("--"))
+    body = "\n".join(ln for ln in script.splitlines() if not ln.startswith("--"))
     return [s.strip() for s in re.split(r";\n", body + "\n") if s.strip()]
 
 
@@ -32,7 +33,9 @@ def spark(history: dict):
     s.sparkContext.setLogLevel("ERROR")
     for st in statements(run("export", "--format", "sql", "--dialect", "spark")):
         s.sql(st)
-    s.createDataFrame(history["rows"], "id string, provider string, surface string, raw string").createOrReplaceTempView("history")
+    s.createDataFrame(
+        history["rows"], "id string, provider string, surface string, raw string"
+    ).createOrReplaceTempView("history")
     yield s
     s.stop()
 
@@ -46,6 +49,9 @@ def test_every_row_agrees_with_the_engine(spark, history: dict) -> None:
     compare(history, got)
     anchors = {r[5] for r in res if r[5]}
     rule_anchors = {
-        r[0] for r in spark.sql("SELECT anchor FROM psp_rules UNION ALL SELECT anchor FROM psp_defaults").collect()
+        r[0]
+        for r in spark.sql(
+            "SELECT anchor FROM psp_rules UNION ALL SELECT anchor FROM psp_defaults"
+        ).collect()
     }
     assert_coverage(anchors, rule_anchors)

@@ -1,7 +1,8 @@
 //! `classify` and `resolve`: one answer, as text for people or JSON for tools.
 
+use crate::tables::tables;
 use crate::{emit, escape, escape_lines, names, CliError};
-use psp_status::{Classification, Matched, TABLE_VERSION};
+use psp_status::{ClassificationOf, Matched};
 use std::fmt::Write;
 use std::process::ExitCode;
 
@@ -14,11 +15,9 @@ pub fn classify(
 ) -> Result<ExitCode, CliError> {
     let provider = names::provider(provider)?;
     let field = names::field(provider, surface)?;
-    let c = psp_status::classify(field, raw);
+    let c = tables().classify(field, raw);
     if json {
-        emit(&to_json(
-            &serde_json::to_value(c).expect("a classification serializes"),
-        ));
+        emit(&to_json(&json_of(&c)));
     } else {
         emit(&escape_lines(&render_text(&c)));
     }
@@ -37,16 +36,18 @@ pub fn resolve(provider: &str, signals: &[String], json: bool) -> Result<ExitCod
         };
         parsed.push((names::field(provider, surface)?, raw));
     }
-    let winner = provider
-        .resolve(&parsed)
+    let bytes: Vec<(psp_status::Field, &[u8])> =
+        parsed.iter().map(|(f, r)| (*f, r.as_bytes())).collect();
+    let winner = tables()
+        .resolve_fields(provider, &bytes)
         .map_err(|e| CliError::Usage(e.to_string()))?;
-    let each: Vec<Classification<'_>> = parsed
+    let each: Vec<ClassificationOf<'_, '_>> = parsed
         .iter()
-        .map(|(f, r)| psp_status::classify(*f, r))
+        .map(|(f, r)| tables().classify(*f, r))
         .collect();
     if json {
-        let mut v = serde_json::to_value(winner).expect("a classification serializes");
-        v["signals"] = serde_json::to_value(&each).expect("classifications serialize");
+        let mut v = json_of(&winner);
+        v["signals"] = each.iter().map(json_of).collect();
         emit(&to_json(&v));
     } else {
         let mut text = render_text(&winner);
@@ -72,6 +73,13 @@ pub fn resolve(provider: &str, signals: &[String], json: bool) -> Result<ExitCod
     Ok(ExitCode::SUCCESS)
 }
 
+/// The JSON of one answer, naming the version of the tables it came from.
+fn json_of(c: &ClassificationOf<'_, '_>) -> serde_json::Value {
+    let mut v = serde_json::to_value(c).expect("a classification serializes");
+    v["table_version"] = tables().version().into();
+    v
+}
+
 fn to_json(v: &serde_json::Value) -> String {
     let mut text = serde_json::to_string_pretty(v).expect("JSON values serialize");
     text.push('\n');
@@ -79,7 +87,7 @@ fn to_json(v: &serde_json::Value) -> String {
 }
 
 /// The human form of one answer.
-fn render_text(c: &Classification<'_>) -> String {
+fn render_text(c: &ClassificationOf<'_, '_>) -> String {
     let mut s = String::new();
     let _ = writeln!(
         s,
@@ -108,6 +116,6 @@ fn render_text(c: &Classification<'_>) -> String {
     if let Some(src) = c.source() {
         let _ = writeln!(s, "  source      {src}");
     }
-    let _ = writeln!(s, "  tables      {TABLE_VERSION}");
+    let _ = writeln!(s, "  tables      {}", tables().version());
     s
 }

@@ -4,6 +4,7 @@
 //! `reclassify` and `generate` (batch), `validate` (check a mappings directory).
 //! Exit codes: 0 success, 1 failure (data errors, I/O), 2 usage error.
 
+mod diff;
 mod export;
 mod generate;
 mod lookup;
@@ -11,6 +12,7 @@ mod names;
 mod outputs;
 mod reclassify;
 mod support;
+mod tables;
 mod validate;
 
 use clap::{CommandFactory, FromArgMatches, Parser, Subcommand};
@@ -42,6 +44,9 @@ enum Command {
         /// Print one JSON object instead of text.
         #[arg(long)]
         json: bool,
+        /// Use the tables in DIR instead of the compiled ones (see docs/tables.md).
+        #[arg(long, value_name = "DIR")]
+        mappings: Option<PathBuf>,
     },
     /// Resolve several signals of one response: PROVIDER SURFACE=RAW [SURFACE=RAW ...].
     Resolve {
@@ -53,6 +58,9 @@ enum Command {
         /// Print one JSON object instead of text.
         #[arg(long)]
         json: bool,
+        /// Use the tables in DIR instead of the compiled ones (see docs/tables.md).
+        #[arg(long, value_name = "DIR")]
+        mappings: Option<PathBuf>,
     },
     /// Explain a value for a support agent: meaning, state and code, retry advice, what to
     /// tell the customer, what to do, source. `[PROVIDER [SURFACE]] RAW`.
@@ -74,6 +82,9 @@ enum Command {
     Generate(generate::Args),
     /// Export the tables as CSV or as a SQL script (DuckDB, PostgreSQL, Spark SQL) with psp_classify.
     Export(export::Args),
+    /// Compare two sets of tables: the entries added, removed and changed, and, given a
+    /// history file, the rows whose answer changes, by transition.
+    Diff(Box<diff::Args>),
 }
 
 /// What `--version` prints: the program's version, then the tables it was compiled from.
@@ -112,16 +123,25 @@ fn main() -> ExitCode {
             surface,
             raw,
             json,
-        } => lookup::classify(&provider, &surface, &raw, json),
+            mappings,
+        } => tables::use_mappings(mappings.as_deref())
+            .and_then(|()| lookup::classify(&provider, &surface, &raw, json)),
         Command::Resolve {
             provider,
             signals,
             json,
-        } => lookup::resolve(&provider, &signals, json),
+            mappings,
+        } => tables::use_mappings(mappings.as_deref())
+            .and_then(|()| lookup::resolve(&provider, &signals, json)),
         Command::Validate { dir, json } => validate::run(&dir, json),
-        Command::Explain(args) => support::explain(&args),
+        Command::Explain(args) => {
+            tables::use_mappings(args.mappings.as_deref()).and_then(|()| support::explain(&args))
+        }
         Command::Reference(args) => support::reference(&args),
-        Command::Reclassify(args) => reclassify::run(&args),
+        Command::Reclassify(args) => {
+            tables::use_mappings(args.mappings.as_deref()).and_then(|()| reclassify::run(&args))
+        }
+        Command::Diff(args) => diff::run(&args),
         Command::Generate(args) => generate::run(&args),
         Command::Export(args) => export::run(&args),
     };

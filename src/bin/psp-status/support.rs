@@ -1,9 +1,10 @@
 //! `explain` (one value for a support agent) and `reference` (the whole support reference as
 //! Markdown, HTML or JSON). The content is built by the library's `reference` module.
 
+use crate::tables::tables;
 use crate::{emit, names, outputs, CliError};
-use psp_status::reference::explain::{did_you_mean, knowing};
-use psp_status::reference::{html, json, markdown, Explanation, Reference};
+use psp_status::reference::explain::{did_you_mean_in, knowing_in, ExplanationOf};
+use psp_status::reference::{html, json, markdown, Reference};
 use psp_status::Lang;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
@@ -53,6 +54,9 @@ pub struct ExplainArgs {
     /// Print JSON instead of text.
     #[arg(long)]
     json: bool,
+    /// Use the tables in DIR instead of the compiled ones (see docs/tables.md).
+    #[arg(long, value_name = "DIR")]
+    pub mappings: Option<PathBuf>,
 }
 
 /// `reference [--format markdown|html|json] [-o FILE] [--lang en|fr]`.
@@ -84,11 +88,12 @@ pub fn explain(a: &ExplainArgs) -> Result<ExitCode, CliError> {
             ))
         }
     };
-    let found: Vec<Explanation<'_>> = match field {
-        Some(f) => vec![Explanation::of(f, raw, lang)],
-        None => knowing(provider, raw)
+    let t = tables();
+    let found: Vec<ExplanationOf<'_, '_>> = match field {
+        Some(f) => vec![ExplanationOf::in_tables_of(t, t.classify(f, raw), lang)],
+        None => knowing_in(t, provider, raw)
             .into_iter()
-            .map(|c| Explanation::new(c, lang))
+            .map(|c| ExplanationOf::in_tables_of(t, c, lang))
             .collect(),
     };
     // A near miss is worth naming unless an exact entry already answers: a rule or a default
@@ -99,7 +104,7 @@ pub fn explain(a: &ExplainArgs) -> Result<ExitCode, CliError> {
     let near = if exact {
         Vec::new()
     } else {
-        did_you_mean(provider, field, raw)
+        did_you_mean_in(t, provider, field, raw)
     };
     if a.json {
         let v = if field.is_some() {
@@ -131,7 +136,7 @@ pub fn explain(a: &ExplainArgs) -> Result<ExitCode, CliError> {
         text.push_str(&format!(
             "{raw:?} is not a value any surface of {scope} lists (table version {}).\n\
              An unknown value is UNCERTAIN / UNMAPPED: {}\n",
-            psp_status::TABLE_VERSION,
+            t.version(),
             psp_status::Retry::AfterVerifying.explain()
         ));
     }
@@ -152,7 +157,7 @@ pub fn explain(a: &ExplainArgs) -> Result<ExitCode, CliError> {
 }
 
 /// The anchors of `entries`, as JSON.
-fn anchors(entries: &[&psp_status::Entry]) -> serde_json::Value {
+fn anchors(entries: &[&psp_status::EntryOf<'_>]) -> serde_json::Value {
     entries.iter().map(|e| e.anchor()).collect()
 }
 

@@ -5,7 +5,7 @@
 use super::rejects::Reject;
 use super::tally::Tally;
 use psp_status::batch::{Batch, ByteColumn, Given, Signal, Verdict};
-use psp_status::{Provider, Surface, TABLE_VERSION};
+use psp_status::{Provider, Surface};
 
 /// Where the kernel reads a value: fixed for the run, or a wanted column (its slot).
 #[derive(Debug, Clone, Copy)]
@@ -189,7 +189,7 @@ pub fn append_csv(out: &mut Vec<u8>, delimiter: u8, v: &Verdict) {
     out.push(delimiter);
     out.extend_from_slice(<&str>::from(v.matched).as_bytes());
     out.push(delimiter);
-    out.extend_from_slice(TABLE_VERSION.as_bytes());
+    out.extend_from_slice(crate::tables::tables().version().as_bytes());
 }
 
 /// Appends the classification as JSON members (`"state":"…",…`), `names` being the JSON-encoded
@@ -217,7 +217,7 @@ pub fn append_json(out: &mut Vec<u8>, names: &[Vec<u8>; 5], v: &Verdict) {
     quoted(out, v.matched.into());
     out.push(b',');
     out.extend_from_slice(&names[4]);
-    quoted(out, TABLE_VERSION);
+    quoted(out, crate::tables::tables().version());
 }
 
 /// Appends `s` as a JSON string (invalid UTF-8 replaced by U+FFFD).

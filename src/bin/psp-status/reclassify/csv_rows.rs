@@ -9,7 +9,7 @@
 use super::chunk::{append_csv, append_json, json_string, ChunkOut, Plan, Span, SpanColumn};
 use super::rejects::{is_formula, write_cell, Reject};
 use csv_core::ReaderBuilder;
-use psp_status::batch::{classify_columns, Names, Outcome, Reason};
+use psp_status::batch::{classify_columns_in, Names, Outcome, Reason};
 use psp_status::readers::csv::{decode, fields_of, Fields, Record, Records};
 use std::cell::RefCell;
 
@@ -159,7 +159,8 @@ pub fn process(chunk: &[u8], cfg: &CsvIn) -> ChunkOut {
     let columns = SpanColumn::all(chunk, &arena, &spans, cfg.plan.trim);
     let batch = cfg.plan.batch(&columns);
     let mut outcomes = Vec::new();
-    NAMES.with(|n| classify_columns(&batch, &mut n.borrow_mut(), &mut outcomes));
+    let tables = crate::tables::tables();
+    NAMES.with(|n| classify_columns_in(tables, &batch, &mut n.borrow_mut(), &mut outcomes));
 
     let mut result = ChunkOut::for_chunk(chunk, row, line);
     let mut fields_buf = (Vec::new(), Vec::new());

@@ -7,7 +7,7 @@
 use super::chunk::{append_csv, append_json, ChunkOut, Plan, Span, SpanColumn};
 use super::rejects::{write_cell, write_plain, Reject};
 use super::tally::Tally;
-use psp_status::batch::{classify_columns, ByteColumn, Names, Outcome, Reason};
+use psp_status::batch::{classify_columns_in, ByteColumn, Names, Outcome, Reason};
 use psp_status::readers::jsonl::for_each_line;
 use serde::de::{DeserializeSeed, Deserializer, IgnoredAny, MapAccess, Visitor};
 use serde_json::value::RawValue;
@@ -261,7 +261,8 @@ pub fn process(chunk: &[u8], cfg: &JsonlIn) -> ChunkOut {
     let columns = SpanColumn::all(chunk, &arena, &spans, cfg.plan.trim);
     let batch = cfg.plan.batch(&columns);
     let mut outcomes = Vec::new();
-    NAMES.with(|n| classify_columns(&batch, &mut n.borrow_mut(), &mut outcomes));
+    let tables = crate::tables::tables();
+    NAMES.with(|n| classify_columns_in(tables, &batch, &mut n.borrow_mut(), &mut outcomes));
 
     let mut result = ChunkOut::for_chunk(chunk, row, line);
     result.tally = keys;

@@ -64,7 +64,7 @@ impl Format {
 }
 
 /// Options of `psp-status reclassify`.
-#[derive(Debug, clap::Args)]
+#[derive(Debug, Clone, clap::Args)]
 pub struct Args {
     /// Input file (CSV, JSON Lines or Parquet), or `-` for stdin (not Parquet).
     #[arg(default_value = "-")]
@@ -153,6 +153,9 @@ pub struct Args {
     /// Longest record accepted, in bytes (default and most: a quarter of --memory-limit).
     #[arg(long, hide = true)]
     pub max_record_bytes: Option<usize>,
+    /// Use the tables in DIR instead of the compiled ones (see docs/tables.md).
+    #[arg(long, value_name = "DIR")]
+    pub mappings: Option<PathBuf>,
 }
 
 /// Memory the budget leaves for what it does not count: the program, thread stacks, spare

@@ -2,7 +2,8 @@
 //! (`"pending "`) or folding ASCII case (`SUCCEEDED`), so the summary can say which entry and
 //! which option (`--trim`) or table change would catch them.
 
-use psp_status::{classify_bytes, Entry, Field, Matched, Matcher};
+use crate::tables::tables;
+use psp_status::{Entry, Field, Matched, Matcher};
 
 /// How an unmapped value nearly matched.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -29,13 +30,14 @@ pub fn near_miss(field: Field, raw: &[u8]) -> Option<(Near, &'static Entry)> {
         return None;
     }
     if t.len() < raw.len() {
-        let c = classify_bytes(field, t);
+        let c = tables().classify_bytes(field, t);
         if c.matched != Matched::Unmapped {
             return c.entry().map(|e| (Near::Trim, e));
         }
     }
-    field
+    tables()
         .entries()
+        .filter(|e| e.field() == field)
         .find(|e| matches!(e.matcher, Matcher::Exact(r) if r.as_bytes().eq_ignore_ascii_case(t)))
         .map(|e| (Near::Case, e))
 }

@@ -111,8 +111,12 @@ impl CsvToParquet {
             let schema = output_schema(&input, &self.appended);
             let group_rows = (self.budget / 2 / 64).max(BATCH_ROWS);
             let sink = self.sink.take().expect("the header comes first");
-            let w = ArrowWriter::try_new(sink, schema.clone(), Some(writer_properties(group_rows)))
-                .map_err(err)?;
+            let w = ArrowWriter::try_new(
+                sink,
+                schema.clone(),
+                Some(writer_properties(group_rows, &[])),
+            )
+            .map_err(err)?;
             self.builders = (0..schema.fields().len())
                 .map(|_| StringBuilder::new())
                 .collect();

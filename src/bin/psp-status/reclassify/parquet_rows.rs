@@ -11,18 +11,23 @@ use super::rejects::{self, RejectsWriter};
 use super::tally::Tally;
 use super::{report, shown, write_error, Args, Format, MaxRejects, Setup};
 use crate::outputs::{self, Staged};
+use crate::tables::tables;
 use crate::CliError;
 use arrow_array::{ArrayRef, BooleanArray, RecordBatch, StringArray};
 use arrow_schema::{DataType, Field, Schema, SchemaRef};
 use parquet::arrow::arrow_reader::{
     ArrowReaderMetadata, ArrowReaderOptions, ParquetRecordBatchReaderBuilder,
 };
+use parquet::arrow::arrow_writer::{
+    compute_leaves, ArrowColumnWriter, ArrowLeafColumn, ArrowRowGroupWriterFactory,
+};
 use parquet::arrow::ArrowWriter;
 use parquet::basic::Compression;
 use parquet::file::metadata::KeyValue;
 use parquet::file::properties::WriterProperties;
-use psp_status::batch::{classify_columns, ByteColumn, Names, Outcome, Reason};
-use psp_status::{TABLE_DIGEST, TABLE_VERSION};
+use parquet::file::writer::SerializedFileWriter;
+use parquet::schema::types::ColumnPath;
+use psp_status::batch::{classify_columns_in, ByteColumn, Names, Outcome, Reason};
 use std::io::Write;
 use std::path::Path;
 use std::process::ExitCode;
@@ -88,14 +93,19 @@ impl Sink {
 }
 
 /// The writer properties of a Parquet output: snappy (what Spark, DuckDB and pyarrow write by
-/// default), row groups of at most `group_rows`, the table version and digest in the metadata.
-pub fn writer_properties(group_rows: usize) -> WriterProperties {
-    WriterProperties::builder()
-        .set_compression(Compression::SNAPPY)
+/// default), row groups of at most `group_rows`, the table version and digest in the metadata;
+/// `plain` columns are written without a dictionary (the input's writer chose so: ids,
+/// timestamps, amounts, whose dictionary would only be built to be dropped).
+pub fn writer_properties(group_rows: usize, plain: &[ColumnPath]) -> WriterProperties {
+    let mut b = WriterProperties::builder();
+    for c in plain {
+        b = b.set_column_dictionary_enabled(c.clone(), false);
+    }
+    b.set_compression(Compression::SNAPPY)
         .set_max_row_group_row_count(Some(group_rows.clamp(1, MAX_GROUP_ROWS)))
         .set_key_value_metadata(Some(vec![
-            KeyValue::new(META_VERSION.to_string(), TABLE_VERSION.to_string()),
-            KeyValue::new(META_DIGEST.to_string(), TABLE_DIGEST.to_string()),
+            KeyValue::new(META_VERSION.to_string(), tables().version().to_string()),
+            KeyValue::new(META_DIGEST.to_string(), tables().digest().to_string()),
         ]))
         .build()
 }
@@ -110,9 +120,102 @@ pub fn output_schema(input: &Schema, appended: &[String; 5]) -> SchemaRef {
     Arc::new(Schema::new_with_metadata(fields, input.metadata().clone()))
 }
 
+/// A Parquet file written a row group at a time, its columns encoded on two threads.
+pub struct ParallelParquet {
+    file: SerializedFileWriter<Sink>,
+    factory: ArrowRowGroupWriterFactory,
+    schema: SchemaRef,
+    /// The column writers of the row group being written, and its rows.
+    columns: Option<Vec<ArrowColumnWriter>>,
+    rows: usize,
+    groups: usize,
+    group_rows: usize,
+}
+
+impl ParallelParquet {
+    pub fn new(sink: Sink, schema: SchemaRef, props: WriterProperties) -> Result<Self, String> {
+        let group_rows = props.max_row_group_row_count().unwrap_or(MAX_GROUP_ROWS);
+        let (file, factory) = ArrowWriter::try_new(sink, schema.clone(), Some(props))
+            .and_then(|w| w.into_serialized_writer())
+            .map_err(|e| e.to_string())?;
+        Ok(ParallelParquet {
+            file,
+            factory,
+            schema,
+            columns: None,
+            rows: 0,
+            groups: 0,
+            group_rows,
+        })
+    }
+
+    /// Encodes `batch`; the row group is written once it holds `group_rows` rows or `budget`
+    /// bytes.
+    pub fn write(&mut self, batch: &RecordBatch, budget: usize) -> Result<(), String> {
+        let e = |e: parquet::errors::ParquetError| e.to_string();
+        let mut columns = match self.columns.take() {
+            Some(c) => c,
+            None => self.factory.create_column_writers(self.groups).map_err(e)?,
+        };
+        let mut leaves = Vec::with_capacity(columns.len());
+        for (field, array) in self.schema.fields().iter().zip(batch.columns()) {
+            leaves.extend(compute_leaves(field, array).map_err(e)?);
+        }
+        // Two halves, by alternating leaves, encoded at once.
+        let (mut even, mut odd): (Vec<_>, Vec<_>) = columns
+            .iter_mut()
+            .zip(&leaves)
+            .enumerate()
+            .partition(|(i, _)| i % 2 == 0);
+        let encode = |part: &mut Vec<(usize, (&mut ArrowColumnWriter, &ArrowLeafColumn))>| {
+            part.iter_mut()
+                .try_for_each(|(_, (w, leaf))| w.write(leaf))
+                .map_err(|e| e.to_string())
+        };
+        std::thread::scope(|scope| {
+            let other = scope.spawn(|| encode(&mut odd));
+            let mine = encode(&mut even);
+            let theirs = other
+                .join()
+                .unwrap_or_else(|_| Err("an encoder panicked".to_string()));
+            mine.and(theirs)
+        })?;
+        self.rows += batch.num_rows();
+        let size: usize = columns.iter().map(|c| c.memory_size()).sum();
+        self.columns = Some(columns);
+        if self.rows >= self.group_rows || size > budget {
+            self.flush()?;
+        }
+        Ok(())
+    }
+
+    fn flush(&mut self) -> Result<(), String> {
+        let e = |e: parquet::errors::ParquetError| e.to_string();
+        let Some(columns) = self.columns.take() else {
+            return Ok(());
+        };
+        let mut group = self.file.next_row_group().map_err(e)?;
+        for c in columns {
+            c.close()
+                .map_err(e)?
+                .append_to_row_group(&mut group)
+                .map_err(e)?;
+        }
+        group.close().map_err(e)?;
+        self.groups += 1;
+        self.rows = 0;
+        Ok(())
+    }
+
+    pub fn finish(mut self) -> Result<Sink, String> {
+        self.flush()?;
+        self.file.into_inner().map_err(|e| e.to_string())
+    }
+}
+
 /// How the rows are written.
 enum Writer {
-    Parquet(ArrowWriter<Sink>),
+    Parquet(ParallelParquet),
     Csv {
         sink: Sink,
         delimiter: u8,
@@ -125,14 +228,8 @@ enum Writer {
 impl Writer {
     fn write(&mut self, batch: &RecordBatch, budget: usize) -> Result<(), String> {
         match self {
-            Writer::Parquet(w) => {
-                w.write(batch).map_err(|e| e.to_string())?;
-                // A row group is buffered until written: keep it within the memory bound.
-                if w.in_progress_size() > budget {
-                    w.flush().map_err(|e| e.to_string())?;
-                }
-                Ok(())
-            }
+            // A row group is buffered until written: kept within the memory bound.
+            Writer::Parquet(w) => w.write(batch, budget),
             Writer::Csv {
                 sink,
                 delimiter,
@@ -176,7 +273,7 @@ impl Writer {
 
     fn finish(self) -> Result<Option<Staged>, String> {
         let sink = match self {
-            Writer::Parquet(w) => w.into_inner().map_err(|e| e.to_string())?,
+            Writer::Parquet(w) => w.finish()?,
             Writer::Csv { sink, .. } => sink,
             Writer::Jsonl(mut w) => {
                 w.finish().map_err(|e| e.to_string())?;
@@ -250,6 +347,18 @@ pub fn run(args: &Args, setup: &Setup, plan: Plan, started: Instant) -> Result<E
     // row groups (decoded batch, its filtered copy, the output columns, the row group buffered
     // by the writer).
     let meta = builder.metadata().clone();
+    // Leaf columns the input's writer did not dictionary-encode (in its first row group).
+    let plain: Vec<ColumnPath> = meta
+        .row_groups()
+        .first()
+        .map(|g| {
+            g.columns()
+                .iter()
+                .filter(|c| c.dictionary_page_offset().is_none())
+                .map(|c| c.column_path().clone())
+                .collect()
+        })
+        .unwrap_or_default();
     // Codecs this build cannot decompress: said before any work, naming the codec.
     for (g, group) in meta.row_groups().iter().enumerate() {
         for c in group.columns() {
@@ -295,10 +404,10 @@ pub fn run(args: &Args, setup: &Setup, plan: Plan, started: Instant) -> Result<E
         .map_err(|e| CliError::Failed(format!("{}: {e}", setup.rejects.display())))?;
     let mut writer = match setup.output_format {
         Format::Parquet => Writer::Parquet(
-            ArrowWriter::try_new(
+            ParallelParquet::new(
                 sink,
                 out_schema.clone(),
-                Some(writer_properties(group_rows)),
+                writer_properties(group_rows, &plain),
             )
             .map_err(|e| CliError::Failed(format!("cannot write {}: {e}", args.output)))?,
         ),
@@ -397,7 +506,7 @@ pub fn run(args: &Args, setup: &Setup, plan: Plan, started: Instant) -> Result<E
                 .collect::<Result<Vec<_>, _>>()
                 .map_err(|e| CliError::Failed(format!("{input}: {e}")))?;
             let kernel = plan.batch(&columns);
-            classify_columns(&kernel, &mut names_cache, &mut outcomes);
+            classify_columns_in(tables(), &kernel, &mut names_cache, &mut outcomes);
 
             let n = batch.num_rows();
             let mut keep = Vec::with_capacity(n);
@@ -455,7 +564,7 @@ pub fn run(args: &Args, setup: &Setup, plan: Plan, started: Instant) -> Result<E
             cols.push(Arc::new(StringArray::from(operation)));
             cols.push(Arc::new(StringArray::from(matched)));
             cols.push(Arc::new(StringArray::from_iter_values(
-                std::iter::repeat_n(TABLE_VERSION, rows),
+                std::iter::repeat_n(tables().version(), rows),
             )));
             let out = RecordBatch::try_new(out_schema.clone(), cols)
                 .map_err(|e| CliError::Failed(format!("{input}: {e}")))?;

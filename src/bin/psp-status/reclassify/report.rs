@@ -1,7 +1,7 @@
 //! The JSON report (`--report`) and the short human summary on stderr.
 
 use super::tally::Tally;
-use psp_status::{TABLE_DIGEST, TABLE_VERSION};
+use crate::tables::tables;
 use serde_json::{json, Map, Value};
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
@@ -76,8 +76,8 @@ pub fn json(t: &Totals, tally: &Tally) -> Value {
         "rejects": t.rejects,
         "format": t.format,
         "output_format": t.output_format,
-        "table_version": TABLE_VERSION,
-        "table_digest": TABLE_DIGEST,
+        "table_version": tables().version(),
+        "table_digest": tables().digest(),
         "rows_in": t.rows_in,
         "rows_out": t.rows_out,
         "rows_rejected": t.rows_rejected,
@@ -147,8 +147,9 @@ pub fn summary(t: &Totals, tally: &Tally, report: Option<&Path>) -> String {
     s.push('\n');
     let _ = writeln!(
         s,
-        "  tables    {TABLE_VERSION} (digest {})",
-        &TABLE_DIGEST[..12]
+        "  tables    {} (digest {})",
+        tables().version(),
+        &tables().digest()[..12]
     );
     let mut states = BTreeMap::new();
     let mut matched = BTreeMap::new();
