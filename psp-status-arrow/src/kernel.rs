@@ -1,40 +1,81 @@
 //! The kernel: one pass over the rows of Arrow columns, one verdict per row.
+//!
+//! The rules are `psp-status reclassify`'s (`psp_status::batch::classify_columns` with
+//! `empty_is_absent`), so the CLI, Python and Spark give the same answer for the same row:
+//! - a null or empty provider cell is "missing provider", an unknown name "unknown provider";
+//! - a signal with a fixed surface the row's provider does not have does not apply to the row;
+//!   a row no signal applies to is rejected "no signal applies to provider …";
+//! - a null or empty value is an absent signal (skipped, its surface cell not read); a row
+//!   whose every applying signal is absent is rejected "no signal";
+//! - a present value with a null or empty surface cell is "missing surface", with a surface
+//!   the provider does not have "unknown surface".
+//!
+//! Speed: names are hashed once per row ([`NameIndex`]) or once per dictionary value; the
+//! (provider, surface) → field check is a table indexed by both enums; a one-signal input has
+//! its own loop with no per-row vector; outputs are bytes pushed into preallocated vectors.
+
+use std::sync::OnceLock;
 
 use arrow_array::Array;
 use psp_status::batch::{Reason, MAX_SIGNALS};
-use psp_status::{classify_bytes, Field, Provider};
+use psp_status::{classify_bytes, Field, Provider, Surface};
+use strum::{EnumCount, IntoEnumIterator};
 
 use crate::column::{Bytes, Dict, Flat, Repr};
 use crate::names::NameIndex;
 use crate::output::Builder;
 use crate::{Encoding, Error, Given, Input, Output};
 
-/// A name column (provider or surface) ready for row lookups.
-enum NameCol<'a, T> {
-    Fixed(T),
-    /// Plain strings: one hash lookup per row.
-    Plain(Flat<'a>),
-    /// Dictionary: every distinct value resolved once (`None` = not a name).
-    Dict(Dict<'a>, Vec<Option<T>>),
+/// Every (provider, surface) pair's field, `None` where the provider lacks the surface:
+/// index `p * Surface::COUNT + s` (see [`field`]).
+fn fields() -> &'static [Option<Field>] {
+    static FIELDS: OnceLock<Vec<Option<Field>>> = OnceLock::new();
+    FIELDS.get_or_init(|| {
+        Provider::iter()
+            .flat_map(|p| Surface::iter().map(move |s| Field::new(p, s).ok()))
+            .collect()
+    })
+}
+
+/// The field of provider `p`'s surface `s`, if it has it: one indexed load, no allocation
+/// (`Field::new` formats an error for a miss).
+#[inline(always)]
+fn field(fields: &[Option<Field>], p: Provider, s: Surface) -> Option<Field> {
+    fields
+        .get(p as usize * Surface::COUNT + s as usize)
+        .copied()
+        .flatten()
 }
 
 /// How a name cell reads: missing (null or empty), a name, or not a name.
+#[derive(Clone, Copy)]
 enum Cell<T> {
     Missing,
     Known(T),
     Unknown,
 }
 
+/// A name column (provider or surface) ready for row lookups.
+enum NameCol<'a, T> {
+    Fixed(T),
+    /// Plain strings: one hash lookup per row.
+    Plain(Flat<'a>),
+    /// Dictionary: every distinct value resolved once.
+    Dict(Dict<'a>, Vec<Cell<T>>),
+}
+
 impl<'a, T: Copy> NameCol<'a, T> {
     fn new(given: &Given<'a, T>, lookup: impl Fn(&[u8]) -> Option<T>) -> Result<Self, Error> {
+        let read = |name: Option<&[u8]>| match name {
+            None | Some(b"") => Cell::Missing,
+            Some(n) => lookup(n).map_or(Cell::Unknown, Cell::Known),
+        };
         Ok(match given {
             Given::Fixed(v) => NameCol::Fixed(*v),
             Given::Column(a) => match Bytes::new(*a)?.0 {
                 Repr::Flat(f) => NameCol::Plain(f),
                 Repr::Dict(d) => {
-                    let memo = (0..d.values_len())
-                        .map(|k| d.values.get(k).and_then(&lookup))
-                        .collect();
+                    let memo = (0..d.values_len()).map(|k| read(d.values.get(k))).collect();
                     NameCol::Dict(d, memo)
                 }
             },
@@ -43,21 +84,76 @@ impl<'a, T: Copy> NameCol<'a, T> {
 
     #[inline(always)]
     fn cell(&self, row: usize, lookup: impl Fn(&[u8]) -> Option<T>) -> Cell<T> {
-        let known = |v: Option<T>| v.map_or(Cell::Unknown, Cell::Known);
         match self {
             NameCol::Fixed(v) => Cell::Known(*v),
             NameCol::Plain(f) => match f.get(row) {
                 None | Some(b"") => Cell::Missing,
-                Some(name) => known(lookup(name)),
+                Some(name) => lookup(name).map_or(Cell::Unknown, Cell::Known),
             },
             NameCol::Dict(d, memo) => match d.key(row) {
                 None => Cell::Missing,
-                Some(k) => match memo[k] {
-                    Some(v) => Cell::Known(v),
-                    None if d.values.get(k).is_none_or(<[u8]>::is_empty) => Cell::Missing,
-                    None => Cell::Unknown,
-                },
+                Some(k) => memo[k],
             },
+        }
+    }
+}
+
+/// A signal's surface: fixed (the field per provider, `None` where the provider lacks it) or
+/// a column of names.
+enum SurfaceCol<'a> {
+    Fixed([Option<Field>; Provider::COUNT]),
+    Column(NameCol<'a, Surface>),
+}
+
+/// What one signal says on one row.
+enum Step<'a> {
+    /// The signal does not apply to the row's provider (a fixed surface it lacks).
+    NotApplicable,
+    /// The value is null or empty.
+    Absent,
+    Present(Field, &'a [u8]),
+    Rejected(Reason),
+}
+
+struct Sig<'a> {
+    surface: SurfaceCol<'a>,
+    raw: Bytes<'a>,
+    fields: &'static [Option<Field>],
+}
+
+impl<'a> Sig<'a> {
+    #[inline(always)]
+    fn step(&self, p: Provider, i: usize, row: usize, names: &NameIndex) -> Step<'a> {
+        let col = match &self.surface {
+            SurfaceCol::Fixed(fields) => {
+                let Some(f) = fields[p as usize] else {
+                    return Step::NotApplicable;
+                };
+                return match self.raw.get(row) {
+                    None | Some(b"") => Step::Absent,
+                    Some(v) => Step::Present(f, v),
+                };
+            }
+            SurfaceCol::Column(col) => col,
+        };
+        let value = match self.raw.get(row) {
+            None | Some(b"") => return Step::Absent,
+            Some(v) => v,
+        };
+        let signal = i as u8;
+        match col.cell(row, |b| names.surface(b)) {
+            Cell::Known(s) => match field(self.fields, p, s) {
+                Some(f) => Step::Present(f, value),
+                None => Step::Rejected(Reason::UnknownSurface {
+                    provider: p,
+                    signal,
+                }),
+            },
+            Cell::Unknown => Step::Rejected(Reason::UnknownSurface {
+                provider: p,
+                signal,
+            }),
+            Cell::Missing => Step::Rejected(Reason::MissingSurface { signal }),
         }
     }
 }
@@ -91,118 +187,130 @@ pub(crate) fn run(input: &Input<'_>, encoding: Encoding) -> Result<Output, Error
     }
     let names = NameIndex::get();
     let prov_lookup = |b: &[u8]| names.provider(b);
-    let surf_lookup = |b: &[u8]| names.surface(b);
     let provider = NameCol::new(&input.provider, prov_lookup)?;
     let signals = input
         .signals
         .iter()
-        .map(|s| Ok((NameCol::new(&s.surface, surf_lookup)?, Bytes::new(s.raw)?)))
+        .map(|s| {
+            let surface = match s.surface {
+                Given::Fixed(s) => {
+                    let mut fields = [None; Provider::COUNT];
+                    for p in Provider::iter() {
+                        fields[p as usize] = field(self::fields(), p, s);
+                    }
+                    SurfaceCol::Fixed(fields)
+                }
+                Given::Column(_) => {
+                    SurfaceCol::Column(NameCol::new(&s.surface, |b| names.surface(b))?)
+                }
+            };
+            Ok(Sig {
+                surface,
+                raw: Bytes::new(s.raw)?,
+                fields: fields(),
+            })
+        })
         .collect::<Result<Vec<_>, Error>>()?;
 
     let mut out = Builder::new(rows, encoding);
-    // Fast path: one provider, one surface, one dictionary-encoded value column: classify each
-    // distinct value once, then every row is a gather.
-    if let ([(NameCol::Fixed(surface), raw)], NameCol::Fixed(p)) = (&signals[..], &provider) {
-        let Ok(field) = Field::new(*p, *surface) else {
-            let reason = Reason::UnknownSurface {
-                provider: *p,
-                signal: 0,
+    let reject = |out: &mut Builder, reason: Reason, row: usize| {
+        out.reject(reason, &input.provider, &input.signals, row)
+    };
+
+    // Fast path: one provider, one fixed surface, one dictionary-encoded value column:
+    // classify each distinct value once, then every row is a gather.
+    if let ([sig], NameCol::Fixed(p)) = (&signals[..], &provider) {
+        if let (SurfaceCol::Fixed(fields), Repr::Dict(d)) = (&sig.surface, sig.raw.0) {
+            let Some(field) = fields[*p as usize] else {
+                for row in 0..rows {
+                    reject(&mut out, Reason::NoSignalFor(*p), row);
+                }
+                return Ok(out.finish());
             };
-            for _ in 0..rows {
-                out.reject(reason, &input.provider, &input.signals, 0);
-            }
-            return Ok(out.finish());
-        };
-        if let Repr::Dict(d) = raw.0 {
             let memo: Vec<_> = (0..d.values_len())
-                .map(|k| classify_bytes(field, d.values.get(k).unwrap_or_default()))
+                .map(|k| match d.values.get(k) {
+                    None | Some(b"") => None,
+                    Some(v) => Some(classify_bytes(field, v)),
+                })
                 .collect();
-            let null = classify_bytes(field, b"");
             for row in 0..rows {
-                out.classified(d.key(row).map_or(&null, |k| &memo[k]));
+                match d.key(row).and_then(|k| memo[k].as_ref()) {
+                    Some(c) => out.classified(c),
+                    None => reject(&mut out, Reason::NoSignal, row),
+                }
             }
             return Ok(out.finish());
         }
     }
 
-    let several = signals.len() > 1;
+    // One signal: no pair vector, one step per row.
+    if let [sig] = &signals[..] {
+        for row in 0..rows {
+            let p = match provider.cell(row, prov_lookup) {
+                Cell::Known(p) => p,
+                Cell::Missing => {
+                    reject(&mut out, Reason::MissingProvider, row);
+                    continue;
+                }
+                Cell::Unknown => {
+                    reject(&mut out, Reason::UnknownProvider, row);
+                    continue;
+                }
+            };
+            match sig.step(p, 0, row, names) {
+                Step::Present(f, v) => out.classified(&classify_bytes(f, v)),
+                Step::Absent => reject(&mut out, Reason::NoSignal, row),
+                Step::NotApplicable => reject(&mut out, Reason::NoSignalFor(p), row),
+                Step::Rejected(r) => reject(&mut out, r, row),
+            }
+        }
+        return Ok(out.finish());
+    }
+
     let mut pairs: Vec<(Field, &[u8])> = Vec::with_capacity(signals.len());
-    for row in 0..rows {
-        let p: Provider = match provider.cell(row, prov_lookup) {
+    'rows: for row in 0..rows {
+        let p = match provider.cell(row, prov_lookup) {
             Cell::Known(p) => p,
             Cell::Missing => {
-                out.reject(
-                    Reason::MissingProvider,
-                    &input.provider,
-                    &input.signals,
-                    row,
-                );
+                reject(&mut out, Reason::MissingProvider, row);
                 continue;
             }
             Cell::Unknown => {
-                out.reject(
-                    Reason::UnknownProvider,
-                    &input.provider,
-                    &input.signals,
-                    row,
-                );
+                reject(&mut out, Reason::UnknownProvider, row);
                 continue;
             }
         };
         pairs.clear();
-        let mut rejected = None;
-        for (i, (surface, raw)) in signals.iter().enumerate() {
-            let value = raw.get(row);
-            // With several signals (as `reclassify --signal`), a null or empty value is an
-            // absent signal; with one, a null is the empty value (unmapped).
-            if several && value.is_none_or(<[u8]>::is_empty) {
-                continue;
+        let mut applies = false;
+        for (i, sig) in signals.iter().enumerate() {
+            match sig.step(p, i, row, names) {
+                Step::NotApplicable => {}
+                Step::Absent => applies = true,
+                Step::Present(f, v) => {
+                    applies = true;
+                    pairs.push((f, v));
+                }
+                Step::Rejected(r) => {
+                    reject(&mut out, r, row);
+                    continue 'rows;
+                }
             }
-            let signal = i as u8;
-            let f = match surface.cell(row, surf_lookup) {
-                Cell::Known(s) => match Field::new(p, s) {
-                    Ok(f) => f,
-                    Err(_) => {
-                        rejected = Some(Reason::UnknownSurface {
-                            provider: p,
-                            signal,
-                        });
-                        break;
-                    }
-                },
-                Cell::Unknown => {
-                    rejected = Some(Reason::UnknownSurface {
-                        provider: p,
-                        signal,
-                    });
-                    break;
-                }
-                Cell::Missing => {
-                    rejected = Some(Reason::MissingSurface { signal });
-                    break;
-                }
-            };
-            pairs.push((f, value.unwrap_or_default()));
-        }
-        if let Some(r) = rejected {
-            out.reject(r, &input.provider, &input.signals, row);
-            continue;
         }
         let c = match &pairs[..] {
+            [] if !applies => {
+                reject(&mut out, Reason::NoSignalFor(p), row);
+                continue;
+            }
+            [] => {
+                reject(&mut out, Reason::NoSignal, row);
+                continue;
+            }
             [(f, raw)] => classify_bytes(*f, raw),
-            // Every field was built for `p`: resolve_bytes cannot refuse them.
-            _ => match p.resolve_bytes(&pairs) {
-                Ok(c) => c,
-                Err(_) => {
-                    out.reject(
-                        Reason::MissingProvider,
-                        &input.provider,
-                        &input.signals,
-                        row,
-                    );
-                    continue;
-                }
-            },
+            // Every field was built for `p`, so resolve_bytes cannot refuse them (the fallback
+            // is never taken, and keeps the kernel free of panics).
+            [(f, raw), ..] => p
+                .resolve_bytes(&pairs)
+                .unwrap_or_else(|_| classify_bytes(*f, raw)),
         };
         out.classified(&c);
     }

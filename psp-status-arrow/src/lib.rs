@@ -5,7 +5,9 @@
 //! their byte type: `Utf8`, `LargeUtf8`, `Utf8View`, `Binary`, `LargeBinary`, `BinaryView`, or
 //! a dictionary of those (read natively, each distinct value resolved once). Provider and surface
 //! are each fixed or a column; one signal is `classify`d, several are `resolve`d by the
-//! provider's precedence, exactly as the scalar API and `psp-status reclassify --signal` do.
+//! provider's precedence, exactly as the scalar API and `psp-status reclassify --signal` do,
+//! with reclassify's rules for empty cells (an empty or null value is an absent signal) and
+//! for a fixed surface a row's provider lacks (the signal does not apply to that row).
 //! Nothing is allocated per row; provider and surface names are resolved by a hash lookup
 //! ([`NameIndex`]), not a scan.
 //!
@@ -85,8 +87,9 @@ pub enum Given<'a, T> {
 pub struct Signal<'a> {
     /// The surface the values arrived in.
     pub surface: Given<'a, Surface>,
-    /// The raw values (any byte type or dictionary). With one signal a null is the empty
-    /// value (unmapped); with several, a null or empty value is an absent signal.
+    /// The raw values (any byte type or dictionary). A null or empty value is an absent
+    /// signal, as in `psp-status reclassify`: a row with no signal left is rejected
+    /// ("no signal").
     pub raw: &'a dyn Array,
 }
 
@@ -128,7 +131,8 @@ pub enum Encoding {
 ///
 /// `state`, `code` and `matched` are null exactly on rejected rows; `operation` is also null
 /// when the tables do not know it; `reject` says why a row was rejected (unknown or missing
-/// provider or surface) and is null on classified rows.
+/// provider or surface, no signal), worded as `psp-status reclassify`'s rejects file, and is
+/// null on classified rows.
 #[derive(Debug, Clone)]
 pub struct Output {
     /// `SUCCESS`, `WAITING`, `PENDING`, `ERROR`, `UNCERTAIN`.

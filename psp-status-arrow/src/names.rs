@@ -20,19 +20,61 @@ struct Table<T: Copy + 'static> {
 
 #[inline(always)]
 fn hash(name: &[u8]) -> usize {
+    // Fixed-size reads only (no `memcpy` call for a variable length): two overlapping words
+    // for 8 bytes or more, two overlapping half-words for 4 to 7, three bytes below 4.
     let n = name.len();
-    let word = |b: &[u8]| {
-        let mut w = [0u8; 8];
-        w[..b.len()].copy_from_slice(b);
-        u64::from_le_bytes(w)
+    let word = |i: usize| match name.get(i..i + 8) {
+        Some(b) => u64::from_le_bytes(b.try_into().unwrap_or_default()),
+        None => 0,
+    };
+    let half = |i: usize| match name.get(i..i + 4) {
+        Some(b) => u64::from(u32::from_le_bytes(b.try_into().unwrap_or_default())),
+        None => 0,
     };
     let (head, tail) = if n >= 8 {
-        (word(&name[..8]), word(&name[n - 8..]))
+        (word(0), word(n - 8))
+    } else if n >= 4 {
+        (half(0), half(n - 4))
+    } else if n > 0 {
+        let b = |i: usize| u64::from(name[i]);
+        (b(0) | b(n / 2) << 8 | b(n - 1) << 16, 0)
     } else {
-        (word(name), 0)
+        (0, 0)
     };
     let h = (head ^ tail.rotate_left(23) ^ n as u64).wrapping_mul(0x9E37_79B9_7F4A_7C15);
     (h >> 56) as usize
+}
+
+/// `a == b` with fixed-size word compares (names are short: a `memcmp` call per lookup was
+/// a tenth of the mixed kernel's time).
+#[inline(always)]
+fn same(a: &[u8], b: &[u8]) -> bool {
+    let n = a.len();
+    if n != b.len() {
+        return false;
+    }
+    let word = |x: &[u8], i: usize| match x.get(i..i + 8) {
+        Some(w) => u64::from_le_bytes(w.try_into().unwrap_or_default()),
+        None => 0,
+    };
+    let half = |x: &[u8], i: usize| match x.get(i..i + 4) {
+        Some(w) => u32::from_le_bytes(w.try_into().unwrap_or_default()),
+        None => 0,
+    };
+    if n >= 8 {
+        let mut i = 0;
+        while i + 8 < n {
+            if word(a, i) != word(b, i) {
+                return false;
+            }
+            i += 8;
+        }
+        word(a, n - 8) == word(b, n - 8)
+    } else if n >= 4 {
+        half(a, 0) == half(b, 0) && half(a, n - 4) == half(b, n - 4)
+    } else {
+        a.iter().zip(b).all(|(x, y)| x == y)
+    }
 }
 
 impl<T: Copy + 'static> Table<T> {
@@ -60,7 +102,7 @@ impl<T: Copy + 'static> Table<T> {
         let mut i = hash(name);
         loop {
             match self.slots[i] {
-                Some((k, v)) if k == name => return Some(v),
+                Some((k, v)) if same(k, name) => return Some(v),
                 Some(_) => i = (i + 1) % SLOTS,
                 None => return None,
             }
@@ -165,6 +207,29 @@ mod tests {
             let name: &str = s.into();
             assert_eq!(n.surface(name.as_bytes()), Some(s));
             assert_eq!(n.surface(name.as_bytes()), name.parse().ok());
+        }
+    }
+
+    #[test]
+    fn same_is_slice_equality() {
+        let words: Vec<Vec<u8>> = (0..40)
+            .flat_map(|n| {
+                let w: Vec<u8> = (0..n as u8).map(|i| b'a' + i % 26).collect();
+                let mut last = w.clone();
+                if let Some(b) = last.last_mut() {
+                    *b ^= 1;
+                }
+                let mut first = w.clone();
+                if let Some(b) = first.first_mut() {
+                    *b ^= 1;
+                }
+                [w, last, first]
+            })
+            .collect();
+        for a in &words {
+            for b in &words {
+                assert_eq!(same(a, b), a == b, "{a:?} {b:?}");
+            }
         }
     }
 

@@ -4,10 +4,9 @@
 use std::fmt::Write;
 use std::sync::{Arc, OnceLock};
 
-use arrow_array::builder::StringBuilder;
 use arrow_array::types::UInt8Type;
 use arrow_array::{ArrayRef, DictionaryArray, StringArray, UInt8Array};
-use arrow_buffer::{NullBuffer, NullBufferBuilder, OffsetBuffer, ScalarBuffer};
+use arrow_buffer::{BooleanBuffer, BooleanBufferBuilder, NullBuffer, OffsetBuffer, ScalarBuffer};
 use psp_status::batch::Reason;
 use psp_status::{Classification, Code, Matched, Operation, State};
 use strum::IntoEnumIterator;
@@ -43,16 +42,37 @@ fn vocab() -> &'static Vocab {
     })
 }
 
+/// The `operation` key of a row without one. A validity bit appended per row was a
+/// read-modify-write of the same byte by consecutive rows (15 % of the mixed kernel's time);
+/// a sentinel byte turned into a bitmap by one pass at the end is not.
+const NO_OPERATION: u8 = u8::MAX;
+
+/// The validity of `keys` (null where `NO_OPERATION`), which become 0 there.
+fn absent_operations(keys: &mut [u8]) -> Option<NullBuffer> {
+    let valid = BooleanBuffer::collect_bool(keys.len(), |i| keys[i] != NO_OPERATION);
+    for k in keys.iter_mut() {
+        if *k == NO_OPERATION {
+            *k = 0;
+        }
+    }
+    Some(NullBuffer::new(valid)).filter(|n| n.null_count() > 0)
+}
+
 /// Collects one key per row and column; rejected rows are null in all four.
+///
+/// Classified rows only push four bytes (and one lazy validity bit for `operation`); the
+/// rejected rows are listed sparsely, with their reasons in one text buffer, and the validity
+/// of the four columns and the `reject` column are built from that list at the end.
 pub(crate) struct Builder {
     encoding: Encoding,
     state: Vec<u8>,
     code: Vec<u8>,
+    /// `NO_OPERATION` where the row has none (or is rejected).
     operation: Vec<u8>,
-    operation_valid: NullBufferBuilder,
     matched: Vec<u8>,
-    valid: NullBufferBuilder,
-    reject: StringBuilder,
+    /// Rejected rows, ascending, with the end of each one's reason in `reasons`.
+    rejected: Vec<(usize, usize)>,
+    reasons: String,
 }
 
 impl Builder {
@@ -62,10 +82,9 @@ impl Builder {
             state: Vec::with_capacity(rows),
             code: Vec::with_capacity(rows),
             operation: Vec::with_capacity(rows),
-            operation_valid: NullBufferBuilder::new(rows),
             matched: Vec::with_capacity(rows),
-            valid: NullBufferBuilder::new(rows),
-            reject: StringBuilder::with_capacity(rows, 0),
+            rejected: Vec::new(),
+            reasons: String::new(),
         }
     }
 
@@ -73,23 +92,14 @@ impl Builder {
     pub(crate) fn classified(&mut self, c: &Classification<'_>) {
         self.state.push(c.state as u8);
         self.code.push(c.code as u8);
-        match c.operation {
-            Some(o) => {
-                self.operation.push(o as u8);
-                self.operation_valid.append_non_null();
-            }
-            None => {
-                self.operation.push(0);
-                self.operation_valid.append_null();
-            }
-        }
+        self.operation
+            .push(c.operation.map_or(NO_OPERATION, |o| o as u8));
         self.matched.push(c.matched as u8);
-        self.valid.append_non_null();
-        self.reject.append_null();
     }
 
     /// A rejected row: null in the four columns, the reason (quoting the offending name, at
     /// most 200 bytes of it) in `reject`, worded as `reclassify`'s rejects file.
+    #[cold]
     pub(crate) fn reject(
         &mut self,
         reason: Reason,
@@ -97,16 +107,10 @@ impl Builder {
         signals: &[Signal<'_>],
         row: usize,
     ) {
-        for v in [
-            &mut self.state,
-            &mut self.code,
-            &mut self.operation,
-            &mut self.matched,
-        ] {
+        for v in [&mut self.state, &mut self.code, &mut self.matched] {
             v.push(0);
         }
-        self.operation_valid.append_null();
-        self.valid.append_null();
+        self.operation.push(NO_OPERATION);
         let cell = |g: Option<&dyn arrow_array::Array>| -> String {
             let v = g
                 .and_then(|a| crate::Bytes::new(a).ok())
@@ -114,7 +118,7 @@ impl Builder {
                 .unwrap_or_default();
             String::from_utf8_lossy(&v[..v.len().min(200)]).into_owned()
         };
-        let w = &mut self.reject;
+        let w = &mut self.reasons;
         let _ = match reason {
             Reason::MissingProvider => w.write_str("missing provider"),
             Reason::UnknownProvider => match provider {
@@ -136,21 +140,49 @@ impl Builder {
                 write!(w, "unknown surface `{name}` for provider {provider}")
             }
         };
-        w.append_value("");
+        self.rejected.push((row, w.len()));
     }
 
     pub(crate) fn finish(mut self) -> Output {
+        let rows = self.state.len();
+        let (valid, reject) = self.rejects(rows);
         let v = vocab();
-        let valid = self.valid.finish();
-        let op_valid = self.operation_valid.finish();
+        let op_valid = absent_operations(&mut self.operation);
         let enc = self.encoding;
         Output {
             state: column(self.state, valid.clone(), &v.state, enc),
             code: column(self.code, valid.clone(), &v.code, enc),
             operation: column(self.operation, op_valid, &v.operation, enc),
             matched: column(self.matched, valid, &v.matched, enc),
-            reject: Arc::new(self.reject.finish()),
+            reject,
         }
+    }
+
+    /// The validity of the four columns (null on rejected rows) and the `reject` column.
+    fn rejects(&mut self, rows: usize) -> (Option<NullBuffer>, ArrayRef) {
+        if self.rejected.is_empty() {
+            return (None, Arc::new(StringArray::new_null(rows)));
+        }
+        let mut valid = BooleanBufferBuilder::new(rows);
+        valid.append_n(rows, true);
+        let mut offsets = Vec::with_capacity(rows + 1);
+        offsets.push(0i32);
+        let mut end = 0;
+        for &(row, reason_end) in &self.rejected {
+            valid.set_bit(row, false);
+            offsets.resize(row + 1, end);
+            end = i32::try_from(reason_end).expect("reasons of one batch fit in 2 GiB");
+            offsets.push(end);
+        }
+        offsets.resize(rows + 1, end);
+        let valid = NullBuffer::new(valid.finish());
+        let text = std::mem::take(&mut self.reasons).into_bytes();
+        let reject = StringArray::new(
+            OffsetBuffer::new(ScalarBuffer::from(offsets)),
+            text.into(),
+            Some(NullBuffer::new(!valid.inner())),
+        );
+        (Some(valid), Arc::new(reject))
     }
 }
 
@@ -168,22 +200,59 @@ fn column(
                     .expect("keys are enum discriminants, all inside the vocabulary"),
             )
         }
-        Encoding::Plain => {
-            let names = &vocab.0;
-            let mut offsets = Vec::with_capacity(keys.len() + 1);
-            let mut values = Vec::new();
-            offsets.push(0i32);
-            for (i, k) in keys.iter().enumerate() {
-                if nulls.as_ref().is_none_or(|n| n.is_valid(i)) {
-                    values.extend_from_slice(names[usize::from(*k)].as_bytes());
-                }
-                offsets.push(values.len() as i32);
+        Encoding::Plain => plain(&keys, nulls, &vocab.0),
+    }
+}
+
+/// Longest name copied with one fixed-size write per row (longer vocabularies fall back to a
+/// copy of the exact length).
+const PAD: usize = 32;
+
+/// A `Utf8` column of `names[key]` per row, null where `nulls` says so.
+///
+/// Two passes: the offsets (lengths summed from a per-key table), then the bytes, each row
+/// one fixed-size `PAD`-byte write into a buffer with `PAD` bytes of slack (a variable-length
+/// copy per row was a `memcpy` call and most of the plain output's cost).
+fn plain(keys: &[u8], nulls: Option<NullBuffer>, names: &[&'static str]) -> ArrayRef {
+    let mut padded = vec![[0u8; PAD]; 256];
+    let mut lens = [0usize; 256];
+    for (k, n) in names.iter().enumerate().take(256) {
+        lens[k] = n.len();
+        let b = n.as_bytes();
+        padded[k][..b.len().min(PAD)].copy_from_slice(&b[..b.len().min(PAD)]);
+    }
+    let fits = names.iter().all(|n| n.len() <= PAD);
+    let mut offsets = Vec::with_capacity(keys.len() + 1);
+    offsets.push(0i32);
+    let mut end = 0usize;
+    match &nulls {
+        None => offsets.extend(keys.iter().map(|k| {
+            end += lens[usize::from(*k)];
+            end as i32
+        })),
+        Some(n) => offsets.extend(keys.iter().zip(n.iter()).map(|(k, valid)| {
+            if valid {
+                end += lens[usize::from(*k)];
             }
-            Arc::new(StringArray::new(
-                OffsetBuffer::new(ScalarBuffer::from(offsets)),
-                values.into(),
-                nulls,
-            ))
+            end as i32
+        })),
+    }
+    let mut values = vec![0u8; end + PAD];
+    for (i, k) in keys.iter().enumerate() {
+        let (s, e) = (offsets[i] as usize, offsets[i + 1] as usize);
+        if s == e {
+            continue;
+        }
+        if fits {
+            values[s..s + PAD].copy_from_slice(&padded[usize::from(*k)]);
+        } else {
+            values[s..e].copy_from_slice(names[usize::from(*k)].as_bytes());
         }
     }
+    values.truncate(end);
+    Arc::new(StringArray::new(
+        OffsetBuffer::new(ScalarBuffer::from(offsets)),
+        values.into(),
+        nulls,
+    ))
 }

@@ -162,15 +162,17 @@ fn rows(out: &Output) -> Vec<Row> {
         .collect()
 }
 
-/// What the scalar API says for one row: names parsed with `str::parse`, one signal
-/// classified (null = empty), several resolved (null or empty = absent).
 /// A signal cell pair: (surface name, raw value), `None` = null.
 type Cells<'a> = (Option<&'a [u8]>, Option<&'a [u8]>);
 
 /// A column of optional byte strings.
 type Col = Vec<Option<Vec<u8>>>;
 
-fn expected(provider: Option<&[u8]>, signals: &[Cells<'_>]) -> Row {
+/// What the scalar API says for one row under `psp-status reclassify`'s rules: names parsed
+/// with `str::parse`; a null or empty value is an absent signal; a fixed surface
+/// (`fixed_surface`) the provider lacks does not apply; one present signal is classified,
+/// several resolved.
+fn expected(provider: Option<&[u8]>, signals: &[Cells<'_>], fixed_surface: bool) -> Row {
     let name = |b: &[u8]| String::from_utf8_lossy(&b[..b.len().min(200)]).into_owned();
     let p: Provider = match provider {
         None | Some(b"") => return Err("missing provider".into()),
@@ -179,25 +181,35 @@ fn expected(provider: Option<&[u8]>, signals: &[Cells<'_>]) -> Row {
             None => return Err(format!("unknown provider `{}`", name(b))),
         },
     };
-    let several = signals.len() > 1;
+    let field = |b: &[u8]| std::str::from_utf8(b).ok().and_then(|s| p.field(s).ok());
+    let mut applies = false;
     let mut pairs: Vec<(Field, &[u8])> = Vec::new();
     for (surface, raw) in signals {
-        if several && raw.is_none_or(|r| r.is_empty()) {
+        if fixed_surface && surface.and_then(field).is_none() {
             continue;
         }
+        applies = true;
+        let Some(raw) = raw.filter(|r| !r.is_empty()) else {
+            continue;
+        };
         let s: Field = match surface {
             None | Some(b"") => return Err("missing surface".into()),
-            Some(b) => match std::str::from_utf8(b).ok().and_then(|s| p.field(s).ok()) {
+            Some(b) => match field(b) {
                 Some(s) => s,
                 None => return Err(format!("unknown surface `{}` for provider {p}", name(b))),
             },
         };
-        pairs.push((s, raw.unwrap_or_default()));
+        pairs.push((s, raw));
     }
-    let c = if signals.len() == 1 {
-        classify_bytes(pairs[0].0, pairs[0].1)
-    } else {
-        p.resolve_bytes(&pairs).unwrap()
+    let c = match &pairs[..] {
+        [] if !applies => {
+            return Err(format!(
+                "no signal applies to provider {p} (none of the signals is one of its surfaces)"
+            ))
+        }
+        [] => return Err("no signal: every signal cell of the row is empty".into()),
+        [(f, raw)] => classify_bytes(*f, raw),
+        _ => p.resolve_bytes(&pairs).unwrap(),
     };
     Ok((
         c.state.to_string(),
@@ -205,6 +217,66 @@ fn expected(provider: Option<&[u8]>, signals: &[Cells<'_>]) -> Row {
         c.operation.map(|o| o.to_string()),
         c.matched.to_string(),
     ))
+}
+
+/// What `psp-status reclassify`'s own kernel (`psp_status::batch::classify_columns` with
+/// `empty_is_absent`, as the CLI runs it) says for every row of `input`, with its rejects
+/// worded by `Batch::explain`.
+fn reclassify_rows(input: &Input<'_>) -> Vec<Row> {
+    use psp_status::batch::{self, classify_columns, Batch, Names, Outcome};
+    use psp_status_arrow::Bytes;
+    // Owned byte columns first: `batch::Given` and `batch::Signal` borrow them.
+    let pcol = match input.provider {
+        Given::Column(a) => Some(Bytes::new(a).unwrap()),
+        Given::Fixed(_) => None,
+    };
+    let scols: Vec<Option<Bytes<'_>>> = input
+        .signals
+        .iter()
+        .map(|s| match s.surface {
+            Given::Column(a) => Some(Bytes::new(a).unwrap()),
+            Given::Fixed(_) => None,
+        })
+        .collect();
+    let rcols: Vec<Bytes<'_>> = input
+        .signals
+        .iter()
+        .map(|s| Bytes::new(s.raw).unwrap())
+        .collect();
+    let b = Batch {
+        provider: match (&input.provider, &pcol) {
+            (Given::Fixed(p), _) => batch::Given::Fixed(*p),
+            (Given::Column(_), c) => batch::Given::Column(c.as_ref().unwrap()),
+        },
+        signals: input
+            .signals
+            .iter()
+            .zip(scols.iter().zip(&rcols))
+            .map(|(s, (sc, raw))| batch::Signal {
+                surface: match (s.surface, sc) {
+                    (Given::Fixed(v), _) => batch::Given::Fixed(v),
+                    (Given::Column(_), c) => batch::Given::Column(c.as_ref().unwrap()),
+                },
+                raw,
+                only: None,
+            })
+            .collect(),
+        empty_is_absent: true,
+    };
+    let mut out = Vec::new();
+    classify_columns(&b, &mut Names::default(), &mut out);
+    out.iter()
+        .enumerate()
+        .map(|(row, o)| match o {
+            Outcome::Classified(v) => Ok((
+                v.state.to_string(),
+                v.code.to_string(),
+                v.operation.map(|o| o.to_string()),
+                v.matched.to_string(),
+            )),
+            Outcome::Rejected(r) => Err(b.explain(row, *r)),
+        })
+        .collect()
 }
 
 fn b(s: &str) -> Option<Vec<u8>> {
@@ -265,21 +337,23 @@ fn check_single(
     s: &[Option<Vec<u8>>],
     r: &[Option<Vec<u8>>],
 ) {
+    let input = Input {
+        provider: Given::Column(provider),
+        signals: vec![Signal {
+            surface: Given::Column(surface),
+            raw,
+        }],
+    };
     for enc in [Encoding::Dictionary, Encoding::Plain] {
-        let out = classify(
-            &Input {
-                provider: Given::Column(provider),
-                signals: vec![Signal {
-                    surface: Given::Column(surface),
-                    raw,
-                }],
-            },
-            enc,
-        )
-        .unwrap();
+        let out = classify(&input, enc).unwrap();
         let got = rows(&out);
+        assert_eq!(got, reclassify_rows(&input), "{enc:?}");
         for (i, g) in got.iter().enumerate() {
-            let want = expected(p[i].as_deref(), &[(s[i].as_deref(), r[i].as_deref())]);
+            let want = expected(
+                p[i].as_deref(),
+                &[(s[i].as_deref(), r[i].as_deref())],
+                false,
+            );
             assert_eq!(
                 g, &want,
                 "row {i} ({:?} {:?} {:?}), {enc:?}",
@@ -339,7 +413,11 @@ fn binary_values_need_not_be_utf8() {
         .unwrap();
         let got = rows(&out);
         for (i, v) in raw.iter().enumerate() {
-            let want = expected(Some(b"alma"), &[(Some(b"payment.state"), v.as_deref())]);
+            let want = expected(
+                Some(b"alma"),
+                &[(Some(b"payment.state"), v.as_deref())],
+                true,
+            );
             assert_eq!(got[i], want, "{kind:?} row {i}");
         }
     }
@@ -380,6 +458,7 @@ fn fixed_provider_and_surface_with_dictionary_values_uses_each_value_once_and_ag
                 let want = expected(
                     Some(b"stripe"),
                     &[(Some(b"decline_code"), vals[i].as_deref())],
+                    true,
                 );
                 assert_eq!(g, &want, "{kind:?} row {i}");
             }
@@ -388,23 +467,77 @@ fn fixed_provider_and_surface_with_dictionary_values_uses_each_value_once_and_ag
 }
 
 #[test]
-fn a_fixed_surface_the_provider_lacks_rejects_every_row() {
+fn a_fixed_surface_the_provider_lacks_applies_to_no_row() {
+    // As `reclassify --provider alma --surface decline_code`: no signal applies to Alma.
     let raw = StringArray::from(vec!["paid", "x"]);
-    let out = classify(
-        &Input {
+    let input = Input {
+        provider: Given::Fixed(Provider::Alma),
+        signals: vec![Signal {
+            surface: Given::Fixed("decline_code".parse().unwrap()),
+            raw: &raw,
+        }],
+    };
+    let out = classify(&input, Encoding::Plain).unwrap();
+    let want = "no signal applies to provider alma (none of the signals is one of its surfaces)";
+    assert_eq!(rows(&out), vec![Err(want.to_string()); 2]);
+    assert_eq!(rows(&out), reclassify_rows(&input));
+}
+
+#[test]
+fn empty_and_null_values_are_absent_signals_as_in_reclassify() {
+    // One signal: a null or empty value is "no signal" (the row is rejected, not unmapped);
+    // with a dictionary value column too (the gather path), and a null key.
+    let values = vec![b("paid"), None, b(""), b("zzz")];
+    let want_rejected = [false, true, true, false];
+    for kind in KINDS {
+        let raw = array(kind, &values);
+        let input = Input {
             provider: Given::Fixed(Provider::Alma),
             signals: vec![Signal {
-                surface: Given::Fixed("decline_code".parse().unwrap()),
-                raw: &raw,
+                surface: Given::Fixed("payment.state".parse().unwrap()),
+                raw: raw.as_ref(),
             }],
-        },
-        Encoding::Plain,
-    )
-    .unwrap();
+        };
+        let got = rows(&classify(&input, Encoding::Dictionary).unwrap());
+        assert_eq!(got, reclassify_rows(&input), "{kind:?}");
+        for (g, rejected) in got.iter().zip(want_rejected) {
+            match g {
+                Err(e) if rejected => {
+                    assert_eq!(e, "no signal: every signal cell of the row is empty")
+                }
+                Ok(_) if !rejected => {}
+                other => panic!("{kind:?}: {other:?}"),
+            }
+        }
+    }
+    // Several signals: an empty one is skipped (its surface cell is not even read), the
+    // others decide; a missing surface next to a present value is still rejected.
+    let provider = StringArray::from(vec!["stripe", "stripe", "stripe"]);
+    let s1 = StringArray::from(vec![Some("payment_intent.status"), None, Some("")]);
+    let r1 = StringArray::from(vec![Some(""), None, Some("succeeded")]);
+    let s2 = StringArray::from(vec!["decline_code", "decline_code", "decline_code"]);
+    let r2 = StringArray::from(vec!["do_not_honor", "", "do_not_honor"]);
+    let input = Input {
+        provider: Given::Column(&provider),
+        signals: vec![
+            Signal {
+                surface: Given::Column(&s1),
+                raw: &r1,
+            },
+            Signal {
+                surface: Given::Column(&s2),
+                raw: &r2,
+            },
+        ],
+    };
+    let got = rows(&classify(&input, Encoding::Plain).unwrap());
+    assert_eq!(got, reclassify_rows(&input));
+    assert_eq!(got[0].as_ref().unwrap().1, "REJECTED_BANK");
     assert_eq!(
-        rows(&out),
-        vec![Err("unknown surface `decline_code` for provider alma".to_string()); 2]
+        got[1],
+        Err("no signal: every signal cell of the row is empty".into())
     );
+    assert_eq!(got[2], Err("missing surface".into()));
 }
 
 #[test]
@@ -502,23 +635,20 @@ fn several_signals_resolve_by_precedence_as_resolve_does() {
             array(kind, &decline),
             array(kind, &provider),
         );
-        let out = classify(
-            &Input {
-                provider: Given::Column(pa.as_ref()),
-                signals: vec![
-                    Signal {
-                        surface: Given::Fixed(st),
-                        raw: sa.as_ref(),
-                    },
-                    Signal {
-                        surface: Given::Fixed(dc),
-                        raw: da.as_ref(),
-                    },
-                ],
-            },
-            Encoding::Dictionary,
-        )
-        .unwrap();
+        let input = Input {
+            provider: Given::Column(pa.as_ref()),
+            signals: vec![
+                Signal {
+                    surface: Given::Fixed(st),
+                    raw: sa.as_ref(),
+                },
+                Signal {
+                    surface: Given::Fixed(dc),
+                    raw: da.as_ref(),
+                },
+            ],
+        };
+        let out = classify(&input, Encoding::Dictionary).unwrap();
         let got = rows(&out);
         for i in 0..status.len() {
             let want = expected(
@@ -527,16 +657,26 @@ fn several_signals_resolve_by_precedence_as_resolve_does() {
                     (Some(b"payment_intent.status"), status[i].as_deref()),
                     (Some(b"decline_code"), decline[i].as_deref()),
                 ],
+                true,
             );
             assert_eq!(got[i], want, "{kind:?} row {i}");
         }
         assert_eq!(got[0].as_ref().unwrap().1, "INSUFFICIENT_FUNDS");
         assert_eq!(got[1].as_ref().unwrap().0, "WAITING");
-        // Alma has no payment_intent.status: the row is rejected, naming the surface.
+        // Both cells empty or null: no signal at all, as reclassify rejects it.
+        assert_eq!(
+            got[3],
+            Err("no signal: every signal cell of the row is empty".into())
+        );
+        // Alma has neither fixed surface: no signal applies to the row.
         assert_eq!(
             got[5],
-            Err("unknown surface `payment_intent.status` for provider alma".into())
+            Err(
+                "no signal applies to provider alma (none of the signals is one of its surfaces)"
+                    .into()
+            )
         );
+        assert_eq!(got, reclassify_rows(&input));
     }
 }
 
@@ -679,8 +819,10 @@ proptest! {
             let sigs: Vec<Cells<'_>> = (0..nsig)
                 .map(|k| (fixed_s.as_deref().or(scols[k][i].as_deref()), rcols[k][i].as_deref()))
                 .collect();
-            let want = expected(pname.as_deref(), &sigs);
+            let want = expected(pname.as_deref(), &sigs, fixed_surface.is_some());
             prop_assert_eq!(g, &want, "row {}", i);
         }
+        // And with reclassify's own kernel on the same columns, reject wording included.
+        prop_assert_eq!(&got, &reclassify_rows(&input));
     }
 }

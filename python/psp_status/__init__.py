@@ -105,13 +105,16 @@ def classify_arrow(provider: Any, surface: Any, raw: Any, *, dictionary: bool = 
     the GIL released. Returns a ``pyarrow.RecordBatch`` (a ``pyarrow.Table`` when an input is
     chunked) with columns ``state``, ``code``, ``operation``, ``matched`` (dictionary-encoded
     unless ``dictionary=False``) and ``reject``: why a row could not be classified (unknown or
-    missing provider or surface), null otherwise; the four other columns are null on those rows.
-    A null raw value is the empty value (unmapped).
+    missing provider or surface, no signal), null otherwise; the four other columns are null on
+    those rows. As in ``psp-status reclassify``, a null or empty raw value is no signal: the row
+    is rejected, not classified as the empty value.
 
     >>> import pyarrow as pa
     >>> out = classify_arrow("alma", "payment.state", pa.array(["paid", "scored_no", None]))
     >>> out.column("state").to_pylist()
-    ['SUCCESS', 'ERROR', 'UNCERTAIN']
+    ['SUCCESS', 'ERROR', None]
+    >>> out.column("reject").to_pylist()[2]
+    'no signal: every signal cell of the row is empty'
     >>> out = classify_arrow(pa.array(["stripe", "acme"]), "decline_code",
     ...                      pa.array(["do_not_honor", "x"]), dictionary=False)
     >>> out.column("code").to_pylist(), out.column("reject").to_pylist()
@@ -123,8 +126,9 @@ def classify_arrow(provider: Any, surface: Any, raw: Any, *, dictionary: bool = 
 def resolve_arrow(provider: Any, signals: Mapping[str, Any], *, dictionary: bool = True) -> Any:
     """Resolve several signal columns (``{surface: column}``) row by row, as :func:`resolve`.
 
-    A null or empty value is an absent signal on that row. Same inputs and output as
-    :func:`classify_arrow`.
+    A null or empty value is an absent signal on that row; a row with none left is rejected
+    ("no signal"), and a signal whose surface the row's provider lacks does not apply to it, as
+    in ``psp-status reclassify --signal``. Same inputs and output as :func:`classify_arrow`.
 
     >>> import pyarrow as pa
     >>> out = resolve_arrow("stripe", {

@@ -1,5 +1,6 @@
 """Spark helper: add ``state``, ``code``, ``operation``, ``matched`` and ``reject`` to a
-DataFrame with ``mapInArrow``; each executor runs the Rust kernel over Arrow batches.
+DataFrame with ``mapInArrow`` (or a scalar Arrow UDF, ``method="udf"``); each executor runs the
+Rust kernel over Arrow batches.
 
 The package must be installed where the Python workers run, and ``PYSPARK_PYTHON`` must point
 at that interpreter (see docs/spark.md for clusters). Column arguments work as in
@@ -19,7 +20,9 @@ from __future__ import annotations
 from collections.abc import Iterator, Mapping
 from typing import Any
 
-from psp_status._spec import Spec
+import pyarrow as pa
+
+from psp_status._spec import RESULT_COLUMNS, Spec
 
 
 def with_classification(
@@ -32,11 +35,17 @@ def with_classification(
     raw_column: str | None = None,
     signals: Mapping[str, str] | None = None,
     column_prefix: str = "",
+    method: str = "map",
 ) -> Any:
     """Return ``df`` (a ``pyspark.sql.DataFrame``) with the five result columns appended (all
-    ``string``). Lazy, like any Spark transformation."""
-    from pyspark.sql.types import StringType, StructField, StructType
+    ``string``). Lazy, like any Spark transformation.
 
+    ``method`` says how the rows reach the kernel: ``"map"`` (the default), ``mapInArrow``
+    (Spark 3.3 and later): every column of ``df`` makes the round trip to the Python workers;
+    ``"udf"``, a scalar Arrow UDF (Spark 4.1 and later): only the columns it reads go and only
+    the five results come back, which should pay on wide DataFrames. On the 7-column benchmark
+    (BENCHMARKS.md, "Spark route") ``"map"`` was the faster. Both give the same rows.
+    """
     spec = Spec.of(
         provider=provider,
         provider_column=provider_column,
@@ -47,25 +56,68 @@ def with_classification(
         column_prefix=column_prefix,
     )
     names = spec.output_names(list(df.columns))
+    if method == "map":
+        return _with_map_in_arrow(df, spec, names)
+    if method == "udf":
+        if _arrow_udf() is None:
+            raise ValueError("method='udf' needs pyspark 4.1 or later (arrow_udf)")
+        return _with_arrow_udf(df, spec, names)
+    raise ValueError(f"method must be 'map' or 'udf', not {method!r}")
+
+
+def _arrow_udf() -> Any:
+    """pyspark's ``arrow_udf`` (Spark 4.1 and later), ``None`` before."""
+    try:
+        from pyspark.sql.pandas.functions import arrow_udf
+    except ImportError:
+        return None
+    return arrow_udf
+
+
+def _with_arrow_udf(df: Any, spec: Spec, names: list[str]) -> Any:
+    """A scalar Arrow UDF over the input columns, returning a struct of the five columns."""
+    from pyspark.sql import functions as F
+    from pyspark.sql.types import StringType, StructField, StructType
+
+    inputs = spec.input_columns()
+    result = StructType([StructField(c, StringType(), True) for c in RESULT_COLUMNS])
+
+    def classify(*arrays: pa.Array) -> pa.Array:
+        by_name = dict(zip(inputs, arrays, strict=True))
+        out = spec.run(by_name.__getitem__, dictionary=False)
+        return pa.StructArray.from_arrays(out.columns, names=list(RESULT_COLUMNS))
+
+    # Non-deterministic so that Spark calls it once per row, not once per extracted field.
+    udf = _arrow_udf()(classify, result).asNondeterministic()
+    tmp = "__psp_status_result"
+    while tmp in df.columns:
+        tmp += "_"
+    with_result = df.withColumn(tmp, udf(*[df[c] for c in inputs]))
+    return with_result.select(
+        *[with_result[c] for c in df.columns],
+        *[F.col(tmp).getField(c).alias(n) for c, n in zip(RESULT_COLUMNS, names, strict=True)],
+    )
+
+
+def _with_map_in_arrow(df: Any, spec: Spec, names: list[str]) -> Any:
+    """``mapInArrow``: every batch of ``df`` with the five columns appended."""
+    from pyspark.sql.types import StringType, StructField, StructType
+
     schema = StructType(
         list(df.schema.fields) + [StructField(n, StringType(), True) for n in names]
     )
 
     def classify_batches(batches: Iterator[Any]) -> Iterator[Any]:
-        import pyarrow as pa
-
         for batch in batches:
             out = spec.run(batch.column, dictionary=False)
+            # Spark may hand strings over as large_string: answer in the same type.
+            want = (
+                pa.large_string()
+                if any(pa.types.is_large_string(c.type) for c in batch.columns)
+                else pa.string()
+            )
             cols = list(batch.columns)
-            for i in range(out.num_columns):
-                col = out.column(i)
-                # Spark may hand strings over as large_string: answer in the same type.
-                want = (
-                    pa.large_string()
-                    if any(pa.types.is_large_string(c.type) for c in batch.columns)
-                    else pa.string()
-                )
-                cols.append(col if col.type == want else col.cast(want))
+            cols += [c if c.type == want else c.cast(want) for c in out.columns]
             yield pa.RecordBatch.from_arrays(cols, names=list(batch.schema.names) + names)
 
     return df.mapInArrow(classify_batches, schema)

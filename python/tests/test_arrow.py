@@ -52,11 +52,14 @@ def expected(p: str | None, s: str | None, r: str | None) -> tuple[Any, ...]:
         return (None, None, None, None, "missing provider")
     if p.lower() not in psp_status.providers():
         return (None, None, None, None, f"unknown provider `{p}`")
+    if not r:
+        # reclassify's empty-cell rule: an empty or null value is no signal at all.
+        return (None, None, None, None, "no signal: every signal cell of the row is empty")
     if not s:
         return (None, None, None, None, "missing surface")
     if s not in psp_status.surfaces(p.lower()):
         return (None, None, None, None, f"unknown surface `{s}` for provider {p.lower()}")
-    c = psp_status.classify(p.lower(), s, r or "")
+    c = psp_status.classify(p.lower(), s, r)
     return (c.state, c.code, c.operation, c.matched, None)
 
 
@@ -110,7 +113,9 @@ def test_resolve_arrow_several_signals() -> None:
     for i in range(5):
         prov = ["stripe", "stripe", "stripe", "stripe", "alma"][i]
         if prov == "alma":
-            assert got[i][4] == "unknown surface `payment_intent.status` for provider alma"
+            assert got[i][4] == (
+                "no signal applies to provider alma (none of the signals is one of its surfaces)"
+            )
             continue
         sig = {
             k: v
@@ -120,6 +125,9 @@ def test_resolve_arrow_several_signals() -> None:
             )
             if v
         }
+        if not sig:
+            assert got[i][4] == "no signal: every signal cell of the row is empty"
+            continue
         c = psp_status.resolve(prov, sig)
         assert got[i] == (c.state, c.code, c.operation, c.matched, None)
     assert got[0][1] == "INSUFFICIENT_FUNDS"

@@ -1,12 +1,14 @@
-"""PySpark local[2]: the mapInArrow helper on generated rows agrees row by row with
-`psp-status reclassify` on the same rows."""
+"""PySpark local[2]: the helper's two routes (scalar Arrow UDF, mapInArrow) on generated rows
+agree row by row with `psp-status reclassify` on the same rows."""
 
 from __future__ import annotations
 
 import csv
 import os
+import re
 import subprocess
 import sys
+import textwrap
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -38,7 +40,7 @@ def spark() -> Iterator[Any]:
     session.stop()
 
 
-def test_spark_map_in_arrow_agrees_with_reclassify(spark: Any, cli: Path, tmp_path: Path) -> None:
+def test_spark_routes_agree_with_reclassify(spark: Any, cli: Path, tmp_path: Path) -> None:
     data = tmp_path / "in.csv"
     subprocess.run([cli, "generate", "--rows", str(ROWS), "--seed", "11", "-o", data], check=True)
     out = tmp_path / "out.csv"
@@ -72,28 +74,44 @@ def test_spark_map_in_arrow_agrees_with_reclassify(spark: Any, cli: Path, tmp_pa
         | {h: [rec[i] for _, rec in wellformed] for i, h in enumerate(header)}
     )
     df = spark.createDataFrame(table).repartition(4)
-    result = with_classification(df).orderBy("row").toArrow()
-    assert result.num_rows == len(wellformed) >= 100_000
-    assert result.column_names[: len(header) + 1] == ["row", *header]
+    # Both routes: mapInArrow (the default) and the scalar Arrow UDF.
+    for method in ("map", "udf"):
+        result = with_classification(df, method=method).orderBy("row").toArrow()
+        assert result.num_rows == len(wellformed) >= 100_000
+        assert result.column_names == [
+            "row",
+            *header,
+            "state",
+            "code",
+            "operation",
+            "matched",
+            "reject",
+        ]
+        # Every input column comes back unchanged.
+        assert result.select(["row", *header]).to_pydict() == table.to_pydict()
 
-    cols = [
-        result.column(c).to_pylist()
-        for c in ("row", "state", "code", "operation", "matched", "reject")
-    ]
-    disagreements: list[tuple[Any, ...]] = []
-    for n, *got in zip(*cols, strict=True):
-        if n in rejected:
-            if got[4] != rejected[n] or any(v is not None for v in got[:4]):
-                disagreements.append((n, got, rejected[n]))
-        elif tuple(got) != want[n]:
-            disagreements.append((n, got, want[n]))
-    assert disagreements == [], disagreements[:10]
+        cols = [
+            result.column(c).to_pylist()
+            for c in ("row", "state", "code", "operation", "matched", "reject")
+        ]
+        disagreements: list[tuple[Any, ...]] = []
+        for n, *got in zip(*cols, strict=True):
+            if n in rejected:
+                if got[4] != rejected[n] or any(v is not None for v in got[:4]):
+                    disagreements.append((n, got, rejected[n]))
+            elif tuple(got) != want[n]:
+                disagreements.append((n, got, want[n]))
+        assert disagreements == [], (method, disagreements[:10])
     assert sum(1 for n, _ in wellformed if n in rejected) > 0  # unknown providers/surfaces
 
 
 def test_the_python_examples_of_docs_spark_md_run(spark: Any) -> None:
     text = (Path(__file__).resolve().parents[2] / "docs" / "spark.md").read_text()
-    blocks = [b.split("```", 1)[0] for b in text.split("```python\n")[1:]]
-    assert blocks
+    # Blocks may be indented (inside a list item): dedent them.
+    blocks = [
+        textwrap.dedent(m.group(2))
+        for m in re.finditer(r"^( *)```python\n(.*?)^\1```", text, re.M | re.S)
+    ]
+    assert len(blocks) >= 2
     for code in blocks:
         exec(compile(code, "docs/spark.md", "exec"), {})
