@@ -7,7 +7,7 @@
 use crate::entry::EntryOf;
 use crate::field::FieldError;
 use crate::generated::NO_TABLE;
-use crate::table::{SurfaceTable, SurfaceTableOf, TableSet};
+use crate::table::{SlotOf, SurfaceTable, SurfaceTableOf, TableSet};
 use crate::Lang;
 use crate::{
     Code, Field, Operation, Provider, ProviderField, Retry, State, Surface, TABLE_VERSION,
@@ -71,14 +71,18 @@ pub type Classification<'a> = ClassificationOf<'a, 'static>;
 /// let c: ClassificationOf<'_, 'static> = classify(alma::PAYMENT_STATE, "paid");
 /// assert_eq!(c.state, State::Success);
 /// ```
+// repr(C), the six kinds in the order of `entry::Head`: building one from an entry copies them
+// as one word.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[repr(C)]
 pub struct ClassificationOf<'a, 't> {
+    /// The value as received, byte for byte.
+    pub raw: &'a [u8],
+    entry: Option<&'t EntryOf<'t>>,
     /// The provider asked about.
     pub provider: Provider,
     /// The surface the value arrived in.
     pub surface: Surface,
-    /// The value as received, byte for byte.
-    pub raw: &'a [u8],
     /// What to do next.
     pub state: State,
     /// Why.
@@ -87,7 +91,6 @@ pub struct ClassificationOf<'a, 't> {
     pub operation: Option<Operation>,
     /// How it matched.
     pub matched: Matched,
-    entry: Option<&'t EntryOf<'t>>,
 }
 
 impl<'a> Classification<'a> {
@@ -101,29 +104,48 @@ impl<'a> Classification<'a> {
     pub fn unmapped(field: impl Into<Field>, raw: &'a [u8]) -> Self {
         let field = field.into();
         Classification {
+            raw,
+            entry: None,
             provider: field.provider,
             surface: field.surface,
-            raw,
             state: State::Uncertain,
             code: Code::Unmapped,
             operation: surface_table(field).and_then(|t| t.operation),
             matched: Matched::Unmapped,
-            entry: None,
         }
     }
 }
 
 impl<'a, 't> ClassificationOf<'a, 't> {
-    fn from_entry(raw: &'a [u8], entry: &'t EntryOf<'t>, matched: Matched) -> Self {
+    /// The answer of an exact value's slot (the same as its entry's, from one cache line).
+    #[inline(always)]
+    fn from_slot(raw: &'a [u8], slot: &'t SlotOf<'t>) -> Self {
+        let h = slot.head;
         ClassificationOf {
-            provider: entry.provider,
-            surface: entry.surface,
             raw,
-            state: entry.state,
-            code: entry.code,
-            operation: Some(entry.operation),
-            matched,
+            entry: Some(slot.entry),
+            provider: h.provider,
+            surface: h.surface,
+            state: h.state,
+            code: h.code,
+            operation: h.operation,
+            matched: h.matched,
+        }
+    }
+
+    /// The answer an entry gives (how it matched is the entry's role: exact, rule, default).
+    #[inline(always)]
+    fn from_entry(raw: &'a [u8], entry: &'t EntryOf<'t>) -> Self {
+        let h = entry.head;
+        ClassificationOf {
+            raw,
             entry: Some(entry),
+            provider: h.provider,
+            surface: h.surface,
+            state: h.state,
+            code: h.code,
+            operation: h.operation,
+            matched: h.matched,
         }
     }
 
@@ -281,24 +303,31 @@ pub(crate) fn surface_table(field: Field) -> Option<&'static SurfaceTable> {
     (!std::ptr::eq(t, &NO_TABLE)).then_some(t)
 }
 
-/// What a table gives for a value: the entry and how it matched, `None` when unmapped.
-type Found<'t> = Option<(&'t EntryOf<'t>, Matched)>;
+/// What a table gives for a value: the entry (whose `head` says how it matched), `None` when
+/// unmapped.
+type Found<'t> = Option<&'t EntryOf<'t>>;
 
-/// The entry of `raw` in `table` and how it matched: exact, then rules (one call to the
-/// table's compiled rules, if it has any), then the default. An empty value says nothing, so
-/// it never takes the default: it is unmapped.
+/// The entry of `raw` in `table`: exact, then rules (one call to the table's compiled rules,
+/// if it has any), then the default. An empty value says nothing, so it never takes the
+/// default: it is unmapped.
 #[inline(always)]
 fn find<'t>(table: &'t SurfaceTableOf<'t>, raw: &[u8]) -> Found<'t> {
-    if let Some(e) = table.exact(raw) {
-        return Some((e, Matched::Exact));
+    if let Some(s) = table.exact(raw) {
+        return Some(s.entry);
     }
+    find_rule(table, raw)
+}
+
+/// [`find`] after the exact values missed.
+#[inline(always)]
+fn find_rule<'t>(table: &'t SurfaceTableOf<'t>, raw: &[u8]) -> Found<'t> {
     if let Some(e) = table.rule(raw) {
-        return Some((e, Matched::Rule));
+        return Some(e);
     }
     if raw.is_empty() {
         return None;
     }
-    table.default.map(|e| (e, Matched::Default))
+    table.default
 }
 
 /// The answer for `raw` on `surface`, given what [`find`] found.
@@ -311,18 +340,43 @@ fn answer<'a, 't>(
     found: Found<'t>,
 ) -> ClassificationOf<'a, 't> {
     match found {
-        Some((e, matched)) => ClassificationOf::from_entry(raw, e, matched),
+        Some(e) => ClassificationOf::from_entry(raw, e),
         None => ClassificationOf {
+            raw,
+            entry: None,
             provider,
             surface,
-            raw,
             state: State::Uncertain,
             code: Code::Unmapped,
             operation: table.operation,
             matched: Matched::Unmapped,
-            entry: None,
         },
     }
+}
+
+/// [`classify_bytes`] for what [`SurfaceTableOf::exact_fast`] leaves out (longer values,
+/// case-insensitive surfaces): the whole lookup, out of line.
+#[inline(never)]
+fn classify_slow<'a, 't>(
+    provider: Provider,
+    surface: Surface,
+    table: &'t SurfaceTableOf<'t>,
+    raw: &'a [u8],
+) -> ClassificationOf<'a, 't> {
+    answer(provider, surface, table, raw, find(table, raw))
+}
+
+/// [`classify_bytes`] after the exact values missed: rules, default or unmapped. Out of line,
+/// so that the hit path (inlined wherever `classify_bytes` is) calls nothing and saves no
+/// registers.
+#[inline(never)]
+fn classify_rest<'a, 't>(
+    provider: Provider,
+    surface: Surface,
+    table: &'t SurfaceTableOf<'t>,
+    raw: &'a [u8],
+) -> ClassificationOf<'a, 't> {
+    answer(provider, surface, table, raw, find_rule(table, raw))
 }
 
 /// Classifies one value that arrived in `field`: a provider's constant
@@ -352,7 +406,8 @@ pub fn classify_bytes(field: impl Into<Field>, raw: &[u8]) -> Classification<'_>
 }
 
 /// [`classify_bytes`] in any set of tables: the one implementation the compiled and the
-/// loaded tables share.
+/// loaded tables share. The exact probe is inlined; a miss tail-calls [`classify_rest`], a
+/// value the inlined probe leaves out [`classify_slow`].
 #[inline(always)]
 pub(crate) fn classify_in<'a, 't>(
     set: TableSet<'t>,
@@ -361,7 +416,11 @@ pub(crate) fn classify_in<'a, 't>(
 ) -> ClassificationOf<'a, 't> {
     let Field { provider, surface } = field;
     let table = set.table(provider, surface);
-    answer(provider, surface, table, raw, find(table, raw))
+    match table.exact_fast(raw) {
+        Some(Some(s)) => ClassificationOf::from_slot(raw, s),
+        Some(None) => classify_rest(provider, surface, table, raw),
+        None => classify_slow(provider, surface, table, raw),
+    }
 }
 
 /// Resolves several signals of one response (e.g. a status and a decline code) into one answer.

@@ -1,7 +1,21 @@
 //! One row of the tables: how it matches, what it means and where it comes from.
 
 use crate::generated::{ANCHORS, SURFACE_TABLES};
-use crate::{Code, Operation, Provider, State, Surface};
+use crate::{Code, Matched, Operation, Provider, State, Surface};
+
+/// The kinds a [`crate::Classification`] takes from an entry, in the order of its fields
+/// (both `repr(C)`), so that the hot path copies them as one word instead of six bytes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[repr(C)]
+pub(crate) struct Head {
+    pub(crate) provider: Provider,
+    pub(crate) surface: Surface,
+    pub(crate) state: State,
+    pub(crate) code: Code,
+    pub(crate) operation: Option<Operation>,
+    /// `Exact` for an exact entry, `Rule` for a rule, `Default` for a default.
+    pub(crate) matched: Matched,
+}
 
 /// How an [`Entry`] matches a raw value.
 ///
@@ -70,6 +84,8 @@ pub struct EntryOf<'t> {
     pub(crate) shopper: [&'t str; 2],
     /// What a support agent should do, resolved like `shopper`.
     pub(crate) agent: &'t str,
+    /// The same kinds as above, as a classification holds them (generated with them).
+    pub(crate) head: Head,
 }
 
 impl<'t> EntryOf<'t> {

@@ -3,19 +3,25 @@
 //! tables loaded at run time (`crate::runtime`, borrowed from their `Tables`) are the same
 //! types, so they share this probe and `classify`/`resolve`.
 
-use crate::entry::{Entry, EntryOf, MatcherOf};
-use crate::hash::{bucket, finish, long_words, middle_eq, short_words, slot, start};
+use crate::entry::{Entry, EntryOf, Head, MatcherOf};
+use crate::hash::{bucket, finish, finish32, long_words, middle_eq, slot, start, words32};
 use crate::{Field, Operation, Surface};
 
 /// One slot of a perfect-hash table: the words `hash::hash_words` makes of its key, the key
-/// (ASCII-folded on insensitive surfaces) and its entry.
+/// (ASCII-folded on insensitive surfaces) and its entry, with what a classification copies
+/// from the entry. One cache line, so that a hit reads one line of the table.
+///
+/// An empty slot has an empty key and the words `[1, 0, 0, 0]`, which no value of length 0
+/// makes (its words are all zero): nothing matches it.
 #[derive(Debug)]
+#[repr(C, align(64))]
 pub(crate) struct SlotOf<'t> {
     pub(crate) words: [u64; 4],
-    /// The key's length; `usize::MAX` (no value is that long) for an empty slot.
-    pub(crate) len: usize,
+    /// The key; its length is the key's length the probe compares.
     pub(crate) key: &'t [u8],
     pub(crate) entry: &'t EntryOf<'t>,
+    /// `entry.head`.
+    pub(crate) head: Head,
 }
 
 /// A slot of the compiled tables.
@@ -73,39 +79,74 @@ pub(crate) struct SurfaceTableOf<'t> {
 
 impl<'t> SurfaceTableOf<'t> {
     /// The exact entry for `raw`: one hash, one pilot, one slot, one compare of four words.
+    ///
+    /// Inlined where it is called, for values of up to 32 bytes on case-sensitive surfaces
+    /// (nearly every lookup); longer values and case-insensitive surfaces take a call, which
+    /// keeps the inlined part small enough to save no registers.
     #[inline(always)]
-    pub(crate) fn exact(&self, raw: &[u8]) -> Option<&'t EntryOf<'t>> {
+    pub(crate) fn exact(&self, raw: &[u8]) -> Option<&'t SlotOf<'t>> {
         if self.case_insensitive {
-            self.probe::<true>(raw)
-        } else {
-            self.probe::<false>(raw)
+            return self.exact_folded(raw);
         }
+        if raw.len() > 32 {
+            return self.probe_long::<false>(raw);
+        }
+        self.probe::<false>(raw)
     }
 
+    /// [`SurfaceTableOf::exact`] for a value of at most 32 bytes on a case-sensitive surface
+    /// (nearly every lookup), `None` for any other: the caller then calls the out-of-line
+    /// [`SurfaceTableOf::exact`] (in tail position, so that the inlined path saves no registers).
     #[inline(always)]
-    fn probe<const FOLD: bool>(&self, raw: &[u8]) -> Option<&'t EntryOf<'t>> {
+    pub(crate) fn exact_fast(&self, raw: &[u8]) -> Option<Option<&'t SlotOf<'t>>> {
+        if self.case_insensitive || raw.len() > 32 {
+            return None;
+        }
+        Some(self.probe::<false>(raw))
+    }
+
+    /// [`SurfaceTableOf::exact`] on a case-insensitive surface.
+    #[inline(never)]
+    fn exact_folded(&self, raw: &[u8]) -> Option<&'t SlotOf<'t>> {
+        if raw.len() > 32 {
+            return self.probe_long::<true>(raw);
+        }
+        self.probe::<true>(raw)
+    }
+
+    /// The probe for a value of at most 32 bytes: four words read without a branch on the
+    /// length (a shuffled stream of values of every length would mispredict such a branch
+    /// about every other lookup), two multiplies, one pilot, one slot, one compare.
+    #[inline(always)]
+    fn probe<const FOLD: bool>(&self, raw: &[u8]) -> Option<&'t SlotOf<'t>> {
+        let len = raw.len();
+        debug_assert!(len <= 32);
+        let w = words32::<FOLD>(raw);
+        let s = self.slot(finish32(start(self.seed, len), w));
+        // Same length and same words: the same value.
+        let differ = (s.words[0] ^ w[0])
+            | (s.words[1] ^ w[1])
+            | (s.words[2] ^ w[2])
+            | (s.words[3] ^ w[3])
+            | (s.key.len() ^ len) as u64;
+        (differ == 0).then_some(s)
+    }
+
+    /// The probe for a value longer than 32 bytes: the four words, then the bytes between.
+    #[inline(never)]
+    fn probe_long<const FOLD: bool>(&self, raw: &[u8]) -> Option<&'t SlotOf<'t>> {
         let len = raw.len();
         let mut st = start(self.seed, len);
-        // Same length and same words: the same value. Up to 16 bytes two words cover it, up
-        // to 32 four; a longer one also compares the bytes in between.
-        if len <= 16 {
-            let (a, b) = short_words::<FOLD>(raw);
-            let s = self.slot(finish(st, a, b));
-            if s.words[0] == a && s.words[1] == b && s.len == len {
-                return Some(s.entry);
-            }
-        } else {
-            let [a, b, c, d] = long_words::<FOLD>(&mut st, raw);
-            let s = self.slot(finish(st, a, b));
-            if s.words[0] == a
-                && s.words[1] == b
-                && s.words[2] == c
-                && s.words[3] == d
-                && s.len == len
-                && (len <= 32 || middle_eq::<FOLD>(s.key, raw))
-            {
-                return Some(s.entry);
-            }
+        let [a, b, c, d] = long_words::<FOLD>(&mut st, raw);
+        let s = self.slot(finish(st, a, b));
+        if s.words[0] == a
+            && s.words[1] == b
+            && s.words[2] == c
+            && s.words[3] == d
+            && s.key.len() == len
+            && middle_eq::<FOLD>(s.key, raw)
+        {
+            return Some(s);
         }
         None
     }
@@ -215,6 +256,7 @@ impl<'t> TableSet<'t> {
 #[cfg(test)]
 mod tests {
     use crate::generated::{NO_TABLE, SURFACE_TABLES};
+    use crate::{Matched, Matcher};
 
     /// Every set's index has one row per provider (`TableSet::table` indexes it unchecked).
     #[test]
@@ -227,7 +269,9 @@ mod tests {
         assert_eq!(set.providers.len(), set.index.len());
     }
 
-    /// The invariants the probe's unchecked indexing rests on, for every generated table.
+    /// The invariants the probe's unchecked indexing rests on, for every generated table, and
+    /// every entry's `head` (what the hot path copies into a classification) agreeing with
+    /// the entry.
     #[test]
     fn tables_are_well_formed() {
         for t in SURFACE_TABLES.iter().chain([&NO_TABLE]) {
@@ -240,12 +284,48 @@ mod tests {
             );
             assert!((t.mask + 1).is_power_of_two(), "{:?}", t.surface);
             assert_eq!(t.slots.len(), t.mask as usize + 1, "{:?}", t.surface);
-            for s in t.slots {
-                assert!(
-                    s.len == usize::MAX || s.len == s.key.len(),
-                    "{:?}",
-                    t.surface
+            for e in t.all() {
+                let h = e.head;
+                let matched = match e.matcher {
+                    Matcher::Exact(_) => Matched::Exact,
+                    Matcher::Prefix(_) | Matcher::Range(..) => Matched::Rule,
+                    Matcher::Default => Matched::Default,
+                };
+                assert_eq!(
+                    (
+                        h.provider,
+                        h.surface,
+                        h.state,
+                        h.code,
+                        h.operation,
+                        h.matched
+                    ),
+                    (
+                        e.provider,
+                        e.surface,
+                        e.state,
+                        e.code,
+                        Some(e.operation),
+                        matched
+                    ),
+                    "{}",
+                    e.anchor
                 );
+            }
+            for s in t.slots {
+                if s.key.is_empty() && s.words == [1, 0, 0, 0] {
+                    continue; // empty
+                }
+                assert_eq!(s.head, s.entry.head, "{}", s.entry.anchor);
+                let Matcher::Exact(k) = s.entry.matcher else {
+                    panic!("{}: a slot holds an exact entry", s.entry.anchor)
+                };
+                let key = if t.case_insensitive {
+                    k.to_ascii_lowercase()
+                } else {
+                    k.to_string()
+                };
+                assert_eq!(s.key, key.as_bytes(), "{}", s.entry.anchor);
             }
         }
     }

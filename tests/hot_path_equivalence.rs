@@ -283,3 +283,35 @@ proptest! {
         }
     }
 }
+
+/// Up to 32 bytes, the length and the four words the probe compares (`hash::words32`, read
+/// without a branch on the length) stand for every byte, which is what lets a hit skip
+/// comparing the key: changing any one byte of a value of any length up to 32 changes them.
+#[test]
+fn words32_cover_every_byte() {
+    use psp_status_build::hash::words32;
+    let mut seed = 0x9e37_79b9_7f4a_7c15u64;
+    let mut next = move || {
+        seed ^= seed << 13;
+        seed ^= seed >> 7;
+        seed ^= seed << 17;
+        seed
+    };
+    for len in 0..=32usize {
+        for _ in 0..8 {
+            let value: Vec<u8> = (0..len).map(|_| next() as u8).collect();
+            let words = words32::<false>(&value);
+            for at in 0..len {
+                for flip in [1u8, 0x20, 0x80, 0xff] {
+                    let mut other = value.clone();
+                    other[at] ^= flip;
+                    assert_ne!(
+                        words32::<false>(&other),
+                        words,
+                        "{len} bytes, byte {at} changed by {flip:#x}"
+                    );
+                }
+            }
+        }
+    }
+}

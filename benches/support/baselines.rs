@@ -1,15 +1,17 @@
-//! The two baselines of the hot-path benchmarks, built from the same tables in the same run,
-//! and the key mixes they are measured on. Shared by `benches/hot_path.rs` and
+//! The baselines of the hot-path benchmarks, built from the same tables in the same run (a
+//! `HashMap` with std's SipHash and with foldhash, and a generated `match`), the key mixes
+//! they are measured on and the shuffled query streams drawn from them. Shared by `benches/hot_path.rs` and
 //! `examples/callgrind_lookup.rs` (through `#[path]`; a subfolder so cargo does not take it for
 //! a bench of its own).
 //!
-//! Both baselines answer `Option<(&'static Entry, Matched)>` (`None` = unmapped), doing the
+//! Every baseline answers `Option<(&'static Entry, Matched)>` (`None` = unmapped), doing the
 //! same work as `classify_bytes`: exact value, then rules in file order, then the default, with
 //! ASCII case folding on `ascii_insensitive` surfaces.
 #![allow(dead_code)]
 
 use psp_status::{Entry, Field, Matched, Matcher, Provider, Surface};
 use std::collections::HashMap;
+use std::hash::{BuildHasher, RandomState};
 use strum::{EnumCount, IntoEnumIterator};
 
 /// The answer of a baseline: the entry and how it matched, `None` when unmapped.
@@ -25,17 +27,24 @@ struct Fallback {
     default: Option<&'static Entry>,
 }
 
-/// Baseline 1: std `HashMap<(Provider, Surface, &[u8]), &Entry>` (SipHash), then the rules.
-pub struct HashBaseline {
-    exact: HashMap<(Provider, Surface, &'static [u8]), &'static Entry>,
+/// Baseline 1: `HashMap<(Provider, Surface, &[u8]), &Entry>`, then the rules; `S` is the
+/// hasher: std's SipHash ([`HashBaseline`]) or foldhash ([`FoldBaseline`]).
+pub struct HashBaselineWith<S> {
+    exact: HashMap<(Provider, Surface, &'static [u8]), &'static Entry, S>,
     /// Indexed by `provider * Surface::COUNT + surface` (no hashing for the table's rules).
     fallback: Vec<Option<Fallback>>,
 }
 
-impl HashBaseline {
+/// std's `HashMap` (SipHash-1-3, randomly keyed).
+pub type HashBaseline = HashBaselineWith<RandomState>;
+
+/// A `HashMap` with foldhash (`foldhash::fast`, randomly seeded): the fast-hash baseline.
+pub type FoldBaseline = HashBaselineWith<foldhash::fast::RandomState>;
+
+impl<S: BuildHasher + Default> HashBaselineWith<S> {
     /// Builds the map from `psp_status::entries()` (keys folded on insensitive surfaces).
     pub fn build() -> Self {
-        let mut exact = HashMap::new();
+        let mut exact = HashMap::with_hasher(S::default());
         let mut fallback: Vec<Option<Fallback>> = (0..Provider::COUNT * Surface::COUNT)
             .map(|_| None)
             .collect();
@@ -74,7 +83,7 @@ impl HashBaseline {
                 fallback[p as usize * Surface::COUNT + s as usize] = Some(fb);
             }
         }
-        HashBaseline { exact, fallback }
+        HashBaselineWith { exact, fallback }
     }
 
     /// Classifies one value.
@@ -92,7 +101,7 @@ impl HashBaseline {
             raw
         };
         // The map's key type is covariant: look up with a borrowed slice, no allocation.
-        let exact: &HashMap<(Provider, Surface, &[u8]), &'static Entry> = &self.exact;
+        let exact: &HashMap<(Provider, Surface, &[u8]), &'static Entry, S> = &self.exact;
         if let Some(&e) = exact.get(&(p, s, key)) {
             return Some((e, Matched::Exact));
         }
@@ -391,4 +400,21 @@ impl Ranks {
         }
         best.and_then(|(_, a)| a)
     }
+}
+
+/// The length of the query streams the benchmarks run: 64 Ki queries, far more than the
+/// branch predictor can learn (a short list replayed in the same order is learned).
+pub const STREAM_LEN: usize = 1 << 16;
+
+/// `n` queries drawn from `items`: each item the same number of times (±1), in a shuffled
+/// order (seeded, so every run measures the same stream).
+///
+/// ```ignore
+/// let s = stream(&[1, 2, 3], 7, 9);
+/// assert_eq!(s.len(), 7);
+/// ```
+pub fn stream<T: Clone>(items: &[T], n: usize, seed: u64) -> Vec<T> {
+    let mut out: Vec<T> = items.iter().cycle().take(n).cloned().collect();
+    Mix::new(seed).shuffle(&mut out);
+    out
 }

@@ -4,8 +4,8 @@
 //! The output refers to types defined in psp-status (`Entry`, `Matcher`, `SurfaceTable`, `Slot`,
 //! `RuleMatcher`, `CodeInfo`, `ProviderInfo`, `Retry`), so the generated file is only meaningful there.
 
+use crate::phash;
 use crate::tables::{EntrySpec, MatcherSpec, Tables};
-use crate::{hash, phash};
 use std::fmt::Write;
 
 /// The words of a surface name, segment by segment (`payment_intent.status` →
@@ -443,6 +443,22 @@ pub fn generate(t: &Tables, command: &str) -> String {
         for s in &p.surfaces {
             let si = surfaces.iter().position(|(_, w, _)| *w == s.name).unwrap();
             index[pi][si] = table_no as u16;
+            // What a classification copies from an entry (`entry::Head`).
+            let head = |e: &EntrySpec| -> String {
+                let matched = match &e.matcher {
+                    MatcherSpec::Exact(_) => "Exact",
+                    MatcherSpec::Prefix(_) | MatcherSpec::Range(..) => "Rule",
+                    MatcherSpec::Default => "Default",
+                };
+                format!(
+                    "Head {{ provider: Provider::{}, surface: Surface::{}, state: State::{}, code: Code::{}, operation: Some(Operation::{}), matched: Matched::{matched} }}",
+                    camel(&p.id),
+                    surface_ident(&s.name),
+                    camel(&t.states[e.state].name),
+                    camel(&t.codes[e.code].name),
+                    camel(&t.operations[e.operation].name),
+                )
+            };
             let entry = |e: &EntrySpec| -> String {
                 let anchor = anchor(&p.id, &s.name, &e.matcher);
                 let matcher = match &e.matcher {
@@ -453,7 +469,7 @@ pub fn generate(t: &Tables, command: &str) -> String {
                 };
                 let (shopper_en, shopper_fr, agent) = t.support_of(e);
                 format!(
-                    "Entry {{ provider: Provider::{}, surface: Surface::{}, matcher: {matcher}, state: State::{}, code: Code::{}, operation: Operation::{}, description: {}, source: {}, line: {}, anchor: {}, shopper: [{}, {}], agent: {} }}",
+                    "Entry {{ provider: Provider::{}, surface: Surface::{}, matcher: {matcher}, state: State::{}, code: Code::{}, operation: Operation::{}, description: {}, source: {}, line: {}, anchor: {}, shopper: [{}, {}], agent: {}, head: {} }}",
                     camel(&p.id),
                     surface_ident(&s.name),
                     camel(&t.states[e.state].name),
@@ -465,7 +481,8 @@ pub fn generate(t: &Tables, command: &str) -> String {
                     lit(&anchor),
                     lit(shopper_en),
                     lit(shopper_fr),
-                    lit(agent)
+                    lit(agent),
+                    head(e)
                 )
             };
             let keys: Vec<&[u8]> = s
@@ -476,14 +493,9 @@ pub fn generate(t: &Tables, command: &str) -> String {
                     _ => unreachable!("entries are exact"),
                 })
                 .collect();
-            let ph = if keys.is_empty() {
-                None
-            } else {
-                Some(phash::build(&keys, s.case_insensitive))
-            };
+            // The slots as the probe reads them, laid out by the function `Tables::load` uses.
+            let layout = phash::layout(&keys, s.case_insensitive);
             let n = table_no;
-            // The entries live in statics of their own so that slots can point at them.
-            writeln!(statics_src, "// {} {}", p.id, s.name).unwrap();
             writeln!(
                 statics_src,
                 "static T{n}_EXACT: [Entry; {}] = [",
@@ -504,41 +516,28 @@ pub fn generate(t: &Tables, command: &str) -> String {
                 writeln!(statics_src, "    {},", entry(e)).unwrap();
             }
             writeln!(statics_src, "];").unwrap();
-            let (seed, buckets, mask, pilots) = match &ph {
-                Some(ph) => {
-                    // Stored multiplied, as `hash::slot` uses them.
-                    let pilots: Vec<u32> = ph.pilots.iter().map(|&p| hash::pilot_mix(p)).collect();
-                    (ph.seed, ph.buckets, ph.mask, format!("{pilots:?}"))
-                }
-                None => (0, 1, 0, "[0]".to_string()),
-            };
-            let slots: Vec<Option<u32>> = ph.as_ref().map_or(vec![None], |ph| ph.slots.clone());
+            let (seed, bucket_mask, mask) = (layout.seed, layout.bucket_mask, layout.mask);
+            let pilots = format!("{:?}", layout.pilots);
             writeln!(
                 statics_src,
                 "static T{n}_SLOTS: [Slot; {}] = [",
-                slots.len()
+                layout.slots.len()
             )
             .unwrap();
-            for slot in &slots {
+            for slot in &layout.slots {
                 match slot {
-                    Some(i) => {
-                        let i = *i as usize;
-                        // The key as the probe sees it: ASCII-folded on insensitive surfaces.
-                        let key = if s.case_insensitive {
-                            keys[i].to_ascii_lowercase()
-                        } else {
-                            keys[i].to_vec()
-                        };
-                        let (_, [a, b, c, d]) = hash::hash_words::<false>(seed, &key);
+                    Some(sl) => {
+                        let [a, b, c, d] = sl.words;
                         writeln!(
                             statics_src,
-                            "    Slot {{ words: [{a:#x}, {b:#x}, {c:#x}, {d:#x}], len: {}, key: {}.as_bytes(), entry: &T{n}_EXACT[{i}] }},",
-                            key.len(),
-                            lit(std::str::from_utf8(&key).unwrap())
+                            "    Slot {{ words: [{a:#x}, {b:#x}, {c:#x}, {d:#x}], key: {}.as_bytes(), entry: &T{n}_EXACT[{}], head: {} }},",
+                            lit(std::str::from_utf8(&sl.key).unwrap()),
+                            sl.entry,
+                            head(&s.entries[sl.entry])
                         )
                         .unwrap();
                     }
-                    // An empty slot has a length no value can have: nothing matches it.
+                    // An empty slot (`phash::EMPTY_WORDS`, empty key): nothing matches it.
                     None => writeln!(statics_src, "    EMPTY_SLOT,").unwrap(),
                 }
             }
@@ -584,7 +583,7 @@ pub fn generate(t: &Tables, command: &str) -> String {
                  slots: &T{n}_SLOTS,\n        exact: &T{n}_EXACT,\n        rules: &T{n}_RULES,\n        \
                  rule: {},",
                 s.case_insensitive,
-                buckets - 1,
+                bucket_mask,
                 if s.rules.is_empty() { "None".to_string() } else { format!("Some(t{n}_rule)") }
             )
             .unwrap();
@@ -631,14 +630,16 @@ pub fn generate(t: &Tables, command: &str) -> String {
     writeln!(
         o,
         "static NO_ENTRY: Entry = Entry {{ provider: Provider::{p}, surface: Surface::{s}, matcher: Matcher::Default, \
-         state: State::Uncertain, code: Code::Unmapped, operation: Operation::{op}, description: \"\", source: \"\", line: 0, anchor: \"\", shopper: [\"\", \"\"], agent: \"\" }};\n\
-         const EMPTY_SLOT: Slot = Slot {{ words: [0; 4], len: usize::MAX, key: b\"\", entry: &NO_ENTRY }};\n\
+         state: State::Uncertain, code: Code::Unmapped, operation: Operation::{op}, description: \"\", source: \"\", line: 0, anchor: \"\", shopper: [\"\", \"\"], agent: \"\", \
+         head: Head {{ provider: Provider::{p}, surface: Surface::{s}, state: State::Uncertain, code: Code::Unmapped, operation: None, matched: Matched::Unmapped }} }};\n\
+         const EMPTY_SLOT: Slot = Slot {{ words: {empty:?}, key: b\"\", entry: &NO_ENTRY, head: NO_ENTRY.head }};\n\
          pub(crate) static NO_TABLE: SurfaceTable = SurfaceTable {{ surface: Surface::{s}, description: \"\", checked_against: &[], operation: None, \
          case_insensitive: false, rank: u8::MAX, seed: 0, bucket_mask: 0, mask: 0, pilots: &[0], slots: &[EMPTY_SLOT], \
          exact: &[], rules: &[], rule: None, default: None }};\n",
         p = camel(&t.providers[0].id),
         s = surfaces[0].0,
         op = camel(&t.operations[0].name),
+        empty = phash::EMPTY_WORDS,
     )
     .unwrap();
     writeln!(o, "{statics_src}").unwrap();

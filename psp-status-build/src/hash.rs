@@ -2,10 +2,10 @@
 // the perfect-hash tables) and copied verbatim into the generated code of psp-status (which
 // probes them), so both sides hash with the very same function.
 //
-// One folded 64x64->128 multiply (as in wyhash/rapidhash) over two 8-byte words for keys of up
-// to 16 bytes; one more for up to 32 bytes (together nearly every value PSPs send), and one
-// per 16 bytes beyond. The words also serve as the key compare: for up to 32 bytes, equal
-// length and equal words mean equal bytes, so a probe never reads the stored key. `FOLD` lowercases ASCII
+// Two folded 64x64->128 multiplies (as in wyhash/rapidhash) over four 8-byte words for keys
+// of up to 32 bytes (nearly every value PSPs send), read without a branch on the length, and
+// one more per 16 bytes beyond. The words also serve as the key compare: for up to 32 bytes,
+// equal length and equal words mean equal bytes, so a probe never reads the stored key. `FOLD` lowercases ASCII
 // letters on the fly, for ascii_insensitive surfaces.
 
 /// Odd 64-bit constants (from wyhash's secrets).
@@ -72,38 +72,119 @@ pub fn read8(b: &[u8], at: usize) -> u64 {
     u64::from_le_bytes(buf)
 }
 
-#[inline(always)]
-fn read4(b: &[u8], at: usize) -> u64 {
-    let mut buf = [0u8; 4];
-    buf.copy_from_slice(&b[at..at + 4]);
-    u32::from_le_bytes(buf) as u64
-}
-
 /// The hash of `bytes` with `seed`, and the four words that, with the length, stand for its
-/// first and last 16 bytes: `[last 8 of the last 16, last 8, first 8, second 8]`, the last two
-/// zero for 16 bytes or fewer (then the first two alone cover every byte).
+/// bytes: for up to 32 bytes [`words32`] (every byte), beyond that its first and last 16
+/// bytes ([`long_words`]; the probe compares the bytes between separately).
 ///
 /// Every byte and the length take part, so two different keys hash apart for almost every
 /// seed; the table builder checks that they do for the seed it keeps. The probe calls the
-/// parts ([`short_words`] or [`long_words`], then [`finish`]) to keep the two paths apart.
+/// parts ([`words32`] and [`finish32`], or [`long_words`] and [`finish`]).
 ///
 /// ```
 /// use psp_status_build::hash::hash_words;
 /// let (h, w) = hash_words::<true>(7, b"Pending");
 /// assert_eq!((h, w), hash_words::<false>(7, b"pending"));
-/// assert_eq!(w[2..], [0, 0]);
+/// assert_eq!(w[1..], [0, 0, 0]);
 /// assert_ne!(h, hash_words::<false>(7, b"Pending").0);
 /// ```
 #[inline(always)]
 pub fn hash_words<const FOLD: bool>(seed: u64, bytes: &[u8]) -> (u64, [u64; 4]) {
     let mut s = start(seed, bytes.len());
-    if bytes.len() <= 16 {
-        let (a, b) = short_words::<FOLD>(bytes);
-        (finish(s, a, b), [a, b, 0, 0])
+    if bytes.len() <= 32 {
+        let w = words32::<FOLD>(bytes);
+        (finish32(s, w), w)
     } else {
         let w = long_words::<FOLD>(&mut s, bytes);
         (finish(s, w[0], w[1]), w)
     }
+}
+
+/// Zeros, read in place of a value too short for a read.
+static ZEROS: [u8; 8] = [0; 8];
+
+/// The `N` bytes of `b` at `at`, little-endian, without a bounds check.
+///
+/// # Safety
+///
+/// `at + N <= b.len()`.
+#[inline(always)]
+unsafe fn read_unchecked<const N: usize>(b: &[u8], at: usize) -> u64 {
+    debug_assert!(at + N <= b.len());
+    let mut buf = [0u8; 8];
+    // SAFETY: the caller guarantees that the N bytes at `at` are inside `b`.
+    unsafe { std::ptr::copy_nonoverlapping(b.as_ptr().add(at), buf.as_mut_ptr(), N) };
+    u64::from_le_bytes(buf)
+}
+
+/// The four words of a value of at most 32 bytes, read without a branch on its length (the
+/// reads' places and sources are selected with conditional moves): with the length, they
+/// determine its bytes.
+///
+/// From 8 bytes: `[last 16's first 8, last 8, first 8, first 16's last 8]`, four overlapping
+/// reads, every read inside the value (from 8 to 15 bytes the last two repeat the first two).
+/// Below 8 bytes: the first word holds the bytes (two overlapping 4-byte reads from 4 bytes,
+/// the first, middle and last byte below), the others are zero.
+///
+/// ```
+/// use psp_status_build::hash::words32;
+/// let w = words32::<false>(b"abcdefghij");
+/// assert_eq!(w[1], u64::from_le_bytes(*b"cdefghij"));
+/// assert_eq!(w[2], u64::from_le_bytes(*b"abcdefgh"));
+/// assert_eq!(words32::<false>(b""), [0; 4]);
+/// assert_ne!(words32::<false>(b"ab"), words32::<false>(b"ba"));
+/// ```
+#[inline(always)]
+pub fn words32<const FOLD: bool>(bytes: &[u8]) -> [u64; 4] {
+    use std::hint::select_unpredictable as select;
+    let len = bytes.len();
+    debug_assert!(len <= 32); // memory-safe for any length, but covers every byte up to 32
+                              // 8 bytes or more (else 8 zeros): first 8, the next 8 up to the last 8, their mirror.
+    let long = select(len >= 8, bytes, &ZEROS[..]);
+    let n = long.len();
+    let second = select(n >= 16, 8, n.wrapping_sub(8));
+    // SAFETY: n >= 8 (8 zeros, or a value of 8 bytes or more), second <= n - 8, and
+    // n - 8 - second is 0 (n < 16) or n - 16.
+    let (first, first16, last16, last) = unsafe {
+        (
+            read_unchecked::<8>(long, 0),
+            read_unchecked::<8>(long, second),
+            read_unchecked::<8>(long, n - 8 - second),
+            read_unchecked::<8>(long, n - 8),
+        )
+    };
+    // 4 to 7 bytes: two overlapping 4-byte reads; 1 to 3: the first, middle and last byte.
+    let mid = select(len >= 4, bytes, &ZEROS[..4]);
+    let m = mid.len();
+    // SAFETY: m >= 4.
+    let four = unsafe { read_unchecked::<4>(mid, 0) | (read_unchecked::<4>(mid, m - 4) << 32) };
+    let tiny = select(len >= 1, bytes, &ZEROS[..1]);
+    let t = tiny.len();
+    // SAFETY: t >= 1, so 0, t / 2 and t - 1 are inside `tiny`.
+    let three = unsafe {
+        read_unchecked::<1>(tiny, 0)
+            | (read_unchecked::<1>(tiny, t / 2) << 8)
+            | (read_unchecked::<1>(tiny, t - 1) << 16)
+    };
+    let short = select(len >= 4, four, three);
+    let head = select(len >= 8, last16, short);
+    [
+        word::<FOLD>(head),
+        word::<FOLD>(last),
+        word::<FOLD>(first),
+        word::<FOLD>(first16),
+    ]
+}
+
+/// The hash of a value of at most 32 bytes from the state and its [`words32`]: two folded
+/// multiplies.
+///
+/// ```
+/// use psp_status_build::hash::finish32;
+/// assert_ne!(finish32(1, [1, 2, 3, 4]), finish32(1, [1, 2, 4, 3]));
+/// ```
+#[inline(always)]
+pub fn finish32(s: u64, w: [u64; 4]) -> u64 {
+    finish(folded_multiply(w[2] ^ P1, w[3] ^ s), w[0], w[1])
 }
 
 /// The hash state before the words: the seed and the length.
@@ -117,32 +198,9 @@ pub fn start(seed: u64, len: usize) -> u64 {
     seed ^ (len as u64).wrapping_mul(P0)
 }
 
-/// The two words of a value of at most 16 bytes: with the length, they determine its bytes.
-///
-/// ```
-/// use psp_status_build::hash::short_words;
-/// assert_eq!(short_words::<false>(b"abcdefghij").0, u64::from_le_bytes(*b"abcdefgh"));
-/// assert_eq!(short_words::<false>(b""), (0, 0));
-/// ```
-#[inline(always)]
-pub fn short_words<const FOLD: bool>(bytes: &[u8]) -> (u64, u64) {
-    let len = bytes.len();
-    let (a, b) = if len >= 8 {
-        (read8(bytes, 0), read8(bytes, len - 8))
-    } else if len >= 4 {
-        (read4(bytes, 0), read4(bytes, len - 4))
-    } else if len > 0 {
-        let packed =
-            (bytes[0] as u64) | ((bytes[len / 2] as u64) << 8) | ((bytes[len - 1] as u64) << 16);
-        (packed, 0)
-    } else {
-        (0, 0)
-    };
-    (word::<FOLD>(a), word::<FOLD>(b))
-}
-
 /// The four words of a value longer than 16 bytes (last 16, first 16), mixing the first 16
-/// and any bytes in between into `s`.
+/// and any bytes in between into `s`. For 17 to 32 bytes, the same as [`words32`] and
+/// [`finish32`]; the probe calls it beyond 32.
 ///
 /// ```
 /// use psp_status_build::hash::{long_words, start};

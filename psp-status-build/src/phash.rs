@@ -124,3 +124,85 @@ fn try_seed(keys: &[&[u8]], fold: bool, seed: u64, buckets: u32, mask: u32) -> O
         slots,
     })
 }
+
+/// The words an empty slot holds: no value of its key's length (0) makes them (an empty
+/// value's words are all zero), so nothing matches an empty slot.
+pub const EMPTY_WORDS: [u64; 4] = [1, 0, 0, 0];
+
+/// One occupied slot as the probe reads it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SlotLayout {
+    /// The words [`crate::hash::hash_words`] makes of `key` (the probe compares them).
+    pub words: [u64; 4],
+    /// The key as the probe sees it: ASCII-folded on case-insensitive surfaces.
+    pub key: Vec<u8>,
+    /// Index of the key (and of its exact entry) in the surface's exact entries.
+    pub entry: usize,
+}
+
+/// A surface's table as the probe reads it: what codegen writes into the compiled tables and
+/// what `Tables::load` builds at run time, from this one function so the two cannot differ.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Layout {
+    /// Seed of the hash.
+    pub seed: u64,
+    /// Number of buckets (`pilots.len()`, a power of two) minus one.
+    pub bucket_mask: u32,
+    /// Number of slots (`slots.len()`, a power of two) minus one.
+    pub mask: u32,
+    /// Pilot of each bucket, as [`pilot_mix`] spreads it (what `hash::slot` takes).
+    pub pilots: Vec<u32>,
+    /// Each slot: `None` for an empty one (words [`EMPTY_WORDS`], empty key).
+    pub slots: Vec<Option<SlotLayout>>,
+}
+
+/// Lays out the table of a surface whose exact values are `keys` (distinct after folding
+/// when `case_insensitive`). A surface with no exact values gets one empty slot and one pilot.
+///
+/// ```
+/// use psp_status_build::phash::layout;
+/// let keys: Vec<&[u8]> = vec![b"Paid", b"scored_no"];
+/// let l = layout(&keys, true);
+/// assert_eq!(l.slots.len(), l.mask as usize + 1);
+/// assert_eq!(l.pilots.len(), l.bucket_mask as usize + 1);
+/// let paid = l.slots.iter().flatten().find(|s| s.entry == 0).unwrap();
+/// assert_eq!(paid.key, b"paid");
+/// assert_eq!(layout(&[], false).slots, vec![None]);
+/// ```
+pub fn layout(keys: &[&[u8]], case_insensitive: bool) -> Layout {
+    if keys.is_empty() {
+        return Layout {
+            seed: 0,
+            bucket_mask: 0,
+            mask: 0,
+            pilots: vec![0],
+            slots: vec![None],
+        };
+    }
+    let ph = build(keys, case_insensitive);
+    let slots = ph
+        .slots
+        .iter()
+        .map(|slot| {
+            let i = (*slot)? as usize;
+            let key = if case_insensitive {
+                keys[i].to_ascii_lowercase()
+            } else {
+                keys[i].to_vec()
+            };
+            let (_, words) = crate::hash::hash_words::<false>(ph.seed, &key);
+            Some(SlotLayout {
+                words,
+                key,
+                entry: i,
+            })
+        })
+        .collect();
+    Layout {
+        seed: ph.seed,
+        bucket_mask: ph.buckets - 1,
+        mask: ph.mask,
+        pilots: ph.pilots.iter().map(|&p| pilot_mix(p)).collect(),
+        slots,
+    }
+}

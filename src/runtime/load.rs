@@ -2,11 +2,11 @@
 //! against the compiled taxonomy, and built into the same perfect-hash tables.
 
 use super::{Store, Tables, SURFACES};
-use crate::entry::{EntryOf, MatcherOf};
+use crate::entry::{EntryOf, Head, MatcherOf};
 use crate::generated::NO_TABLE;
 use crate::table::{ProviderInfoOf, SlotOf, SurfaceTableOf, TableSet};
-use crate::{Code, Field, Operation, Provider, State, Surface};
-use psp_status_build::{codegen, hash, phash, Diagnostic, MatcherSpec};
+use crate::{Code, Field, Matched, Operation, Provider, State, Surface};
+use psp_status_build::{codegen, phash, Diagnostic, MatcherSpec};
 use std::path::Path;
 use strum::IntoEnumIterator;
 
@@ -290,6 +290,18 @@ fn build(t: &psp_status_build::Tables, providers: &[Option<Provider>], dir: &Pat
                     anchor: text(strings, &codegen::anchor(&p.id, &s.name, &e.matcher)),
                     shopper: [text(strings, en), text(strings, fr)],
                     agent: text(strings, agent),
+                    head: Head {
+                        provider,
+                        surface,
+                        state: state(e.state),
+                        code: code(e.code),
+                        operation: Some(op(e.operation)),
+                        matched: match e.matcher {
+                            MatcherSpec::Exact(_) => Matched::Exact,
+                            MatcherSpec::Prefix(_) | MatcherSpec::Range(..) => Matched::Rule,
+                            MatcherSpec::Default => Matched::Default,
+                        },
+                    },
                 });
             }
             store.entries.push(all);
@@ -323,41 +335,27 @@ fn build(t: &psp_status_build::Tables, providers: &[Option<Provider>], dir: &Pat
                 _ => unreachable!("entries are exact"),
             })
             .collect();
-        let mut slots = Vec::new();
-        if keys.is_empty() {
-            store.pilots.push(vec![0]);
-            slots.push(empty_slot());
-            shape.push((0, 1, 0));
-        } else {
-            let ph = phash::build(&keys, s.case_insensitive);
-            store
-                .pilots
-                .push(ph.pilots.iter().map(|&p| hash::pilot_mix(p)).collect());
-            for slot in &ph.slots {
-                let Some(i) = *slot else {
-                    slots.push(empty_slot());
-                    continue;
-                };
-                let i = i as usize;
-                // The key as the probe sees it: ASCII-folded on insensitive surfaces.
-                let key = if s.case_insensitive {
-                    keys[i].to_ascii_lowercase()
-                } else {
-                    keys[i].to_vec()
-                };
-                let (_, words) = hash::hash_words::<false>(ph.seed, &key);
-                store.bytes.push(key);
-                // SAFETY: a store buffer, never changed.
-                let key = unsafe { pin(store.bytes.last().expect("just pushed").as_slice()) };
-                slots.push(SlotOf {
-                    words,
-                    len: key.len(),
-                    key,
-                    entry: &exact[i],
-                });
-            }
-            shape.push((ph.seed, ph.buckets, ph.mask));
+        // The function codegen writes the compiled slots from.
+        let layout = phash::layout(&keys, s.case_insensitive);
+        store.pilots.push(layout.pilots);
+        let mut slots = Vec::with_capacity(layout.slots.len());
+        for slot in layout.slots {
+            let Some(sl) = slot else {
+                slots.push(empty_slot());
+                continue;
+            };
+            store.bytes.push(sl.key);
+            // SAFETY: a store buffer, never changed.
+            let key = unsafe { pin(store.bytes.last().expect("just pushed").as_slice()) };
+            let entry = &exact[sl.entry];
+            slots.push(SlotOf {
+                words: sl.words,
+                key,
+                entry,
+                head: entry.head,
+            });
         }
+        shape.push((layout.seed, layout.bucket_mask, layout.mask));
         store.slots.push(slots);
     }
 
@@ -381,7 +379,7 @@ fn build(t: &psp_status_build::Tables, providers: &[Option<Provider>], dir: &Pat
             .iter()
             .position(|&i| p.surfaces[i].name == s.name)
             .map_or(u8::MAX, |r| r.min(254) as u8);
-        let (seed, buckets, mask) = shape[n];
+        let (seed, bucket_mask, mask) = shape[n];
         store.tables.push(SurfaceTableOf {
             surface: m.surface,
             description: m.description,
@@ -390,7 +388,7 @@ fn build(t: &psp_status_build::Tables, providers: &[Option<Provider>], dir: &Pat
             case_insensitive: s.case_insensitive,
             rank,
             seed,
-            bucket_mask: buckets - 1,
+            bucket_mask,
             mask,
             pilots,
             slots,
@@ -463,10 +461,11 @@ fn build(t: &psp_status_build::Tables, providers: &[Option<Provider>], dir: &Pat
 }
 
 fn empty_slot() -> SlotOf<'static> {
+    let empty = &NO_TABLE.slots[0];
     SlotOf {
-        words: [0; 4],
-        len: usize::MAX,
+        words: phash::EMPTY_WORDS,
         key: b"",
-        entry: NO_TABLE.slots[0].entry,
+        entry: empty.entry,
+        head: empty.head,
     }
 }
