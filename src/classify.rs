@@ -315,7 +315,7 @@ fn find<'t>(table: &'t SurfaceTableOf<'t>, raw: &[u8]) -> Found<'t> {
     if let Some(s) = table.exact(raw) {
         return Some(s.entry);
     }
-    find_rule(table, raw)
+    find_rest(table, raw)
 }
 
 /// [`find`] after the exact values missed.
@@ -363,12 +363,16 @@ fn classify_slow<'a, 't>(
     table: &'t SurfaceTableOf<'t>,
     raw: &'a [u8],
 ) -> ClassificationOf<'a, 't> {
-    answer(provider, surface, table, raw, find(table, raw))
+    match table.exact(raw) {
+        Some(s) => ClassificationOf::from_slot(raw, s),
+        None => classify_rest(provider, surface, table, raw),
+    }
 }
 
 /// [`classify_bytes`] after the exact values missed: rules, default or unmapped. Out of line,
 /// so that the hit path (inlined wherever `classify_bytes` is) calls nothing and saves no
-/// registers.
+/// registers. A compiled table with rules answers in its generated `rest_answer` function
+/// (its rules inlined there); a table without rules needs no call.
 #[inline(never)]
 fn classify_rest<'a, 't>(
     provider: Provider,
@@ -376,7 +380,71 @@ fn classify_rest<'a, 't>(
     table: &'t SurfaceTableOf<'t>,
     raw: &'a [u8],
 ) -> ClassificationOf<'a, 't> {
+    if let Some(rest_answer) = table.rest_answer {
+        return rest_answer(raw);
+    }
+    if !table.rules.is_empty() {
+        return classify_rules(provider, surface, table, raw);
+    }
+    answer(provider, surface, table, raw, default_of(table, raw))
+}
+
+/// [`classify_rest`] on a loaded table with rules: the rules tried in order, then the default.
+#[inline(never)]
+fn classify_rules<'a, 't>(
+    provider: Provider,
+    surface: Surface,
+    table: &'t SurfaceTableOf<'t>,
+    raw: &'a [u8],
+) -> ClassificationOf<'a, 't> {
     answer(provider, surface, table, raw, find_rule(table, raw))
+}
+
+/// The default of `table` for a value no entry or rule matched: never for an empty value.
+#[inline(always)]
+fn default_of<'t>(table: &SurfaceTableOf<'t>, raw: &[u8]) -> Found<'t> {
+    if raw.is_empty() {
+        None
+    } else {
+        table.default
+    }
+}
+
+/// What `table` gives for `raw` after its exact values missed: a rule's entry, else the
+/// default, else `None` (unmapped). Out of line, returning one pointer in a register; a
+/// compiled table with rules answers in its generated `rest` function (a tail jump).
+#[inline(never)]
+fn find_rest<'t>(table: &'t SurfaceTableOf<'t>, raw: &[u8]) -> Found<'t> {
+    match table.rest {
+        Some(rest) => rest(raw),
+        None => find_rule(table, raw),
+    }
+}
+
+/// What a compiled table gives after its exact values missed, given what its rules found (the
+/// body of the generated `rest` functions, `RestFn`, with the table's own rules inlined).
+#[inline(always)]
+pub(crate) fn rest_compiled(
+    table: &'static SurfaceTable,
+    rule: Option<&'static crate::entry::Entry>,
+    raw: &[u8],
+) -> Found<'static> {
+    match rule {
+        Some(e) => Some(e),
+        None => default_of(table, raw),
+    }
+}
+
+/// The answer of a compiled table after its exact values missed (the body of the generated
+/// `rest_answer` functions, `RestAnswerFn`): [`rest_compiled`]'s entry, or unmapped.
+#[inline(always)]
+pub(crate) fn rest_answer_compiled<'a>(
+    provider: Provider,
+    table: &'static SurfaceTable,
+    found: Found<'static>,
+    raw: &'a [u8],
+) -> Classification<'a> {
+    answer(provider, table.surface, table, raw, found)
 }
 
 /// Classifies one value that arrived in `field`: a provider's constant

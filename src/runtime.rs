@@ -312,10 +312,32 @@ mod tests {
                     }
                 }
             }
+            let (Some(rest), Some(rest_answer)) = (t.rest, t.rest_answer) else {
+                panic!("{:?}: a table with rules has its rest functions", t.surface)
+            };
             for p in &probes {
                 let a = compiled(p).map(|e| e.anchor);
                 let b = crate::table::first_rule(t.rules, t.case_insensitive, p).map(|e| e.anchor);
                 assert_eq!(a, b, "{:?} {:?}", t.surface, String::from_utf8_lossy(p));
+                // What the hot path's miss jumps to: the rule, else the default (never for an
+                // empty value), else unmapped with the table's operation.
+                let found = b.or(if p.is_empty() {
+                    None
+                } else {
+                    t.default.map(|e| e.anchor)
+                });
+                assert_eq!(rest(p).map(|e| e.anchor), found, "{:?}", t.surface);
+                let c = rest_answer(p);
+                assert_eq!(c.entry().map(|e| e.anchor), found, "{:?}", t.surface);
+                assert_eq!(c.raw, p.as_slice());
+                assert_eq!(c.surface, t.surface);
+                if found.is_none() {
+                    assert_eq!(
+                        (c.state, c.code),
+                        (crate::State::Uncertain, crate::Code::Unmapped)
+                    );
+                    assert_eq!(c.operation, t.operation);
+                }
                 checked += 1;
             }
         }

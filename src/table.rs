@@ -30,6 +30,14 @@ pub(crate) type Slot = SlotOf<'static>;
 /// The rules of one surface, compiled into a function: the first rule matching a value.
 pub(crate) type RuleFn = fn(&[u8]) -> Option<&'static Entry>;
 
+/// What a compiled table with rules gives for a value its exact values lack: a rule's entry,
+/// else the default, else `None` (`classify::rest_compiled` over the table's `RuleFn`).
+pub(crate) type RestFn = fn(&[u8]) -> Option<&'static Entry>;
+
+/// The answer a compiled table with rules gives for a value its exact values lack
+/// (`classify::rest_answer_compiled` over its `RestFn`, inlined).
+pub(crate) type RestAnswerFn = for<'a> fn(&'a [u8]) -> crate::Classification<'a>;
+
 /// Per-provider data (generated, or loaded).
 #[derive(Debug)]
 pub(crate) struct ProviderInfoOf<'t> {
@@ -48,33 +56,42 @@ pub(crate) type ProviderInfo = ProviderInfoOf<'static>;
 pub(crate) type SurfaceTable = SurfaceTableOf<'static>;
 
 /// The table of one surface of one provider (generated, or built by `Tables::load`).
+///
+/// `repr(C, align(64))`, the fields the probe reads first: a lookup reads one cache line of
+/// its table (then a pilot and a slot); a miss reads the second.
 #[derive(Debug)]
+#[repr(C, align(64))]
 pub(crate) struct SurfaceTableOf<'t> {
-    /// Whose table it is (read by the tests and `Debug`).
-    #[allow(dead_code)]
-    pub(crate) surface: Surface,
-    pub(crate) description: &'t str,
-    /// What the surface's completeness was checked against (URLs), in file order.
-    pub(crate) checked_against: &'t [&'t str],
-    pub(crate) operation: Option<Operation>,
-    pub(crate) case_insensitive: bool,
-    /// Position of the surface in its provider's precedence (0 = most specific).
-    pub(crate) rank: u8,
     pub(crate) seed: u64,
-    /// Number of buckets (`pilots.len()`, a power of two) minus one.
-    pub(crate) bucket_mask: u32,
-    /// Number of slots (`slots.len()`, a power of two) minus one.
-    pub(crate) mask: u32,
     /// Pilot of each bucket, as `hash::pilot_mix` spreads it.
     pub(crate) pilots: &'t [u32],
     /// `mask + 1` slots; at least one, even for a table with no exact values.
     pub(crate) slots: &'t [SlotOf<'t>],
-    pub(crate) exact: &'t [EntryOf<'t>],
+    /// Number of buckets (`pilots.len()`, a power of two) minus one.
+    pub(crate) bucket_mask: u32,
+    /// Number of slots (`slots.len()`, a power of two) minus one.
+    pub(crate) mask: u32,
+    pub(crate) case_insensitive: bool,
+    pub(crate) operation: Option<Operation>,
+    /// Position of the surface in its provider's precedence (0 = most specific).
+    pub(crate) rank: u8,
+    /// Whose table it is (read by the tests and `Debug`).
+    #[allow(dead_code)]
+    pub(crate) surface: Surface,
+    /// The whole answer after a miss on the exact values (compiled tables with rules only):
+    /// `classify_bytes`'s miss path jumps there, and saves no registers around the rules.
+    pub(crate) rest_answer: Option<RestAnswerFn>,
+    /// The same as an entry (`None`: unmapped), for `resolve`.
+    pub(crate) rest: Option<RestFn>,
+    pub(crate) default: Option<&'t EntryOf<'t>>,
     pub(crate) rules: &'t [EntryOf<'t>],
     /// The rules compiled into a function (generated from the same entries), if any; `None`
     /// for loaded tables, whose `rules` are tried in order by [`SurfaceTableOf::rule`].
     pub(crate) rule: Option<RuleFn>,
-    pub(crate) default: Option<&'t EntryOf<'t>>,
+    pub(crate) exact: &'t [EntryOf<'t>],
+    pub(crate) description: &'t str,
+    /// What the surface's completeness was checked against (URLs), in file order.
+    pub(crate) checked_against: &'t [&'t str],
 }
 
 impl<'t> SurfaceTableOf<'t> {

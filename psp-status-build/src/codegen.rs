@@ -549,7 +549,7 @@ pub fn generate(t: &Tables, command: &str) -> String {
                 .position(|&i| p.surfaces[i].name == s.name)
                 .map_or(u8::MAX, |r| r.min(254) as u8);
             if !s.rules.is_empty() {
-                rules_fn(&mut statics_src, n, s);
+                rules_fn(&mut statics_src, n, &camel(&p.id), s);
             }
             writeln!(tables_src, "    // {} {}", p.id, s.name).unwrap();
             writeln!(tables_src, "    SurfaceTable {{").unwrap();
@@ -581,10 +581,12 @@ pub fn generate(t: &Tables, command: &str) -> String {
                 "        case_insensitive: {},\n        rank: {rank},\n        seed: {seed:#x},\n        \
                  bucket_mask: {},\n        mask: {mask},\n        pilots: &{pilots},\n        \
                  slots: &T{n}_SLOTS,\n        exact: &T{n}_EXACT,\n        rules: &T{n}_RULES,\n        \
-                 rule: {},",
+                 rule: {},\n        rest: {},\n        rest_answer: {},",
                 s.case_insensitive,
                 bucket_mask,
-                if s.rules.is_empty() { "None".to_string() } else { format!("Some(t{n}_rule)") }
+                if s.rules.is_empty() { "None".to_string() } else { format!("Some(t{n}_rule)") },
+                if s.rules.is_empty() { "None".to_string() } else { format!("Some(t{n}_rest)") },
+                if s.rules.is_empty() { "None".to_string() } else { format!("Some(t{n}_rest_answer)") }
             )
             .unwrap();
             match &s.default {
@@ -635,7 +637,7 @@ pub fn generate(t: &Tables, command: &str) -> String {
          const EMPTY_SLOT: Slot = Slot {{ words: {empty:?}, key: b\"\", entry: &NO_ENTRY, head: NO_ENTRY.head }};\n\
          pub(crate) static NO_TABLE: SurfaceTable = SurfaceTable {{ surface: Surface::{s}, description: \"\", checked_against: &[], operation: None, \
          case_insensitive: false, rank: u8::MAX, seed: 0, bucket_mask: 0, mask: 0, pilots: &[0], slots: &[EMPTY_SLOT], \
-         exact: &[], rules: &[], rule: None, default: None }};\n",
+         exact: &[], rules: &[], rule: None, rest: None, rest_answer: None, default: None }};\n",
         p = camel(&t.providers[0].id),
         s = surfaces[0].0,
         op = camel(&t.operations[0].name),
@@ -786,7 +788,7 @@ pub fn generate_fields(t: &Tables, command: &str) -> String {
 /// The rules of one surface as a function: a slice pattern per prefix, a range pattern per
 /// range, in file order, so that rustc compiles them (one length check and a few word compares
 /// per prefix, the number parsed once).
-fn rules_fn(o: &mut String, n: usize, s: &crate::tables::SurfaceSpec) {
+fn rules_fn(o: &mut String, n: usize, provider: &str, s: &crate::tables::SurfaceSpec) {
     let fold = |k: &str| {
         if s.case_insensitive {
             k.to_ascii_lowercase()
@@ -796,7 +798,7 @@ fn rules_fn(o: &mut String, n: usize, s: &crate::tables::SurfaceSpec) {
     };
     writeln!(
         o,
-        "#[allow(clippy::all)]\nfn t{n}_rule(raw: &[u8]) -> Option<&'static Entry> {{"
+        "#[allow(clippy::all)]\n#[inline]\nfn t{n}_rule(raw: &[u8]) -> Option<&'static Entry> {{"
     )
     .unwrap();
     let longest = s
@@ -835,4 +837,18 @@ fn rules_fn(o: &mut String, n: usize, s: &crate::tables::SurfaceSpec) {
         .unwrap();
     }
     writeln!(o, "    let _ = key;\n    None\n}}").unwrap();
+    // What a miss on the exact values gives (rules, default, unmapped), as one function the
+    // hot path jumps to: the rules inlined, the answer built here.
+    writeln!(
+        o,
+        "#[allow(clippy::all)]\n#[inline]\nfn t{n}_rest(raw: &[u8]) -> Option<&'static Entry> {{\n    \
+         crate::classify::rest_compiled(&SURFACE_TABLES[{n}], t{n}_rule(raw), raw)\n}}"
+    )
+    .unwrap();
+    writeln!(
+        o,
+        "#[allow(clippy::all)]\nfn t{n}_rest_answer(raw: &[u8]) -> crate::Classification<'_> {{\n    \
+         crate::classify::rest_answer_compiled(Provider::{provider}, &SURFACE_TABLES[{n}], t{n}_rest(raw), raw)\n}}"
+    )
+    .unwrap();
 }

@@ -395,6 +395,8 @@ fn build(t: &psp_status_build::Tables, providers: &[Option<Provider>], dir: &Pat
             exact,
             rules,
             rule: None,
+            rest: None,
+            rest_answer: None,
             default: default.first(),
         });
     }
