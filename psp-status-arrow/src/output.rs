@@ -159,7 +159,13 @@ impl Builder {
         let rows = self.keys.len();
         let (valid, reject) = self.rejects(rows);
         let v = vocab();
-        let split = |i: usize| self.keys.iter().map(|k| k.0[i]).collect::<Vec<u8>>();
+        // Whole-word loads and shifts: byte loads (`k.0[i]`) did not vectorise.
+        let split = |i: usize| {
+            self.keys
+                .iter()
+                .map(|k| (u32::from_le_bytes(k.0) >> (8 * i)) as u8)
+                .collect::<Vec<u8>>()
+        };
         let (state, code, mut operation, matched) = (split(0), split(1), split(2), split(3));
         let op_valid = absent_operations(&mut operation);
         let enc = self.encoding;
