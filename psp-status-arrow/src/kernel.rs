@@ -10,9 +10,11 @@
 //! - a present value with a null or empty surface cell is "missing surface", with a surface
 //!   the provider does not have "unknown surface".
 //!
-//! Speed: names are hashed once per row ([`NameIndex`]) or once per dictionary value; the
+//! Speed: names are hashed once per row ([`NameIndex`]) or once per dictionary value; a
+//! dictionary-encoded value column of one signal is classified once per (value, field); the
 //! (provider, surface) → field check is a table indexed by both enums; a one-signal input has
-//! its own loop with no per-row vector; outputs are bytes pushed into preallocated vectors.
+//! its own loop with no per-row vector; each row pushes its four output keys as one word into
+//! a preallocated vector.
 
 use std::sync::OnceLock;
 
