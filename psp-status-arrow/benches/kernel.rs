@@ -5,9 +5,11 @@
 //! `cargo bench -p psp-status-arrow --bench kernel`. Inputs: 1M rows drawn (seeded, shuffled)
 //! from every exact entry of the tables plus 2% unknown values; "mixed" has provider and
 //! surface columns (four providers, all surfaces), "fixed" one provider and surface
-//! (Stripe `decline_code`). Time per row = median / 1M, as BENCHMARKS.md reports it. The
-//! join baseline only knows exact entries (no prefix/range rules, defaults or case folding),
-//! so it does less work than the kernel.
+//! (Stripe `decline_code`). "mixed_dictionary" is "mixed" with the three columns
+//! dictionary-encoded (`Dictionary(Int32, Utf8)`, as Parquet readers and Spark hand name
+//! columns over); its joins read each row's strings through the dictionary. Time per row =
+//! median / 1M, as BENCHMARKS.md reports it. The join baseline only knows exact entries (no
+//! prefix/range rules, defaults or case folding), so it does less work than the kernel.
 
 use std::collections::HashMap;
 use std::hash::BuildHasher;
@@ -15,7 +17,8 @@ use std::hint::black_box;
 use std::sync::Arc;
 use std::time::Duration;
 
-use arrow_array::{Array, ArrayRef, StringArray};
+use arrow_array::types::Int32Type;
+use arrow_array::{Array, ArrayRef, DictionaryArray, StringArray};
 use criterion::{criterion_group, criterion_main, BenchmarkId, Criterion, Throughput};
 use psp_status::{Matcher, Provider, Surface};
 use psp_status_arrow::{classify, Encoding, Given, Input, Signal};
@@ -84,18 +87,18 @@ impl<S: BuildHasher + Default> Join<S> {
     }
 
     /// One output code column per result, as the kernel fills them.
-    fn run(&self, p: &StringArray, s: &StringArray, r: &StringArray, out: &mut [Vec<u8>; 4]) {
+    fn run<C: Col>(&self, p: &C, s: &C, r: &C, out: &mut [Vec<u8>; 4]) {
         for o in out.iter_mut() {
             o.clear();
         }
         let mut key = Vec::with_capacity(64);
-        for i in 0..r.len() {
+        for i in 0..r.rows() {
             key.clear();
-            key.extend_from_slice(p.value(i).as_bytes());
+            key.extend_from_slice(p.at(i));
             key.push(0);
-            key.extend_from_slice(s.value(i).as_bytes());
+            key.extend_from_slice(s.at(i));
             key.push(0);
-            key.extend_from_slice(r.value(i).as_bytes());
+            key.extend_from_slice(r.at(i));
             let v = self.map.get(&key).copied().unwrap_or([4, 255, 255, 3]);
             for (o, x) in out.iter_mut().zip(v) {
                 o.push(x);
@@ -104,9 +107,42 @@ impl<S: BuildHasher + Default> Join<S> {
     }
 }
 
-fn columns(rows: &[(String, String, String)]) -> [ArrayRef; 3] {
+/// A column the join reads row by row: plain strings, or a dictionary's value for the row.
+trait Col {
+    fn rows(&self) -> usize;
+    fn at(&self, i: usize) -> &[u8];
+}
+
+impl Col for StringArray {
+    fn rows(&self) -> usize {
+        self.len()
+    }
+    #[inline]
+    fn at(&self, i: usize) -> &[u8] {
+        self.value(i).as_bytes()
+    }
+}
+
+/// A `Dictionary(Int32, Utf8)` column: its keys and its values.
+struct DictCol<'a>(&'a [i32], &'a StringArray);
+
+impl Col for DictCol<'_> {
+    fn rows(&self) -> usize {
+        self.0.len()
+    }
+    #[inline]
+    fn at(&self, i: usize) -> &[u8] {
+        self.1.value(self.0[i] as usize).as_bytes()
+    }
+}
+
+fn columns(rows: &[(String, String, String)], dictionary: bool) -> [ArrayRef; 3] {
     let col = |f: fn(&(String, String, String)) -> &str| -> ArrayRef {
-        Arc::new(StringArray::from_iter_values(rows.iter().map(f)))
+        if dictionary {
+            Arc::new(rows.iter().map(f).collect::<DictionaryArray<Int32Type>>())
+        } else {
+            Arc::new(StringArray::from_iter_values(rows.iter().map(f)))
+        }
     };
     [col(|r| &r.0), col(|r| &r.1), col(|r| &r.2)]
 }
@@ -116,13 +152,9 @@ fn bench_case(
     group: &str,
     data: &[(String, String, String)],
     fixed: Option<(Provider, Surface)>,
+    dictionary: bool,
 ) {
-    let [p, s, r] = columns(data);
-    let (ps, ss, rs) = (
-        p.as_any().downcast_ref::<StringArray>().unwrap(),
-        s.as_any().downcast_ref::<StringArray>().unwrap(),
-        r.as_any().downcast_ref::<StringArray>().unwrap(),
-    );
+    let [p, s, r] = columns(data, dictionary);
     let std_join: Join<std::collections::hash_map::RandomState> = Join::build();
     let fold_join: Join<foldhash::fast::RandomState> = Join::build();
     let mut g = c.benchmark_group(group);
@@ -155,17 +187,67 @@ fn bench_case(
         );
     }
     let mut out: [Vec<u8>; 4] = Default::default();
-    g.bench_function(BenchmarkId::new("join_std_hashmap", data.len()), |b| {
-        b.iter(|| std_join.run(black_box(ps), black_box(ss), black_box(rs), &mut out))
-    });
-    g.bench_function(BenchmarkId::new("join_foldhash", data.len()), |b| {
-        b.iter(|| fold_join.run(black_box(ps), black_box(ss), black_box(rs), &mut out))
-    });
+    if dictionary {
+        let d = |a: &ArrayRef| {
+            let d = a
+                .as_any()
+                .downcast_ref::<DictionaryArray<Int32Type>>()
+                .unwrap();
+            let v = d.values().as_any().downcast_ref::<StringArray>().unwrap();
+            (d.keys().values().to_vec(), v.clone())
+        };
+        let (pd, sd, rd) = (d(&p), d(&s), d(&r));
+        let (pc, sc, rc) = (
+            DictCol(&pd.0, &pd.1),
+            DictCol(&sd.0, &sd.1),
+            DictCol(&rd.0, &rd.1),
+        );
+        joins_of(
+            &mut g,
+            data.len(),
+            (&pc, &sc, &rc),
+            &std_join,
+            &fold_join,
+            &mut out,
+        );
+    } else {
+        let st = |a: &ArrayRef| a.as_any().downcast_ref::<StringArray>().unwrap().clone();
+        let (ps, ss, rs) = (st(&p), st(&s), st(&r));
+        joins_of(
+            &mut g,
+            data.len(),
+            (&ps, &ss, &rs),
+            &std_join,
+            &fold_join,
+            &mut out,
+        );
+    }
     g.finish();
 }
 
+/// The two joins (std's `HashMap`, foldhash) on the same columns, in the same group.
+fn joins_of<C: Col>(
+    g: &mut criterion::BenchmarkGroup<'_, criterion::measurement::WallTime>,
+    rows: usize,
+    (p, s, r): (&C, &C, &C),
+    std_join: &Join<std::collections::hash_map::RandomState>,
+    fold_join: &Join<foldhash::fast::RandomState>,
+    out: &mut [Vec<u8>; 4],
+) {
+    g.bench_function(BenchmarkId::new("join_std_hashmap", rows), |b| {
+        b.iter(|| std_join.run(black_box(p), black_box(s), black_box(r), out))
+    });
+    g.bench_function(BenchmarkId::new("join_foldhash", rows), |b| {
+        b.iter(|| fold_join.run(black_box(p), black_box(s), black_box(r), out))
+    });
+}
+
 fn mixed(c: &mut Criterion) {
-    bench_case(c, "kernel_mixed", &rows(|_| true), None);
+    bench_case(c, "kernel_mixed", &rows(|_| true), None, false);
+}
+
+fn mixed_dictionary(c: &mut Criterion) {
+    bench_case(c, "kernel_mixed_dictionary", &rows(|_| true), None, true);
 }
 
 fn fixed(c: &mut Criterion) {
@@ -175,8 +257,9 @@ fn fixed(c: &mut Criterion) {
         "kernel_fixed",
         &data,
         Some((Provider::Stripe, "decline_code".parse().unwrap())),
+        false,
     );
 }
 
-criterion_group!(benches, mixed, fixed);
+criterion_group!(benches, mixed, mixed_dictionary, fixed);
 criterion_main!(benches);

@@ -150,6 +150,8 @@ pub(crate) struct Dict<'a> {
     keys: Keys<'a>,
     key_nulls: Option<&'a NullBuffer>,
     pub(crate) values: Flat<'a>,
+    /// `values.len()`, read on every row (a match on the values' type otherwise).
+    values_len: usize,
 }
 
 impl<'a> Dict<'a> {
@@ -165,6 +167,7 @@ impl<'a> Dict<'a> {
                 Dict {
                     keys: Keys::$v(d.keys().values()),
                     key_nulls: d.keys().nulls(),
+                    values_len: values.len(),
                     values,
                 }
             }};
@@ -192,7 +195,7 @@ impl<'a> Dict<'a> {
             return None;
         }
         let k = self.keys.get(i);
-        (k < self.values.len()).then_some(k)
+        (k < self.values_len).then_some(k)
     }
 
     fn len(&self) -> usize {
@@ -210,7 +213,7 @@ impl<'a> Dict<'a> {
 
     /// The number of distinct values.
     pub(crate) fn values_len(&self) -> usize {
-        self.values.len()
+        self.values_len
     }
 }
 
@@ -259,6 +262,27 @@ impl<'a> Bytes<'a> {
         match &self.0 {
             Repr::Flat(f) => f.get(row),
             Repr::Dict(d) => d.key(row).and_then(|k| d.values.get(k)),
+        }
+    }
+
+    /// The value at `row` (`row < len`) with, for a dictionary, its key (rows with the same
+    /// key hold the same bytes); `None` when null.
+    #[inline(always)]
+    pub(crate) fn get_keyed(&self, row: usize) -> Option<(&'a [u8], Option<usize>)> {
+        match &self.0 {
+            Repr::Flat(f) => f.get(row).map(|v| (v, None)),
+            Repr::Dict(d) => {
+                let k = d.key(row)?;
+                d.values.get(k).map(|v| (v, Some(k)))
+            }
+        }
+    }
+
+    /// The number of distinct values of a dictionary column, `None` for a flat one.
+    pub(crate) fn dictionary_len(&self) -> Option<usize> {
+        match &self.0 {
+            Repr::Flat(_) => None,
+            Repr::Dict(d) => Some(d.values_len()),
         }
     }
 }

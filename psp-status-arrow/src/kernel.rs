@@ -10,9 +10,11 @@
 //! - a present value with a null or empty surface cell is "missing surface", with a surface
 //!   the provider does not have "unknown surface".
 //!
-//! Speed: names are hashed once per row ([`NameIndex`]) or once per dictionary value; the
+//! Speed: names are hashed once per row ([`NameIndex`]) or once per dictionary value; a
+//! dictionary-encoded value column of one signal is classified once per (value, field); the
 //! (provider, surface) → field check is a table indexed by both enums; a one-signal input has
-//! its own loop with no per-row vector; outputs are bytes pushed into preallocated vectors.
+//! its own loop with no per-row vector; each row pushes its four output keys as one word into
+//! a preallocated vector.
 
 use std::sync::OnceLock;
 
@@ -23,7 +25,7 @@ use strum::{EnumCount, IntoEnumIterator};
 
 use crate::column::{Bytes, Dict, Flat, Repr};
 use crate::names::NameIndex;
-use crate::output::Builder;
+use crate::output::{Builder, Keys};
 use crate::{Encoding, Error, Given, Input, Output};
 
 /// Every (provider, surface) pair's field, `None` where the provider lacks the surface:
@@ -45,6 +47,43 @@ fn field(fields: &[Option<Field>], p: Provider, s: Surface) -> Option<Field> {
         .get(p as usize * Surface::COUNT + s as usize)
         .copied()
         .flatten()
+}
+
+/// A dense number for each (provider, surface) pair, the index of [`fields`].
+#[inline(always)]
+fn field_id(f: Field) -> u32 {
+    (f.provider() as usize * Surface::COUNT + f.surface() as usize) as u32
+}
+
+/// Classifications of a dictionary-encoded value column, one slot per dictionary value: the
+/// field it was last classified under and its output keys. A raw value mostly belongs to one
+/// field, so on a mixed column nearly every row is a hit (one load and a compare instead of
+/// a table lookup); a row of another field classifies and takes the slot over.
+struct Memo {
+    slots: Vec<(u32, Keys)>,
+}
+
+impl Memo {
+    /// A memo for a dictionary of `len` values (`None`: a flat column, nothing memoised).
+    fn new(len: Option<usize>) -> Self {
+        Memo {
+            slots: vec![(u32::MAX, Keys::default()); len.unwrap_or(0)],
+        }
+    }
+
+    /// The keys of `value` (dictionary key `key`, if any) classified under `f`.
+    #[inline(always)]
+    fn keys(&mut self, f: Field, value: &[u8], key: Option<usize>) -> Keys {
+        let id = field_id(f);
+        match key.and_then(|k| self.slots.get_mut(k)) {
+            Some(slot) if slot.0 == id => slot.1,
+            Some(slot) => {
+                *slot = (id, Keys::of(&classify_bytes(f, value)));
+                slot.1
+            }
+            None => Keys::of(&classify_bytes(f, value)),
+        }
+    }
 }
 
 /// How a name cell reads: missing (null or empty), a name, or not a name.
@@ -111,7 +150,8 @@ enum Step<'a> {
     NotApplicable,
     /// The value is null or empty.
     Absent,
-    Present(Field, &'a [u8]),
+    /// The value, with its dictionary key when the column is dictionary-encoded.
+    Present(Field, &'a [u8], Option<usize>),
     Rejected(Reason),
 }
 
@@ -129,21 +169,21 @@ impl<'a> Sig<'a> {
                 let Some(f) = fields[p as usize] else {
                     return Step::NotApplicable;
                 };
-                return match self.raw.get(row) {
-                    None | Some(b"") => Step::Absent,
-                    Some(v) => Step::Present(f, v),
+                return match self.raw.get_keyed(row) {
+                    None | Some((b"", _)) => Step::Absent,
+                    Some((v, k)) => Step::Present(f, v, k),
                 };
             }
             SurfaceCol::Column(col) => col,
         };
-        let value = match self.raw.get(row) {
-            None | Some(b"") => return Step::Absent,
-            Some(v) => v,
+        let (value, key) = match self.raw.get_keyed(row) {
+            None | Some((b"", _)) => return Step::Absent,
+            Some(vk) => vk,
         };
         let signal = i as u8;
         match col.cell(row, |b| names.surface(b)) {
             Cell::Known(s) => match field(self.fields, p, s) {
-                Some(f) => Step::Present(f, value),
+                Some(f) => Step::Present(f, value, key),
                 None => Step::Rejected(Reason::UnknownSurface {
                     provider: p,
                     signal,
@@ -243,8 +283,10 @@ pub(crate) fn run(input: &Input<'_>, encoding: Encoding) -> Result<Output, Error
         }
     }
 
-    // One signal: no pair vector, one step per row.
+    // One signal: no pair vector, one step per row; a dictionary-encoded value column is
+    // classified once per (dictionary value, field).
     if let [sig] = &signals[..] {
+        let mut memo = Memo::new(sig.raw.dictionary_len());
         for row in 0..rows {
             let p = match provider.cell(row, prov_lookup) {
                 Cell::Known(p) => p,
@@ -258,7 +300,7 @@ pub(crate) fn run(input: &Input<'_>, encoding: Encoding) -> Result<Output, Error
                 }
             };
             match sig.step(p, 0, row, names) {
-                Step::Present(f, v) => out.classified(&classify_bytes(f, v)),
+                Step::Present(f, v, k) => out.push(memo.keys(f, v, k)),
                 Step::Absent => reject(&mut out, Reason::NoSignal, row),
                 Step::NotApplicable => reject(&mut out, Reason::NoSignalFor(p), row),
                 Step::Rejected(r) => reject(&mut out, r, row),
@@ -286,7 +328,7 @@ pub(crate) fn run(input: &Input<'_>, encoding: Encoding) -> Result<Output, Error
             match sig.step(p, i, row, names) {
                 Step::NotApplicable => {}
                 Step::Absent => applies = true,
-                Step::Present(f, v) => {
+                Step::Present(f, v, _) => {
                     applies = true;
                     pairs.push((f, v));
                 }

@@ -466,6 +466,73 @@ fn fixed_provider_and_surface_with_dictionary_values_uses_each_value_once_and_ag
     }
 }
 
+/// A dictionary-encoded value column is classified once per (value, field): a value that
+/// several fields share must still be classified under each row's own field, however the
+/// rows of those fields interleave.
+#[test]
+fn a_dictionary_value_shared_by_several_fields_is_classified_by_each_rows_field() {
+    use std::collections::BTreeMap;
+    // Exact values that two or more fields know, with different answers.
+    let mut by_value: BTreeMap<&str, Vec<Field>> = BTreeMap::new();
+    for e in psp_status::entries() {
+        if let psp_status::Matcher::Exact(v) = e.matcher {
+            by_value
+                .entry(v)
+                .or_default()
+                .push(Field::new(e.provider, e.surface).unwrap());
+        }
+    }
+    let shared: Vec<(&str, Vec<Field>)> = by_value
+        .into_iter()
+        .filter(|(v, fields)| {
+            fields.iter().any(|f| {
+                let (a, b) = (
+                    classify_bytes(fields[0], v.as_bytes()),
+                    classify_bytes(*f, v.as_bytes()),
+                );
+                (a.state, a.code, a.operation) != (b.state, b.code, b.operation)
+            })
+        })
+        .collect();
+    assert!(
+        !shared.is_empty(),
+        "the tables have values shared by fields with different answers"
+    );
+    // Each value under its fields in the order A B A A B ..., so a slot is taken over and back.
+    let (mut p, mut s, mut r): (Col, Col, Col) = Default::default();
+    for (v, fields) in &shared {
+        let order = (0..3 * fields.len()).map(|i| fields[(i * i + i / 2) % fields.len()]);
+        for f in order {
+            p.push(b(&f.provider().to_string()));
+            s.push(b(&f.surface().to_string()));
+            r.push(b(v));
+        }
+    }
+    for kind in [Kind::DictI32, Kind::DictU8, Kind::DictBinaryView] {
+        if matches!(kind, Kind::DictU8) && shared.len() > 255 {
+            continue;
+        }
+        let ra = array(kind, &r);
+        let utf8 = |v| array(Kind::Utf8, v);
+        check_single(
+            utf8(&p).as_ref(),
+            utf8(&s).as_ref(),
+            ra.as_ref(),
+            &p,
+            &s,
+            &r,
+        );
+        check_single(
+            array(kind, &p).as_ref(),
+            array(kind, &s).as_ref(),
+            ra.as_ref(),
+            &p,
+            &s,
+            &r,
+        );
+    }
+}
+
 #[test]
 fn a_fixed_surface_the_provider_lacks_applies_to_no_row() {
     // As `reclassify --provider alma --surface decline_code`: no signal applies to Alma.
