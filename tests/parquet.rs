@@ -861,3 +861,60 @@ fn column_flags_agree_with_the_csv_path() {
         );
     }
 }
+
+/// Each input column's codec is kept (zstd, snappy, none); the appended ones are snappy or, for
+/// the key pages, uncompressed.
+#[test]
+fn the_input_columns_keep_their_codecs() {
+    use parquet::basic::{Compression, ZstdLevel};
+    use parquet::schema::types::ColumnPath;
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let (header, rows) = history(d, 500);
+    let columns: Vec<ArrayRef> = header
+        .iter()
+        .map(|h| Arc::new(StringArray::from(col(&header, &rows, h))) as ArrayRef)
+        .collect();
+    let schema = Arc::new(Schema::new(
+        header
+            .iter()
+            .map(|h| Field::new(h, DataType::Utf8, true))
+            .collect::<Vec<_>>(),
+    ));
+    let codec = |name: &str| match name {
+        "raw" => Compression::ZSTD(ZstdLevel::default()),
+        "provider" => Compression::UNCOMPRESSED,
+        _ => Compression::SNAPPY,
+    };
+    let mut props = WriterProperties::builder().set_compression(Compression::SNAPPY);
+    for h in &header {
+        props = props.set_column_compression(ColumnPath::from(h.as_str()), codec(h));
+    }
+    let input = d.join("in.parquet");
+    let mut w = ArrowWriter::try_new(
+        std::fs::File::create(&input).unwrap(),
+        schema.clone(),
+        Some(props.build()),
+    )
+    .unwrap();
+    w.write(&RecordBatch::try_new(schema, columns).unwrap())
+        .unwrap();
+    w.close().unwrap();
+    let out = d.join("out.parquet");
+    ok(&["reclassify", s(&input), "-o", s(&out), "-q"]);
+    let b = ParquetRecordBatchReaderBuilder::try_new(std::fs::File::open(&out).unwrap()).unwrap();
+    let group = &b.metadata().row_groups()[0];
+    let got: Vec<(String, Compression)> = group
+        .columns()
+        .iter()
+        .map(|c| (c.column_path().string(), c.compression()))
+        .collect();
+    for h in &header {
+        assert!(got.contains(&(h.clone(), codec(h))), "{h}: {got:?}");
+    }
+    assert!(got
+        .iter()
+        .any(|(n, c)| n == "raw" && matches!(c, Compression::ZSTD(_))));
+    let (read, _) = read_parquet(&out);
+    assert_eq!(cells(&read, "raw").len(), read.num_rows());
+}

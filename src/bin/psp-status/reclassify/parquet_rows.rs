@@ -95,16 +95,23 @@ impl Sink {
 }
 
 /// The writer properties of a Parquet output: snappy (what Spark, DuckDB and pyarrow write by
-/// default), row groups of at most `group_rows`, the table version and digest in the metadata;
-/// `plain` columns are written without a dictionary (the input's writer chose so: ids,
-/// timestamps, amounts, whose dictionary would only be built to be dropped).
-pub fn writer_properties(group_rows: usize, plain: &[ColumnPath]) -> WriterProperties {
-    let mut b = WriterProperties::builder();
+/// default) unless `input` names a column's codec (the input's, kept), row groups of at most
+/// `group_rows`, the table version and digest in the metadata; `plain` columns are written
+/// without a dictionary (the input's writer chose so: ids, timestamps, amounts, whose
+/// dictionary would only be built to be dropped).
+pub fn writer_properties(
+    group_rows: usize,
+    plain: &[ColumnPath],
+    input: &[(ColumnPath, Compression)],
+) -> WriterProperties {
+    let mut b = WriterProperties::builder().set_compression(Compression::SNAPPY);
     for c in plain {
         b = b.set_column_dictionary_enabled(c.clone(), false);
     }
-    b.set_compression(Compression::SNAPPY)
-        .set_max_row_group_row_count(Some(group_rows.clamp(1, MAX_GROUP_ROWS)))
+    for (c, codec) in input {
+        b = b.set_column_compression(c.clone(), *codec);
+    }
+    b.set_max_row_group_row_count(Some(group_rows.clamp(1, MAX_GROUP_ROWS)))
         .set_key_value_metadata(Some(vec![
             KeyValue::new(META_VERSION.to_string(), tables().version().to_string()),
             KeyValue::new(META_DIGEST.to_string(), tables().digest().to_string()),
@@ -458,6 +465,17 @@ pub fn run(args: &Args, setup: &Setup, plan: Plan, started: Instant) -> Result<E
                 .collect()
         })
         .unwrap_or_default();
+    // Each leaf column's codec (in the first row group), kept in the output.
+    let codecs: Vec<(ColumnPath, Compression)> = meta
+        .row_groups()
+        .first()
+        .map(|g| {
+            g.columns()
+                .iter()
+                .map(|c| (c.column_path().clone(), c.compression()))
+                .collect()
+        })
+        .unwrap_or_default();
     // Codecs this build cannot decompress: said before any work, naming the codec.
     for (g, group) in meta.row_groups().iter().enumerate() {
         for c in group.columns() {
@@ -506,7 +524,7 @@ pub fn run(args: &Args, setup: &Setup, plan: Plan, started: Instant) -> Result<E
             ParallelParquet::new(
                 sink,
                 out_schema.clone(),
-                writer_properties(group_rows, &plain),
+                writer_properties(group_rows, &plain, &codecs),
             )
             .map_err(|e| CliError::Failed(format!("cannot write {}: {e}", args.output)))?,
         )),
