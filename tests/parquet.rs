@@ -272,6 +272,77 @@ fn parquet_to_parquet_keeps_every_column_and_agrees_with_the_csv_path() {
     assert_eq!(r["rows_out"], got.num_rows());
     assert_eq!(r["rows_rejected"], pq_rejects.len());
     assert_eq!(r["format"], "parquet");
+    appended_columns_are_dictionary_encoded_with_true_statistics(&out);
+}
+
+/// The appended columns of a Parquet output (written page by page from their keys, not by the
+/// Arrow writer): dictionary-encoded, with an offset index, and statistics that match their
+/// values in every row group.
+fn appended_columns_are_dictionary_encoded_with_true_statistics(path: &Path) {
+    use parquet::arrow::arrow_reader::ArrowReaderOptions;
+    use parquet::basic::Encoding;
+    use parquet::file::statistics::Statistics;
+    let file = std::fs::File::open(path).unwrap();
+    let options = ArrowReaderOptions::new()
+        .with_page_index_policy(parquet::file::metadata::PageIndexPolicy::Required);
+    let b = ParquetRecordBatchReaderBuilder::try_new_with_options(file, options).unwrap();
+    let meta = b.metadata().clone();
+    let offsets = meta.offset_index().expect("an offset index");
+    let leaves = meta.file_metadata().schema_descr().num_columns();
+    let mut start = 0;
+    for (g, group) in meta.row_groups().iter().enumerate() {
+        let rows = group.num_rows() as usize;
+        let (batch, _) = {
+            let f = std::fs::File::open(path).unwrap();
+            let r = ParquetRecordBatchReaderBuilder::try_new(f)
+                .unwrap()
+                .with_row_groups(vec![g])
+                .with_batch_size(rows.max(1))
+                .build()
+                .unwrap();
+            (r.map(|b| b.unwrap()).collect::<Vec<_>>(), ())
+        };
+        assert_eq!(batch.iter().map(|b| b.num_rows()).sum::<usize>(), rows);
+        for (i, name) in APPENDED.iter().enumerate() {
+            let leaf = leaves - 5 + i;
+            let c = group.column(leaf);
+            assert_eq!(c.column_path().string(), *name);
+            assert!(c.dictionary_page_offset().is_some(), "{name}");
+            assert!(
+                c.encodings().any(|e| e == Encoding::RLE_DICTIONARY),
+                "{name}"
+            );
+            let values: Vec<Option<String>> = batch.iter().flat_map(|b| cells(b, name)).collect();
+            let present: Vec<&String> = values.iter().flatten().collect();
+            let Some(Statistics::ByteArray(st)) = c.statistics() else {
+                panic!("{name}: no string statistics");
+            };
+            assert_eq!(
+                st.min_opt().map(|v| v.as_utf8().unwrap()),
+                present.iter().min().map(|s| s.as_str()),
+                "{name} min, row group {g}"
+            );
+            assert_eq!(
+                st.max_opt().map(|v| v.as_utf8().unwrap()),
+                present.iter().max().map(|s| s.as_str()),
+                "{name} max, row group {g}"
+            );
+            assert_eq!(
+                st.null_count_opt(),
+                Some((values.len() - present.len()) as u64),
+                "{name} nulls"
+            );
+            // The offset index covers every row of the chunk, page by page, in order.
+            let pages = &offsets[g][leaf].page_locations;
+            assert!(!pages.is_empty() && pages[0].first_row_index == 0, "{name}");
+            assert!(pages
+                .windows(2)
+                .all(|w| w[0].first_row_index < w[1].first_row_index));
+            assert!(pages.iter().all(|p| (p.first_row_index as usize) < rows));
+        }
+        start += rows;
+    }
+    assert_eq!(start as i64, meta.file_metadata().num_rows());
 }
 
 #[test]
@@ -789,4 +860,61 @@ fn column_flags_agree_with_the_csv_path() {
             "{flags:?}"
         );
     }
+}
+
+/// Each input column's codec is kept (zstd, snappy, none); the appended ones are snappy or, for
+/// the key pages, uncompressed.
+#[test]
+fn the_input_columns_keep_their_codecs() {
+    use parquet::basic::{Compression, ZstdLevel};
+    use parquet::schema::types::ColumnPath;
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let (header, rows) = history(d, 500);
+    let columns: Vec<ArrayRef> = header
+        .iter()
+        .map(|h| Arc::new(StringArray::from(col(&header, &rows, h))) as ArrayRef)
+        .collect();
+    let schema = Arc::new(Schema::new(
+        header
+            .iter()
+            .map(|h| Field::new(h, DataType::Utf8, true))
+            .collect::<Vec<_>>(),
+    ));
+    let codec = |name: &str| match name {
+        "raw" => Compression::ZSTD(ZstdLevel::default()),
+        "provider" => Compression::UNCOMPRESSED,
+        _ => Compression::SNAPPY,
+    };
+    let mut props = WriterProperties::builder().set_compression(Compression::SNAPPY);
+    for h in &header {
+        props = props.set_column_compression(ColumnPath::from(h.as_str()), codec(h));
+    }
+    let input = d.join("in.parquet");
+    let mut w = ArrowWriter::try_new(
+        std::fs::File::create(&input).unwrap(),
+        schema.clone(),
+        Some(props.build()),
+    )
+    .unwrap();
+    w.write(&RecordBatch::try_new(schema, columns).unwrap())
+        .unwrap();
+    w.close().unwrap();
+    let out = d.join("out.parquet");
+    ok(&["reclassify", s(&input), "-o", s(&out), "-q"]);
+    let b = ParquetRecordBatchReaderBuilder::try_new(std::fs::File::open(&out).unwrap()).unwrap();
+    let group = &b.metadata().row_groups()[0];
+    let got: Vec<(String, Compression)> = group
+        .columns()
+        .iter()
+        .map(|c| (c.column_path().string(), c.compression()))
+        .collect();
+    for h in &header {
+        assert!(got.contains(&(h.clone(), codec(h))), "{h}: {got:?}");
+    }
+    assert!(got
+        .iter()
+        .any(|(n, c)| n == "raw" && matches!(c, Compression::ZSTD(_))));
+    let (read, _) = read_parquet(&out);
+    assert_eq!(cells(&read, "raw").len(), read.num_rows());
 }

@@ -7,12 +7,13 @@
 //! order, `tally` counts, `rejects` writes the unreadable rows, `report` writes the JSON report
 //! and the summary; `crate::outputs` checks the output paths and commits the files as one set.
 //! Parquet input goes through `parquet_rows` (row groups as Arrow batches, read in place by
-//! `arrow_cols`, the same kernel and plan); CSV or JSON Lines to Parquet writes the CSV rows
-//! through `parquet_out`.
+//! `arrow_cols`, the same kernel and plan; the result columns written by `fixed_dict`); CSV or
+//! JSON Lines to Parquet writes the CSV rows through `parquet_out`.
 
 mod arrow_cols;
 mod chunk;
 mod csv_rows;
+mod fixed_dict;
 mod jsonl_rows;
 mod near;
 mod parquet_out;

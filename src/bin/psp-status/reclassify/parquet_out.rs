@@ -114,7 +114,7 @@ impl CsvToParquet {
             let w = ArrowWriter::try_new(
                 sink,
                 schema.clone(),
-                Some(writer_properties(group_rows, &[])),
+                Some(writer_properties(group_rows, &[], &[])),
             )
             .map_err(err)?;
             self.builders = (0..schema.fields().len())

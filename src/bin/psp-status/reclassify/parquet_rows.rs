@@ -6,7 +6,8 @@
 //! the output, rejects and report are committed as one set, as for CSV.
 
 use super::arrow_cols::{self, ArrowColumn, FieldPath};
-use super::chunk::Plan;
+use super::chunk::{Plan, APPENDED};
+use super::fixed_dict::{self, FixedDictColumn};
 use super::rejects::{self, RejectsWriter};
 use super::tally::Tally;
 use super::{report, shown, write_error, Args, Format, MaxRejects, Setup};
@@ -27,7 +28,8 @@ use parquet::file::metadata::KeyValue;
 use parquet::file::properties::WriterProperties;
 use parquet::file::writer::SerializedFileWriter;
 use parquet::schema::types::ColumnPath;
-use psp_status::batch::{classify_columns_in, ByteColumn, Names, Outcome, Reason};
+use psp_status::batch::{classify_columns_in, ByteColumn, Names, Outcome, Reason, Verdict};
+use psp_status::{Code, Matched, Operation, State};
 use std::io::Write;
 use std::path::Path;
 use std::process::ExitCode;
@@ -93,16 +95,23 @@ impl Sink {
 }
 
 /// The writer properties of a Parquet output: snappy (what Spark, DuckDB and pyarrow write by
-/// default), row groups of at most `group_rows`, the table version and digest in the metadata;
-/// `plain` columns are written without a dictionary (the input's writer chose so: ids,
-/// timestamps, amounts, whose dictionary would only be built to be dropped).
-pub fn writer_properties(group_rows: usize, plain: &[ColumnPath]) -> WriterProperties {
-    let mut b = WriterProperties::builder();
+/// default) unless `input` names a column's codec (the input's, kept), row groups of at most
+/// `group_rows`, the table version and digest in the metadata; `plain` columns are written
+/// without a dictionary (the input's writer chose so: ids, timestamps, amounts, whose
+/// dictionary would only be built to be dropped).
+pub fn writer_properties(
+    group_rows: usize,
+    plain: &[ColumnPath],
+    input: &[(ColumnPath, Compression)],
+) -> WriterProperties {
+    let mut b = WriterProperties::builder().set_compression(Compression::SNAPPY);
     for c in plain {
         b = b.set_column_dictionary_enabled(c.clone(), false);
     }
-    b.set_compression(Compression::SNAPPY)
-        .set_max_row_group_row_count(Some(group_rows.clamp(1, MAX_GROUP_ROWS)))
+    for (c, codec) in input {
+        b = b.set_column_compression(c.clone(), *codec);
+    }
+    b.set_max_row_group_row_count(Some(group_rows.clamp(1, MAX_GROUP_ROWS)))
         .set_key_value_metadata(Some(vec![
             KeyValue::new(META_VERSION.to_string(), tables().version().to_string()),
             KeyValue::new(META_DIGEST.to_string(), tables().digest().to_string()),
@@ -120,28 +129,82 @@ pub fn output_schema(input: &Schema, appended: &[String; 5]) -> SchemaRef {
     Arc::new(Schema::new_with_metadata(fields, input.metadata().clone()))
 }
 
-/// A Parquet file written a row group at a time, its columns encoded on two threads.
+/// The values each appended column can take, in the order of the keys `run` computes (an
+/// enum's discriminant; the table version is key 0).
+pub fn result_dictionaries() -> [Vec<&'static str>; 5] {
+    use strum::IntoEnumIterator;
+    [
+        State::iter().map(<&str>::from).collect(),
+        Code::iter().map(<&str>::from).collect(),
+        Operation::iter().map(<&str>::from).collect(),
+        Matched::iter().map(<&str>::from).collect(),
+        vec![tables().version()],
+    ]
+}
+
+/// The appended columns of a batch's kept rows: per column, each row's index into
+/// [`result_dictionaries`] ([`fixed_dict::NULL`] for a null operation).
+#[derive(Default)]
+pub struct ResultKeys([Vec<u8>; 5]);
+
+impl ResultKeys {
+    fn clear(&mut self) {
+        self.0.iter_mut().for_each(Vec::clear);
+    }
+
+    fn push(&mut self, v: &Verdict) {
+        let [state, code, operation, matched, version] = &mut self.0;
+        state.push(v.state as u8);
+        code.push(v.code as u8);
+        operation.push(v.operation.map_or(fixed_dict::NULL, |o| o as u8));
+        matched.push(v.matched as u8);
+        version.push(0);
+    }
+
+    /// The columns as Arrow string arrays (for CSV and JSON Lines output).
+    fn arrays(&self, dicts: &[Vec<&'static str>; 5]) -> Vec<ArrayRef> {
+        self.0
+            .iter()
+            .zip(dicts)
+            .map(|(keys, dict)| {
+                let values = keys.iter().map(|&k| dict.get(k as usize).copied());
+                Arc::new(StringArray::from_iter(values)) as ArrayRef
+            })
+            .collect()
+    }
+}
+
+/// A Parquet file written a row group at a time: the input's columns encoded by the Arrow
+/// writer on two threads, the appended ones by [`FixedDictColumn`] from their keys.
 pub struct ParallelParquet {
     file: SerializedFileWriter<Sink>,
     factory: ArrowRowGroupWriterFactory,
     schema: SchemaRef,
+    /// Leaf columns of the input (the appended ones follow).
+    input_leaves: usize,
+    dicts: [Vec<&'static str>; 5],
     /// The column writers of the row group being written, and its rows.
-    columns: Option<Vec<ArrowColumnWriter>>,
+    columns: Option<(Vec<ArrowColumnWriter>, Vec<FixedDictColumn>)>,
     rows: usize,
     groups: usize,
     group_rows: usize,
 }
 
 impl ParallelParquet {
+    /// A writer of `schema` (an input's schema and then the five appended string columns, as
+    /// [`output_schema`] makes it).
     pub fn new(sink: Sink, schema: SchemaRef, props: WriterProperties) -> Result<Self, String> {
         let group_rows = props.max_row_group_row_count().unwrap_or(MAX_GROUP_ROWS);
         let (file, factory) = ArrowWriter::try_new(sink, schema.clone(), Some(props))
             .and_then(|w| w.into_serialized_writer())
             .map_err(|e| e.to_string())?;
+        let input_leaves = file.schema_descr().num_columns() - APPENDED.len();
         Ok(ParallelParquet {
             file,
             factory,
             schema,
+            input_leaves,
+            dicts: result_dictionaries(),
             columns: None,
             rows: 0,
             groups: 0,
@@ -149,19 +212,39 @@ impl ParallelParquet {
         })
     }
 
-    /// Encodes `batch`; the row group is written once it holds `group_rows` rows or `budget`
-    /// bytes.
-    pub fn write(&mut self, batch: &RecordBatch, budget: usize) -> Result<(), String> {
+    /// Encodes `batch` (the input's columns) and `keys` (the appended ones); the row group is
+    /// written once it holds `group_rows` rows or `budget` bytes.
+    pub fn write(
+        &mut self,
+        batch: &RecordBatch,
+        keys: &ResultKeys,
+        budget: usize,
+    ) -> Result<(), String> {
         let e = |e: parquet::errors::ParquetError| e.to_string();
-        let mut columns = match self.columns.take() {
+        let (mut columns, mut fixed) = match self.columns.take() {
             Some(c) => c,
-            None => self.factory.create_column_writers(self.groups).map_err(e)?,
+            None => {
+                let mut columns = self.factory.create_column_writers(self.groups).map_err(e)?;
+                columns.truncate(self.input_leaves);
+                let fixed = self
+                    .dicts
+                    .iter()
+                    .enumerate()
+                    .map(|(i, d)| {
+                        let descr = self.file.schema_descr().column(self.input_leaves + i);
+                        FixedDictColumn::new(descr, d.clone())
+                    })
+                    .collect::<Result<Vec<_>, _>>()
+                    .map_err(e)?;
+                (columns, fixed)
+            }
         };
         let mut leaves = Vec::with_capacity(columns.len());
         for (field, array) in self.schema.fields().iter().zip(batch.columns()) {
             leaves.extend(compute_leaves(field, array).map_err(e)?);
         }
-        // Two halves, by alternating leaves, encoded at once.
+        // Two halves, by alternating leaves, encoded at once; the appended columns (a few bits
+        // a row) on this thread.
         let (mut even, mut odd): (Vec<_>, Vec<_>) = columns
             .iter_mut()
             .zip(&leaves)
@@ -174,7 +257,13 @@ impl ParallelParquet {
         };
         std::thread::scope(|scope| {
             let other = scope.spawn(|| encode(&mut odd));
-            let mine = encode(&mut even);
+            let mine = encode(&mut even).and_then(|()| {
+                fixed
+                    .iter_mut()
+                    .zip(&keys.0)
+                    .try_for_each(|(c, k)| c.write(k))
+                    .map_err(e)
+            });
             let theirs = other
                 .join()
                 .unwrap_or_else(|_| Err("an encoder panicked".to_string()));
@@ -182,7 +271,7 @@ impl ParallelParquet {
         })?;
         self.rows += batch.num_rows();
         let size: usize = columns.iter().map(|c| c.memory_size()).sum();
-        self.columns = Some(columns);
+        self.columns = Some((columns, fixed));
         if self.rows >= self.group_rows || size > budget {
             self.flush()?;
         }
@@ -191,7 +280,7 @@ impl ParallelParquet {
 
     fn flush(&mut self) -> Result<(), String> {
         let e = |e: parquet::errors::ParquetError| e.to_string();
-        let Some(columns) = self.columns.take() else {
+        let Some((columns, fixed)) = self.columns.take() else {
             return Ok(());
         };
         let mut group = self.file.next_row_group().map_err(e)?;
@@ -200,6 +289,9 @@ impl ParallelParquet {
                 .map_err(e)?
                 .append_to_row_group(&mut group)
                 .map_err(e)?;
+        }
+        for c in fixed {
+            c.close_into(&mut group).map_err(e)?;
         }
         group.close().map_err(e)?;
         self.groups += 1;
@@ -215,7 +307,8 @@ impl ParallelParquet {
 
 /// How the rows are written.
 enum Writer {
-    Parquet(ParallelParquet),
+    Parquet(Box<ParallelParquet>),
+    /// CSV and JSON Lines get the appended columns as strings.
     Csv {
         sink: Sink,
         delimiter: u8,
@@ -226,10 +319,23 @@ enum Writer {
 }
 
 impl Writer {
-    fn write(&mut self, batch: &RecordBatch, budget: usize) -> Result<(), String> {
-        match self {
+    /// Writes the kept rows of a batch: `kept` the input's columns, `keys` the appended ones.
+    fn write(
+        &mut self,
+        kept: &RecordBatch,
+        keys: &ResultKeys,
+        schema: &SchemaRef,
+        budget: usize,
+    ) -> Result<(), String> {
+        if let Writer::Parquet(w) = self {
             // A row group is buffered until written: kept within the memory bound.
-            Writer::Parquet(w) => w.write(batch, budget),
+            return w.write(kept, keys, budget);
+        }
+        let mut cols = kept.columns().to_vec();
+        cols.extend(keys.arrays(&result_dictionaries()));
+        let batch = &RecordBatch::try_new(schema.clone(), cols).map_err(|e| e.to_string())?;
+        match self {
+            Writer::Parquet(_) => unreachable!("written above"),
             Writer::Csv {
                 sink,
                 delimiter,
@@ -359,6 +465,17 @@ pub fn run(args: &Args, setup: &Setup, plan: Plan, started: Instant) -> Result<E
                 .collect()
         })
         .unwrap_or_default();
+    // Each leaf column's codec (in the first row group), kept in the output.
+    let codecs: Vec<(ColumnPath, Compression)> = meta
+        .row_groups()
+        .first()
+        .map(|g| {
+            g.columns()
+                .iter()
+                .map(|c| (c.column_path().clone(), c.compression()))
+                .collect()
+        })
+        .unwrap_or_default();
     // Codecs this build cannot decompress: said before any work, naming the codec.
     for (g, group) in meta.row_groups().iter().enumerate() {
         for c in group.columns() {
@@ -403,14 +520,14 @@ pub fn run(args: &Args, setup: &Setup, plan: Plan, started: Instant) -> Result<E
     let mut rejects = RejectsWriter::new(rejects_file)
         .map_err(|e| CliError::Failed(format!("{}: {e}", setup.rejects.display())))?;
     let mut writer = match setup.output_format {
-        Format::Parquet => Writer::Parquet(
+        Format::Parquet => Writer::Parquet(Box::new(
             ParallelParquet::new(
                 sink,
                 out_schema.clone(),
-                writer_properties(group_rows, &plain),
+                writer_properties(group_rows, &plain, &codecs),
             )
             .map_err(|e| CliError::Failed(format!("cannot write {}: {e}", args.output)))?,
-        ),
+        )),
         Format::Csv => {
             let mut sink = sink;
             let mut line = Vec::new();
@@ -442,6 +559,7 @@ pub fn run(args: &Args, setup: &Setup, plan: Plan, started: Instant) -> Result<E
 
     let mut names_cache = Names::default();
     let mut outcomes = Vec::new();
+    let mut keys = ResultKeys::default();
     let mut tally = Tally::default();
     let (mut rows_in, mut rows_rejected) = (0u64, 0u64);
     let unreadable = |g: usize, row: u64, e: &dyn std::fmt::Display| {
@@ -510,10 +628,7 @@ pub fn run(args: &Args, setup: &Setup, plan: Plan, started: Instant) -> Result<E
 
             let n = batch.num_rows();
             let mut keep = Vec::with_capacity(n);
-            let mut state = Vec::with_capacity(n);
-            let mut code = Vec::with_capacity(n);
-            let mut operation = Vec::with_capacity(n);
-            let mut matched = Vec::with_capacity(n);
+            keys.clear();
             for (i, outcome) in outcomes.iter().enumerate() {
                 match outcome {
                     Outcome::Classified(v) => {
@@ -522,10 +637,7 @@ pub fn run(args: &Args, setup: &Setup, plan: Plan, started: Instant) -> Result<E
                         });
                         tally.add(v, raw);
                         keep.push(true);
-                        state.push(<&str>::from(v.state));
-                        code.push(<&str>::from(v.code));
-                        operation.push(v.operation.map(<&str>::from));
-                        matched.push(<&str>::from(v.matched));
+                        keys.push(v);
                     }
                     Outcome::Rejected(reason) => {
                         if matches!(reason, Reason::NoSignal | Reason::NoSignalFor(_)) {
@@ -551,25 +663,14 @@ pub fn run(args: &Args, setup: &Setup, plan: Plan, started: Instant) -> Result<E
             drop(columns);
             drop(arrays);
             rows_in += n as u64;
-            let kept = if state.len() == n {
+            let kept = if keys.0[0].len() == n {
                 batch
             } else {
                 arrow_select::filter::filter_record_batch(&batch, &BooleanArray::from(keep))
                     .map_err(|e| CliError::Failed(format!("{input}: {e}")))?
             };
-            let rows = kept.num_rows();
-            let mut cols: Vec<ArrayRef> = kept.columns().to_vec();
-            cols.push(Arc::new(StringArray::from(state)));
-            cols.push(Arc::new(StringArray::from(code)));
-            cols.push(Arc::new(StringArray::from(operation)));
-            cols.push(Arc::new(StringArray::from(matched)));
-            cols.push(Arc::new(StringArray::from_iter_values(
-                std::iter::repeat_n(tables().version(), rows),
-            )));
-            let out = RecordBatch::try_new(out_schema.clone(), cols)
-                .map_err(|e| CliError::Failed(format!("{input}: {e}")))?;
             writer
-                .write(&out, group_budget)
+                .write(&kept, &keys, &out_schema, group_budget)
                 .map_err(|e| fail(e, &args.output))?;
         }
         Ok(())
@@ -635,4 +736,29 @@ fn check_max_rejects(
         )));
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use strum::IntoEnumIterator;
+
+    #[test]
+    fn result_keys_index_the_dictionaries() {
+        let dicts = result_dictionaries();
+        for s in State::iter() {
+            assert_eq!(dicts[0][s as usize], <&str>::from(s));
+        }
+        for c in Code::iter() {
+            assert_eq!(dicts[1][c as usize], <&str>::from(c));
+        }
+        for o in Operation::iter() {
+            assert_eq!(dicts[2][o as usize], <&str>::from(o));
+        }
+        for m in Matched::iter() {
+            assert_eq!(dicts[3][m as usize], <&str>::from(m));
+        }
+        assert_eq!(dicts[4], [tables().version()]);
+        assert!(dicts.iter().all(|d| d.len() < fixed_dict::NULL as usize));
+    }
 }

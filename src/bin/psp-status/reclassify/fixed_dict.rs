@@ -1,0 +1,246 @@
+//! A Parquet string column whose values come from a small fixed set (the taxonomy's states,
+//! codes, operations, match kinds, the table version), written straight from each row's index
+//! into the set: one dictionary page holding the set, then one data page per batch of the
+//! indices, bit-packed (`RLE_DICTIONARY`). Nothing is hashed or compared per value: the Arrow
+//! writer's dictionary encoder interns every value again, even from an Arrow dictionary array,
+//! and compares every value for its min/max statistics. The pages are a few bits a row, so
+//! they are stored uncompressed. Readers see a plain dictionary-encoded string column (Parquet
+//! `BYTE_ARRAY`/`STRING`; the file's Arrow schema says `Utf8`).
+
+use bytes::Bytes;
+use parquet::basic::{Compression, Encoding};
+use parquet::column::page::{CompressedPage, Page, PageWriter};
+use parquet::column::writer::ColumnCloseResult;
+use parquet::data_type::ByteArray;
+use parquet::errors::ParquetError;
+use parquet::file::metadata::{ColumnChunkMetaData, OffsetIndexBuilder};
+use parquet::file::statistics::Statistics;
+use parquet::file::writer::{SerializedPageWriter, SerializedRowGroupWriter, TrackedWrite};
+use parquet::schema::types::ColumnDescPtr;
+use std::io::Write;
+
+/// Index standing for a null value (only in a nullable column).
+pub const NULL: u8 = u8::MAX;
+
+/// One column chunk being written: the dictionary page first, then a data page per
+/// [`FixedDictColumn::write`].
+///
+/// ```ignore
+/// let mut c = FixedDictColumn::new(descr, vec!["SUCCESS", "ERROR"])?;
+/// c.write(&[0, 1, 1])?; // SUCCESS, ERROR, ERROR
+/// c.close_into(&mut row_group)?;
+/// ```
+pub struct FixedDictColumn {
+    descr: ColumnDescPtr,
+    dict: Vec<&'static str>,
+    width: u8,
+    chunk: TrackedWrite<Vec<u8>>,
+    data_page_offset: i64,
+    /// Where each data page is (readers that skip pages need it, and the file writer wants an
+    /// offset index for every column or none).
+    pages: OffsetIndexBuilder,
+    /// Which indices occur (for the statistics), and the counts.
+    used: Vec<bool>,
+    rows: u64,
+    nulls: u64,
+    /// Scratch: one data page.
+    page: Vec<u8>,
+    present: Vec<u8>,
+}
+
+impl FixedDictColumn {
+    /// A chunk of the leaf column `descr` whose values are `dict[index]`. At most 255 values
+    /// (index 255 is [`NULL`]).
+    pub fn new(descr: ColumnDescPtr, dict: Vec<&'static str>) -> Result<Self, ParquetError> {
+        if dict.is_empty() || dict.len() >= NULL as usize {
+            return Err(ParquetError::General(format!(
+                "a fixed dictionary of {} values",
+                dict.len()
+            )));
+        }
+        // At least one bit: a width of 0 is legal but not every reader takes it.
+        let width = (usize::BITS - (dict.len() - 1).leading_zeros()).max(1) as u8;
+        let mut buf = Vec::new();
+        for v in &dict {
+            buf.extend_from_slice(&(v.len() as u32).to_le_bytes());
+            buf.extend_from_slice(v.as_bytes());
+        }
+        let mut chunk = TrackedWrite::new(Vec::new());
+        let len = buf.len();
+        let page = Page::DictionaryPage {
+            buf: buf.into(),
+            num_values: dict.len() as u32,
+            encoding: Encoding::PLAIN,
+            is_sorted: false,
+        };
+        SerializedPageWriter::new(&mut chunk).write_page(CompressedPage::new(page, len))?;
+        Ok(FixedDictColumn {
+            data_page_offset: chunk.bytes_written() as i64,
+            pages: OffsetIndexBuilder::new(),
+            used: vec![false; dict.len()],
+            descr,
+            dict,
+            width,
+            chunk,
+            rows: 0,
+            nulls: 0,
+            page: Vec::new(),
+            present: Vec::new(),
+        })
+    }
+
+    /// Writes one data page: `keys[row]` is the row's index into the dictionary, or [`NULL`]
+    /// (in a nullable column).
+    pub fn write(&mut self, keys: &[u8]) -> Result<(), ParquetError> {
+        if keys.is_empty() {
+            return Ok(());
+        }
+        let nullable = self.descr.max_def_level() > 0;
+        self.page.clear();
+        self.present.clear();
+        if nullable {
+            // Definition levels: 1 present, 0 null; a 4-byte length, then the runs.
+            let mut levels = Vec::with_capacity(keys.len() / 8 + 8);
+            let defined: Vec<u8> = keys.iter().map(|&k| u8::from(k != NULL)).collect();
+            encode_hybrid(&defined, 1, &mut levels);
+            self.page
+                .extend_from_slice(&(levels.len() as u32).to_le_bytes());
+            self.page.extend_from_slice(&levels);
+            self.present
+                .extend(keys.iter().copied().filter(|&k| k != NULL));
+        } else {
+            self.present.extend_from_slice(keys);
+        }
+        let n = self.dict.len();
+        for &k in &self.present {
+            match self.used.get_mut(k as usize) {
+                Some(u) => *u = true,
+                None => {
+                    return Err(ParquetError::General(format!(
+                        "index {k} outside a dictionary of {n} values"
+                    )))
+                }
+            }
+        }
+        self.nulls += (keys.len() - self.present.len()) as u64;
+        self.rows += keys.len() as u64;
+        self.page.push(self.width);
+        encode_hybrid(&self.present, self.width, &mut self.page);
+        let len = self.page.len();
+        let page = Page::DataPage {
+            buf: Bytes::copy_from_slice(&self.page),
+            num_values: keys.len() as u32,
+            encoding: Encoding::RLE_DICTIONARY,
+            def_level_encoding: Encoding::RLE,
+            rep_level_encoding: Encoding::RLE,
+            statistics: None,
+        };
+        let spec = SerializedPageWriter::new(&mut self.chunk)
+            .write_page(CompressedPage::new(page, len))?;
+        self.pages
+            .append_offset_and_size(spec.offset as i64, spec.compressed_size as i32);
+        self.pages.append_row_count(keys.len() as i64);
+        Ok(())
+    }
+
+    /// Appends the chunk to `group` (its next column must be this one).
+    pub fn close_into<W: Write + Send>(
+        mut self,
+        group: &mut SerializedRowGroupWriter<'_, W>,
+    ) -> Result<(), ParquetError> {
+        self.chunk.flush()?;
+        let size = self.chunk.bytes_written() as i64;
+        let used = self
+            .dict
+            .iter()
+            .zip(&self.used)
+            .filter(|(_, u)| **u)
+            .map(|(v, _)| v.as_bytes());
+        let min = used.clone().min().map(ByteArray::from);
+        let max = used.max().map(ByteArray::from);
+        let stats = Statistics::new(min, max, None, Some(self.nulls), false);
+        let metadata = ColumnChunkMetaData::builder(self.descr.clone())
+            .set_compression(Compression::UNCOMPRESSED)
+            .set_encodings(vec![
+                Encoding::PLAIN,
+                Encoding::RLE,
+                Encoding::RLE_DICTIONARY,
+            ])
+            .set_num_values(self.rows as i64)
+            .set_total_compressed_size(size)
+            .set_total_uncompressed_size(size)
+            .set_dictionary_page_offset(Some(0))
+            .set_data_page_offset(self.data_page_offset)
+            .set_statistics(stats)
+            .build()?;
+        let close = ColumnCloseResult {
+            bytes_written: size as u64,
+            rows_written: self.rows,
+            metadata,
+            bloom_filter: None,
+            column_index: None,
+            offset_index: Some(self.pages.build()),
+        };
+        group.append_column(&Bytes::from(self.chunk.into_inner()?), close)
+    }
+}
+
+/// Appends `values` (each below `1 << width`) in Parquet's RLE / bit-packing hybrid encoding:
+/// one RLE run when every value is the same, else bit-packed runs of at most 504 values (a
+/// one-byte header each, as most writers emit), the last padded with zeros.
+fn encode_hybrid(values: &[u8], width: u8, out: &mut Vec<u8>) {
+    let Some(&first) = values.first() else {
+        return;
+    };
+    if values.iter().all(|&v| v == first) {
+        let mut header = (values.len() as u64) << 1;
+        while header >= 0x80 {
+            out.push(header as u8 | 0x80);
+            header >>= 7;
+        }
+        out.push(header as u8);
+        out.push(first); // widths up to 8 bits: one byte
+        return;
+    }
+    let width = width as usize;
+    for run in values.chunks(63 * 8) {
+        let groups = run.len().div_ceil(8);
+        out.push(((groups << 1) | 1) as u8);
+        let start = out.len();
+        out.resize(start + groups * width, 0);
+        let packed = &mut out[start..];
+        for (i, &v) in run.iter().enumerate() {
+            let bit = i * width;
+            // A value spans at most two bytes (width ≤ 8).
+            let word = (v as u16) << (bit % 8);
+            packed[bit / 8] |= word as u8;
+            if bit % 8 + width > 8 {
+                packed[bit / 8 + 1] |= (word >> 8) as u8;
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::encode_hybrid;
+
+    #[test]
+    fn hybrid_runs_match_the_spec() {
+        // One RLE run: header (count << 1), the value in one byte.
+        let mut out = Vec::new();
+        encode_hybrid(&[3; 300], 2, &mut out);
+        assert_eq!(out, [0xd8, 0x04, 3]);
+        // Bit-packed, width 3: the spec's example (0..8 → 0x88 0xC6 0xFA).
+        let mut out = Vec::new();
+        encode_hybrid(&[0, 1, 2, 3, 4, 5, 6, 7], 3, &mut out);
+        assert_eq!(out, [0x03, 0x88, 0xc6, 0xfa]);
+        // 505 values: a run of 63 groups and one of 1 group (padded).
+        let values: Vec<u8> = (0..505).map(|i| (i % 2) as u8).collect();
+        let mut out = Vec::new();
+        encode_hybrid(&values, 1, &mut out);
+        assert_eq!(out.len(), 1 + 63 + 1 + 1);
+        assert_eq!((out[0], out[64], out[65]), ((63 << 1) | 1, 0x03, 0x00));
+        assert_eq!(out[1], 0b1010_1010);
+    }
+}
