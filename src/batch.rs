@@ -186,9 +186,8 @@ impl<C: ByteColumn + ?Sized> Batch<'_, C> {
     /// assert_eq!(e.parts.concat(), "unknown surface `payment.state` for provider stripe");
     /// ```
     pub fn explanation(&self, row: usize, reason: Reason) -> Explanation<'_> {
-        fn show(v: Option<&[u8]>) -> Cow<'_, str> {
-            let v = v.unwrap_or_default();
-            let v = &v[..v.len().min(200)];
+        fn show(v: &[u8]) -> Cow<'_, str> {
+            let v = &v[..v.len().min(SHOWN)];
             // The validation alone is several times cheaper than the lossy walk on valid text.
             match std::str::from_utf8(v) {
                 Ok(s) => Cow::Borrowed(s),
@@ -199,13 +198,12 @@ impl<C: ByteColumn + ?Sized> Batch<'_, C> {
         let text = |s: &'static str| Cow::Borrowed(s);
         let parts = match reason {
             Reason::MissingProvider => [text("missing provider"), text(""), text(""), text("")],
-            Reason::UnknownProvider => {
-                let value = match &self.provider {
-                    Given::Column(c) => show(c.value(row)),
-                    Given::Fixed(p) => name(*p),
-                };
-                [text("unknown provider `"), value, text("`"), text("")]
-            }
+            Reason::UnknownProvider => [
+                text("unknown provider `"),
+                show(self.subject(row, reason)),
+                text("`"),
+                text(""),
+            ],
             Reason::MissingSurface { .. } => {
                 [text("missing surface"), text(""), text(""), text("")]
             }
@@ -221,23 +219,58 @@ impl<C: ByteColumn + ?Sized> Batch<'_, C> {
                 text(" (none of the signals is one of its surfaces)"),
                 text(""),
             ],
-            Reason::UnknownSurface { provider, signal } => {
-                let value = match self.signals.get(usize::from(signal)).map(|s| &s.surface) {
-                    Some(Given::Column(c)) => show(c.value(row)),
-                    Some(Given::Fixed(s)) => Cow::Borrowed(<&'static str>::from(*s)),
-                    None => text(""),
-                };
-                [
-                    text("unknown surface `"),
-                    value,
-                    text("` for provider "),
-                    name(provider),
-                ]
-            }
+            Reason::UnknownSurface { provider, .. } => [
+                text("unknown surface `"),
+                show(self.subject(row, reason)),
+                text("` for provider "),
+                name(provider),
+            ],
         };
         Explanation { parts }
     }
+
+    /// The value the sentence of [`explanation`](Self::explanation) quotes (the provider cell of
+    /// an unknown provider, the surface cell of an unknown surface, or the fixed name), cut to
+    /// the 200 bytes it shows; empty for the reasons that quote none.
+    ///
+    /// The sentence depends on nothing else than the reason and this value, so a writer may
+    /// cache its text by the pair (a messy file repeats a few hundred reasons).
+    ///
+    /// ```
+    /// use psp_status::batch::{Batch, Given, Reason, Signal};
+    /// use psp_status::{Provider, Surface};
+    /// let surf: Vec<&[u8]> = vec![b"payment.state"];
+    /// let raw: Vec<&[u8]> = vec![b"paid"];
+    /// let b = Batch {
+    ///     provider: Given::Fixed(Provider::Stripe),
+    ///     signals: vec![Signal { surface: Given::Column(&surf[..]), raw: &raw[..], only: None }],
+    ///     empty_is_absent: true,
+    /// };
+    /// let why = Reason::UnknownSurface { provider: Provider::Stripe, signal: 0 };
+    /// assert_eq!(b.subject(0, why), b"payment.state");
+    /// assert_eq!(b.subject(0, Reason::MissingProvider), b"");
+    /// ```
+    pub fn subject(&self, row: usize, reason: Reason) -> &[u8] {
+        let value = match reason {
+            Reason::UnknownProvider => match &self.provider {
+                Given::Column(c) => c.value(row).unwrap_or_default(),
+                Given::Fixed(p) => <&'static str>::from(*p).as_bytes(),
+            },
+            Reason::UnknownSurface { signal, .. } => {
+                match self.signals.get(usize::from(signal)).map(|s| &s.surface) {
+                    Some(Given::Column(c)) => c.value(row).unwrap_or_default(),
+                    Some(Given::Fixed(s)) => <&'static str>::from(*s).as_bytes(),
+                    None => b"",
+                }
+            }
+            _ => b"",
+        };
+        &value[..value.len().min(SHOWN)]
+    }
 }
+
+/// The most bytes of an offending value a reason quotes.
+const SHOWN: usize = 200;
 
 /// Why a row was rejected, as a sentence in pieces (their concatenation is the sentence):
 /// fixed text, provider and surface names, and the offending value (lossy UTF-8, at most 200

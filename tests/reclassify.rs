@@ -629,3 +629,134 @@ fn a_messy_history_rejects_its_unknown_surfaces_and_accounts_for_every_row() {
     assert_eq!(bad.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&bad.stderr).contains("not a rate from 0 to 1"));
 }
+
+/// A cell of the rejects file as its documentation says: quoted, quotes doubled, when it holds
+/// a `,`, a `"` or a line break. (No cell of a generated history starts like a formula: checked.)
+fn rejects_cell(v: &[u8]) -> Vec<u8> {
+    assert!(!matches!(
+        v.first(),
+        Some(b'=' | b'+' | b'-' | b'@' | b'\t' | b'\r')
+    ));
+    if !v.iter().any(|b| matches!(b, b',' | b'"' | b'\n' | b'\r')) {
+        return v.to_vec();
+    }
+    let mut c = vec![b'"'];
+    for &b in v {
+        c.push(b);
+        if b == b'"' {
+            c.push(b'"');
+        }
+    }
+    c.push(b'"');
+    c
+}
+
+/// The rejects file of a messy history, byte for byte, against one written the long way, row
+/// by row: the reason from `Batch::explain` on the row alone (or the field count), the record
+/// the input line, quoted by the documented rule. The workers cache reason cells and skip the
+/// quoting tests whose answer they know; they must still write exactly this.
+#[test]
+fn a_messy_historys_rejects_file_is_the_one_written_the_long_way() {
+    use psp_status::batch::{classify_columns, Batch, Given, Names, Outcome, Signal};
+    let dir = tempfile::tempdir().unwrap();
+    let input = dir.path().join("messy.csv");
+    ok(&[
+        "generate",
+        "--rows",
+        "30000",
+        "--seed",
+        "6",
+        "--unknown-surface-rate",
+        "0.17",
+        "--unknown-value-rate",
+        "0.02",
+        "-o",
+        s(&input),
+    ]);
+    let text = std::fs::read(&input).unwrap();
+    let lines: Vec<&[u8]> = text
+        .strip_suffix(b"\n")
+        .unwrap()
+        .split(|&b| b == b'\n')
+        .collect();
+    let fields = |line: &[u8]| -> Vec<Vec<u8>> {
+        let mut r = csv::ReaderBuilder::new()
+            .has_headers(false)
+            .from_reader(line);
+        let rec = r.byte_records().next().unwrap().unwrap();
+        rec.iter().map(<[u8]>::to_vec).collect()
+    };
+    let header = fields(lines[0]);
+    let col = |n: &str| header.iter().position(|h| h == n.as_bytes()).unwrap();
+    let (p, sf, raw) = (col("provider"), col("surface"), col("raw"));
+    let mut want = b"row,line,reason,record\n".to_vec();
+    let (mut by_kernel, mut quoted) = (0, 0);
+    for (k, line) in lines.iter().enumerate().skip(1) {
+        let f = fields(line);
+        let reason = if f.len() != header.len() {
+            format!(
+                "wrong number of fields: {}, the header has {}",
+                f.len(),
+                header.len()
+            )
+        } else {
+            let pv: Vec<&[u8]> = vec![&f[p]];
+            let sv: Vec<&[u8]> = vec![&f[sf]];
+            let rv: Vec<&[u8]> = vec![&f[raw]];
+            let b = Batch {
+                provider: Given::Column(&pv[..]),
+                signals: vec![Signal {
+                    surface: Given::Column(&sv[..]),
+                    raw: &rv[..],
+                    only: None,
+                }],
+                empty_is_absent: true,
+            };
+            let mut out = Vec::new();
+            classify_columns(&b, &mut Names::default(), &mut out);
+            match out[0] {
+                Outcome::Classified(_) => continue,
+                Outcome::Rejected(r) => {
+                    by_kernel += 1;
+                    b.explain(0, r)
+                }
+            }
+        };
+        quoted += usize::from(line.contains(&b'"'));
+        want.extend_from_slice(format!("{k},{},", k + 1).as_bytes());
+        want.extend_from_slice(&rejects_cell(reason.as_bytes()));
+        want.push(b',');
+        want.extend_from_slice(&rejects_cell(line));
+        want.push(b'\n');
+    }
+    // The file exercises both record paths: with quotes and without, by the kernel and not.
+    assert!(by_kernel > 4000 && quoted > 5, "{by_kernel} {quoted}");
+    for threads in ["1", "2"] {
+        let output = dir.path().join(format!("out-{threads}.csv"));
+        ok(&[
+            "reclassify",
+            s(&input),
+            "-o",
+            s(&output),
+            "--threads",
+            threads,
+            "--chunk-bytes",
+            "65536",
+            "-q",
+        ]);
+        let got = std::fs::read(format!("{}.rejects.csv", s(&output))).unwrap();
+        if got != want {
+            let at = got.iter().zip(&want).position(|(a, b)| a != b);
+            let at = at.unwrap_or(got.len().min(want.len()));
+            let around = |t: &[u8]| {
+                String::from_utf8_lossy(&t[at.saturating_sub(80)..(at + 80).min(t.len())])
+                    .into_owned()
+            };
+            panic!(
+                "--threads {threads}: the rejects file differs at byte {at}:\n{}\nwanted:\n{}",
+                around(&got),
+                around(&want)
+            );
+        }
+    }
+}

@@ -176,6 +176,9 @@ pub struct Record<'a> {
     pub line: u64,
     /// Its fields.
     pub fields: Fields<'a>,
+    /// It holds no `"` at all. Known for the records read in one pass with the rest of their
+    /// chunk (no quote and no carriage return in sight); `false` when not known.
+    pub bare: bool,
 }
 
 /// Decodes one whole record (`rec`, terminator included) with csv-core into `out`/`ends`;
@@ -256,6 +259,7 @@ impl Records {
                                 end: i + 1,
                                 line,
                                 fields: Fields::Plain(&self.delims),
+                                bare: true,
                             });
                         }
                         line += 1;
@@ -277,6 +281,7 @@ impl Records {
                     end: chunk.len(),
                     line,
                     fields: Fields::Plain(&self.delims),
+                    bare: true,
                 });
             }
             return line;
@@ -312,6 +317,7 @@ impl Records {
                     end,
                     line: *line,
                     fields: Fields::Unterminated,
+                    bare: false,
                 });
                 *line += u64::from(end > content_end);
                 end
@@ -345,6 +351,7 @@ impl Records {
                     end,
                     line: *line,
                     fields,
+                    bare: false,
                 });
                 *line += line_breaks(&chunk[pos..end]);
                 end

@@ -7,7 +7,8 @@
 //! cell by cell.
 
 use super::chunk::{append_csv, append_json, json_string, ChunkOut, Plan, Span, SpanColumn};
-use super::rejects::{is_formula, write_cell, Rejects};
+use super::reasons::ReasonCells;
+use super::rejects::{is_formula, write_cell, Quoting, Rejects};
 use csv_core::ReaderBuilder;
 use psp_status::batch::{classify_columns_in, Names, Outcome, Reason};
 use psp_status::readers::csv::{decode, fields_of, Fields, Record, Records};
@@ -41,6 +42,7 @@ pub struct CsvIn {
 
 thread_local! {
     static NAMES: RefCell<Names> = RefCell::new(Names::default());
+    static REASONS: RefCell<ReasonCells> = RefCell::new(ReasonCells::default());
 }
 
 /// One record's place in the chunk.
@@ -50,6 +52,8 @@ struct Rec {
     end: usize,
     row: u64,
     line: u64,
+    /// It holds no `"` (see `Record::bare`).
+    bare: bool,
 }
 
 /// The records of a chunk, split into the kernel's columns as they are read.
@@ -88,6 +92,7 @@ impl<'a> Parsed<'a> {
             end: r.end,
             row: self.row,
             line: r.line,
+            bare: r.bare,
         };
         self.row += 1;
         let fields = match r.fields {
@@ -164,6 +169,14 @@ pub fn process(chunk: &[u8], cfg: &CsvIn) -> ChunkOut {
     let mut fields_buf = (Vec::new(), Vec::new());
     let mut decoder = ReaderBuilder::new().delimiter(delim).build();
     let mut cells = Vec::new();
+    let mut reasons = REASONS.take();
+    // Every record the kernel saw has the header's fields: with a `,` delimiter, it holds one.
+    let has_comma = delim == b',' && cfg.fields > 1;
+    let quoting = |rec: &Rec| match (has_comma, rec.bare) {
+        (false, _) => Quoting::Scan,
+        (true, false) => Quoting::Quote,
+        (true, true) => Quoting::Wrap,
+    };
     for (i, (rec, outcome)) in recs.iter().zip(&outcomes).enumerate() {
         match outcome {
             Outcome::Classified(v) => {
@@ -210,15 +223,17 @@ pub fn process(chunk: &[u8], cfg: &CsvIn) -> ChunkOut {
                 if matches!(reason, Reason::NoSignal | Reason::NoSignalFor(_)) {
                     result.tally.no_signal += 1;
                 }
-                rejects.push_explained(
+                rejects.push_with(
                     rec.row,
                     rec.line,
-                    &batch.explanation(i, *reason),
+                    |text| reasons.write(text, &batch, i, *reason),
                     &chunk[rec.start..rec.content_end],
+                    quoting(rec),
                 )
             }
         }
     }
+    REASONS.set(reasons);
     rejects.sort();
     result.rejects = rejects;
     result

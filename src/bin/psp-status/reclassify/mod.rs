@@ -20,6 +20,7 @@ mod parquet_out;
 mod parquet_rows;
 mod pipeline;
 mod positional;
+mod reasons;
 mod rejects;
 
 pub use rejects::write_plain;
@@ -458,6 +459,7 @@ pub fn run(args: &Args) -> Result<ExitCode, CliError> {
                 .map_err(|e| format!("cannot write {}: {e}", setup.rejects.display()))?;
             rows_in += c.rows;
             rows_rejected += c.rejects.len() as u64;
+            c.rejects.recycle();
             lines += c.lines;
             bytes += c.bytes;
             tally.merge(c.tally);

@@ -36,22 +36,68 @@ impl Rejects {
 
     /// Adds a rejected row whose reason is the concatenation of `reason`.
     pub fn push_parts(&mut self, row: u64, line: u64, reason: &[&str], record: &[u8]) {
-        let start = self.text.len();
         // Joined first, then written as one cell: one quoting test instead of one per piece.
         self.reason.clear();
         for p in reason {
             self.reason.extend_from_slice(p.as_bytes());
         }
-        write_cell(&mut self.text, &self.reason, b',');
+        let mut sentence = std::mem::take(&mut self.reason);
+        self.push_with(
+            row,
+            line,
+            |text| write_cell(text, &sentence, b','),
+            record,
+            Quoting::Scan,
+        );
+        sentence.clear();
+        self.reason = sentence;
+    }
+
+    /// Adds a rejected row whose reason cell `reason` appends, already quoted (from a
+    /// [`ReasonCells`](super::reasons::ReasonCells) cache, say); `quoting` is what the caller
+    /// knows of `record`'s bytes.
+    ///
+    /// ```ignore
+    /// rejects.push_with(0, 0, |t| t.extend_from_slice(b"missing provider"), b"a,,c", Quoting::Wrap);
+    /// ```
+    #[inline]
+    pub fn push_with(
+        &mut self,
+        row: u64,
+        line: u64,
+        reason: impl FnOnce(&mut Vec<u8>),
+        record: &[u8],
+        quoting: Quoting,
+    ) {
+        if self.text.capacity() == 0 {
+            // A spare output buffer: a chunk's rejects take no reallocation once the run is
+            // going (the writer hands the buffer back).
+            self.text = super::chunk::buffer(0);
+        }
+        let start = self.text.len();
+        reason(&mut self.text);
         self.text.push(b',');
-        write_cell(&mut self.text, record, b',');
+        match quoting {
+            Quoting::Scan => write_cell(&mut self.text, record, b','),
+            Quoting::Quote => write_quoted(&mut self.text, record, true),
+            Quoting::Wrap => write_quoted(&mut self.text, record, false),
+        }
         self.text.push(b'\n');
         self.rows.push((row, line, start, self.text.len()));
     }
 
+    /// Hands the text buffer back for reuse, once written.
+    pub fn recycle(self) {
+        if self.text.capacity() > 0 {
+            super::chunk::recycle(self.text);
+        }
+    }
+
     /// Puts the rows in row order (rows rejected while reading come before the kernel's).
     pub fn sort(&mut self) {
-        self.rows.sort_by_key(|r| r.0);
+        if !self.rows.is_sorted_by_key(|r| r.0) {
+            self.rows.sort_by_key(|r| r.0);
+        }
     }
 
     /// The number of rejected rows.
@@ -153,6 +199,37 @@ fn write_escaped(w: &mut Vec<u8>, mut cell: &[u8]) {
     w.extend_from_slice(cell);
 }
 
+/// What the caller knows of a rejected record's bytes, so that the rejects file's quoting of it
+/// skips the tests whose answer is known. Each writes what [`write_cell`] writes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Quoting {
+    /// Nothing: look for the bytes calling for quotes.
+    Scan,
+    /// It holds a `,` (a record of several fields of a `,`-separated input): quoted, its `"`
+    /// doubled.
+    Quote,
+    /// It holds a `,` and no `"`: quoted, copied as it is.
+    Wrap,
+}
+
+/// Writes `cell`, known to need quotes (it holds a `,`), as one field of the rejects file,
+/// doubling its quotes when it may have some (`escape`).
+#[inline]
+fn write_quoted(w: &mut Vec<u8>, cell: &[u8], escape: bool) {
+    debug_assert!(memchr(b',', cell).is_some());
+    debug_assert!(escape || memchr(b'"', cell).is_none());
+    w.push(b'"');
+    if is_formula(cell) {
+        w.push(b'\'');
+    }
+    if escape {
+        write_escaped(w, cell);
+    } else {
+        w.extend_from_slice(cell);
+    }
+    w.push(b'"');
+}
+
 /// Writes `cell` as one CSV field: neutralised with a leading `'` when it is a formula, quoted
 /// when it holds a delimiter, a quote or a line break.
 pub fn write_cell(w: &mut Vec<u8>, cell: &[u8], delimiter: u8) {
@@ -210,14 +287,15 @@ impl<W: Write> RejectsWriter<W> {
             return Ok(());
         }
         self.buf.clear();
-        let mut numbers = itoa::Buffer::new();
+        self.buf
+            .reserve(r.text.len() + r.rows.len() * 2 * Counter::WIDTH);
+        // Rows and lines only grow: each number is the last one plus a few, counted in place.
+        let (mut rows, mut lines) = (Counter::default(), Counter::default());
         for &(row, line, s, e) in &r.rows {
-            self.buf
-                .extend_from_slice(numbers.format(first_row + row).as_bytes());
-            self.buf.push(b',');
-            self.buf
-                .extend_from_slice(numbers.format(first_line + line).as_bytes());
-            self.buf.push(b',');
+            rows.set(first_row + row);
+            rows.put(&mut self.buf);
+            lines.set(first_line + line);
+            lines.put(&mut self.buf);
             self.buf.extend_from_slice(&r.text[s..e]);
         }
         self.count += r.rows.len() as u64;
@@ -243,6 +321,80 @@ impl<W: Write> RejectsWriter<W> {
     pub fn finish(mut self) -> io::Result<W> {
         self.out.flush()?;
         Ok(self.out)
+    }
+}
+
+/// A number followed by a `,`, kept as decimal text: moving it up by less than ten adds to its
+/// last digits, in place, instead of formatting it again.
+#[derive(Debug, Clone, Copy)]
+struct Counter {
+    /// The digits and the `,`, from the start; the rest is padding, so that the text is copied
+    /// as a whole array (an inline copy, where a slice of a varying length calls `memcpy`).
+    text: [u8; Counter::WIDTH],
+    /// The digits (the `,` not counted).
+    len: usize,
+    value: u64,
+}
+
+impl Default for Counter {
+    fn default() -> Self {
+        let mut c = Counter {
+            text: [0; Counter::WIDTH],
+            len: 0,
+            value: 0,
+        };
+        c.format(0);
+        c
+    }
+}
+
+impl Counter {
+    /// Room for `u64::MAX` (20 digits) and the `,`.
+    const WIDTH: usize = 24;
+
+    /// Makes the number `value`.
+    #[inline]
+    fn set(&mut self, value: u64) {
+        match value.checked_sub(self.value) {
+            Some(0) => return,
+            Some(step @ 1..10) if self.add(step as u8) => {}
+            _ => self.format(value),
+        }
+        self.value = value;
+    }
+
+    /// Adds `step` (1–9) to the digits; false when a carry would make it one digit longer.
+    #[inline]
+    fn add(&mut self, step: u8) -> bool {
+        let mut i = self.len - 1;
+        let mut d = self.text[i] + step;
+        while d > b'9' {
+            self.text[i] = d - 10;
+            if i == 0 {
+                return false;
+            }
+            i -= 1;
+            d = self.text[i] + 1;
+        }
+        self.text[i] = d;
+        true
+    }
+
+    fn format(&mut self, value: u64) {
+        let mut b = itoa::Buffer::new();
+        let digits = b.format(value).as_bytes();
+        self.len = digits.len();
+        self.text[..self.len].copy_from_slice(digits);
+        self.text[self.len] = b',';
+    }
+
+    /// Appends the number and its `,` (`out` has room for [`Counter::WIDTH`] more bytes, or
+    /// grows).
+    #[inline]
+    fn put(&self, out: &mut Vec<u8>) {
+        let end = out.len() + self.len + 1;
+        out.extend_from_slice(&self.text);
+        out.truncate(end);
     }
 }
 
@@ -317,6 +469,54 @@ mod tests {
             write_cell(&mut whole, parts.concat().as_bytes(), b',');
             whole.extend_from_slice(b",x\n");
             assert_eq!(r.rows().next().unwrap().2, whole, "{parts:?}");
+        }
+    }
+
+    #[test]
+    fn a_counter_reads_as_its_number_formatted() {
+        let mut c = Counter::default();
+        let mut want = itoa::Buffer::new();
+        // Steps of 0 to 9 with carries (9, 99, 999 → one more digit), and longer jumps.
+        let mut values = vec![0u64, 1, 9, 10, 18, 19, 27, 99, 100, 100, 995, 1003, 1012];
+        values.extend([5_000, 9_998, 10_001, u64::MAX - 3, u64::MAX, 7, 0]);
+        for v in values {
+            c.set(v);
+            let mut out = b"x".to_vec();
+            c.put(&mut out);
+            assert_eq!(out, format!("x{},", want.format(v)).as_bytes(), "{v}");
+        }
+    }
+
+    #[test]
+    fn what_the_caller_knows_of_a_record_changes_no_byte() {
+        let records: [&[u8]; 6] = [
+            b"a,b,c",
+            b"=1,b",
+            b"-x,\"y\"",
+            b"1,\"a \"\"q\"\"\",=2",
+            b"\tx,y",
+            b"@a,b\rc",
+        ];
+        for record in records {
+            let mut cell = Vec::new();
+            write_cell(&mut cell, record, b',');
+            let bare = !record.contains(&b'"');
+            let known = [
+                (Quoting::Scan, true),
+                (Quoting::Quote, true),
+                (Quoting::Wrap, bare),
+            ];
+            for (quoting, applies) in known {
+                if !applies {
+                    continue;
+                }
+                let mut r = Rejects::default();
+                r.push_with(0, 0, |t| t.extend_from_slice(b"why"), record, quoting);
+                let mut want = b"why,".to_vec();
+                want.extend_from_slice(&cell);
+                want.push(b'\n');
+                assert_eq!(r.rows().next().unwrap().2, want, "{record:?} {quoting:?}");
+            }
         }
     }
 
