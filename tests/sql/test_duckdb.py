@@ -135,3 +135,27 @@ def test_resolve_null_for_unknown_provider_or_surface(con: duckdb.DuckDBPyConnec
         ).fetchone()[0]
         is None
     )
+
+
+def test_classify_table_agrees_with_the_engine_and_psp_classify(
+    con: duckdb.DuckDBPyConnection, history: dict
+) -> None:
+    # psp_classify_table (lookup join + psp_classify on the rest) gives every row the engine's
+    # verdict, the same struct as psp_classify, and loses or duplicates no row.
+    res = con.execute("SELECT id, classification FROM psp_classify_table('history')").fetchall()
+    assert len(res) == len(history["rows"])
+    got = {
+        rid: None if c is None else (c["state"], c["code"], c["operation"], c["matched"])
+        for rid, c in res
+    }
+    compare(history, got)
+    (differ,) = con.execute(
+        "SELECT count(*) FROM psp_classify_table('history') t"
+        " WHERE t.classification IS DISTINCT FROM psp_classify(t.provider, t.surface, t.raw)"
+    ).fetchone() or (None,)
+    assert differ == 0
+    lookup_hits = con.execute(
+        "SELECT count(*) FROM history h SEMI JOIN psp_lookup f"
+        " ON f.provider = h.provider AND f.surface = h.surface AND f.raw = h.raw"
+    ).fetchone()
+    assert lookup_hits is not None and 0 < lookup_hits[0] < len(history["rows"])
