@@ -7,6 +7,7 @@ import csv
 import os
 import subprocess
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -94,7 +95,7 @@ DISPLAY = {"checkout": ["Checkout.com", "CHECKOUT.COM", "checkout.com"]}
 
 
 @pytest.fixture(scope="session")
-def history(tmp_path_factory: pytest.TempPathFactory) -> dict:
+def history(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
     """A generated history (ROWS rows plus EXTRA), the rows the SQL engines load, and the
     engine's verdict on each row (None when `reclassify` rejects it)."""
     d = tmp_path_factory.mktemp("sql")
@@ -104,9 +105,9 @@ def history(tmp_path_factory: pytest.TempPathFactory) -> dict:
     with gen.open(newline="", encoding="utf-8") as f:
         r = csv.reader(f)
         next(r)
-        for rec in r:
-            if len(rec) == 7:
-                rows.append((rec[0], rec[4], rec[5], rec[6]))
+        for line in r:
+            if len(line) == 7:
+                rows.append((line[0], line[4], line[5], line[6]))
     for i, (p, s, raw) in enumerate(EXTRA):
         rows.append((f"extra_{i}", p, s, raw))
     src = d / "history.csv"
@@ -129,7 +130,13 @@ def history(tmp_path_factory: pytest.TempPathFactory) -> dict:
     return {"rows": rows, "verdict": verdict, "csv": src, "dir": d}
 
 
-def compare(history: dict, got: dict[str, tuple | None]) -> None:
+def one(row: tuple[Any, ...] | None) -> tuple[Any, ...]:
+    """The row a query that always returns one returned (a clear failure if it returned none)."""
+    assert row is not None, "the query returned no row"
+    return row
+
+
+def compare(history: dict[str, Any], got: dict[str, tuple[Any, ...] | None]) -> None:
     """Every row's (state, code, operation, matched) equals the engine's; a row the engine
     rejects (unknown provider or surface) is NULL in SQL."""
     bad = []
@@ -147,7 +154,7 @@ def assert_coverage(anchors_seen: set[str], rule_anchors: set[str]) -> None:
 
 
 @pytest.fixture(scope="session")
-def signals(history: dict) -> list[dict]:
+def signals(history: dict[str, Any]) -> list[dict[str, Any]]:
     """Per provider, a history with several signal columns per row (values drawn from the
     generated rows of each surface, some absent, provider names in several spellings) and the
     engine's verdict from `psp-status reclassify --signal SURFACE=COLUMN ...`."""
@@ -183,7 +190,7 @@ def signals(history: dict) -> list[dict]:
         dst = history["dir"] / f"signals_{provider}.out.csv"
         args = [a for s, c in zip(names, cols, strict=True) for a in ("--signal", f"{s}={c}")]
         run("reclassify", str(src), "-o", str(dst), "--quiet", *args)
-        verdict: dict[str, tuple | None] = {r[0]: None for r in rows}
+        verdict: dict[str, tuple[Any, ...] | None] = {r[0]: None for r in rows}
         with dst.open(newline="", encoding="utf-8") as f:
             for rec in csv.DictReader(f):
                 verdict[rec["id"]] = (

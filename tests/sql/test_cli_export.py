@@ -3,15 +3,16 @@
 from __future__ import annotations
 
 import subprocess
+from pathlib import Path
 
 from conftest import binary
 
 
-def export(*args: str, cwd) -> subprocess.CompletedProcess:
+def export(*args: str, cwd: Path | str) -> subprocess.CompletedProcess[str]:
     return subprocess.run([str(binary()), "export", *args], cwd=cwd, capture_output=True, text=True)
 
 
-def test_does_not_replace_a_file_it_did_not_write(tmp_path) -> None:
+def test_does_not_replace_a_file_it_did_not_write(tmp_path: Path) -> None:
     mine = tmp_path / "notes.sql"
     mine.write_text("my own work\n")
     r = export("--format", "sql", "--dialect", "duckdb", "-o", str(mine), cwd=tmp_path)
@@ -20,7 +21,7 @@ def test_does_not_replace_a_file_it_did_not_write(tmp_path) -> None:
     assert [p.name for p in tmp_path.iterdir()] == ["notes.sql"]
 
 
-def test_replaces_an_earlier_export(tmp_path) -> None:
+def test_replaces_an_earlier_export(tmp_path: Path) -> None:
     out = tmp_path / "t.sql"
     for _ in range(2):
         r = export("--format", "sql", "--dialect", "spark", "-o", str(out), cwd=tmp_path)

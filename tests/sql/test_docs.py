@@ -5,11 +5,12 @@ from __future__ import annotations
 import os
 import re
 import subprocess
+from pathlib import Path
 
 import duckdb
 import psycopg
 
-from conftest import ROOT, binary
+from conftest import ROOT, binary, one
 from test_postgres import PORT, SOCKET
 
 DOC = (ROOT / "docs" / "sql.md").read_text()
@@ -19,7 +20,7 @@ def blocks(lang: str) -> list[str]:
     return re.findall(rf"```{lang}\n(.*?)```", DOC, flags=re.S)
 
 
-def test_shell_commands_run(tmp_path) -> None:
+def test_shell_commands_run(tmp_path: Path) -> None:
     env = dict(
         os.environ,
         PGHOST=SOCKET,
@@ -41,7 +42,9 @@ def test_shell_commands_run(tmp_path) -> None:
                 subprocess.run(line.split(), cwd=tmp_path, check=True, env=env, capture_output=True)
             elif line.startswith("duckdb "):
                 # The DuckDB CLI is not installed here: the same script through the Python package.
-                db, script = re.match(r"duckdb (\S+) < (\S+)", line).groups()
+                m = re.match(r"duckdb (\S+) < (\S+)", line)
+                assert m is not None, line
+                db, script = m.groups()
                 duckdb.connect(str(tmp_path / db)).execute((tmp_path / script).read_text())
             else:
                 continue
@@ -51,7 +54,7 @@ def test_shell_commands_run(tmp_path) -> None:
     with psycopg.connect(
         host=SOCKET, port=PORT, user="postgres", dbname="postgres", autocommit=True
     ) as c:
-        assert c.execute("SELECT count(*) FROM psp_docs.psp_meta").fetchone()[0] == 1
+        assert one(c.execute("SELECT count(*) FROM psp_docs.psp_meta").fetchone())[0] == 1
         c.execute("DROP SCHEMA psp_docs CASCADE")
 
 

@@ -2,15 +2,17 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import duckdb
 import pyarrow as pa
 import pytest
 
-from conftest import assert_coverage, compare, run
+from conftest import assert_coverage, compare, one, run
 
 
 @pytest.fixture(scope="module")
-def con(history: dict) -> duckdb.DuckDBPyConnection:
+def con(history: dict[str, Any]) -> duckdb.DuckDBPyConnection:
     c = duckdb.connect()
     c.execute(run("export", "--format", "sql", "--dialect", "duckdb"))
     rows = history["rows"]
@@ -27,7 +29,9 @@ def con(history: dict) -> duckdb.DuckDBPyConnection:
     return c
 
 
-def test_every_row_agrees_with_the_engine(con: duckdb.DuckDBPyConnection, history: dict) -> None:
+def test_every_row_agrees_with_the_engine(
+    con: duckdb.DuckDBPyConnection, history: dict[str, Any]
+) -> None:
     res = con.execute(
         "SELECT id, psp_classify(provider, surface, raw) AS c FROM history"
     ).fetchall()
@@ -49,7 +53,7 @@ def test_every_row_agrees_with_the_engine(con: duckdb.DuckDBPyConnection, histor
 def test_header_and_meta_name_the_tables(con: duckdb.DuckDBPyConnection) -> None:
     script = run("export", "--format", "sql", "--dialect", "duckdb")
     first = script.splitlines()[:3]
-    version, digest, made_by = con.execute("SELECT * FROM psp_meta").fetchone()
+    version, digest, made_by = one(con.execute("SELECT * FROM psp_meta").fetchone())
     assert version in first[1] and digest in first[1]
     assert made_by == "psp-status export --format sql --dialect duckdb"
     assert script.isascii()
@@ -61,7 +65,7 @@ def test_columns_named_like_the_tables_do_not_capture(con: duckdb.DuckDBPyConnec
         "CREATE OR REPLACE TABLE h2 AS SELECT 'stripe' AS match_key, 'decline_code' AS operation,"
         " 'insufficient_funds' AS surface, 'x' AS provider"
     )
-    c = con.execute("SELECT psp_classify(match_key, operation, surface) FROM h2").fetchone()[0]
+    c = one(con.execute("SELECT psp_classify(match_key, operation, surface) FROM h2").fetchone())[0]
     assert (c["state"], c["code"], c["matched"]) == ("ERROR", "INSUFFICIENT_FUNDS", "exact")
 
 
@@ -77,24 +81,28 @@ def test_table_aliases_like_the_macros_do_not_capture(con: duckdb.DuckDBPyConnec
             f" FROM history {alias} ORDER BY {alias}.id LIMIT 2000"
         ).fetchall()
         assert got == want, alias
-    r = con.execute(
-        "SELECT psp_resolve(s.p, ['payment_intent.status', 'decline_code'], [s.a, s.b])"
-        " FROM (VALUES ('Stripe', 'requires_payment_method', 'do_not_honor')) s(p, a, b)"
-    ).fetchone()[0]
+    r = one(
+        con.execute(
+            "SELECT psp_resolve(s.p, ['payment_intent.status', 'decline_code'], [s.a, s.b])"
+            " FROM (VALUES ('Stripe', 'requires_payment_method', 'do_not_honor')) s(p, a, b)"
+        ).fetchone()
+    )[0]
     assert (r["state"], r["code"], r["matched"]) == ("ERROR", "REJECTED_BANK", "exact")
 
 
 def test_the_tables_hold_every_entry(con: duckdb.DuckDBPyConnection) -> None:
-    n = con.execute(
-        "SELECT (SELECT count(*) FROM psp_entries) + (SELECT count(*) FROM psp_rules)"
-        " + (SELECT count(*) FROM psp_defaults)"
-    ).fetchone()[0]
+    n = one(
+        con.execute(
+            "SELECT (SELECT count(*) FROM psp_entries) + (SELECT count(*) FROM psp_rules)"
+            " + (SELECT count(*) FROM psp_defaults)"
+        ).fetchone()
+    )[0]
     csv_rows = run("export", "--format", "csv").count("\n") - 1
     assert n == csv_rows
 
 
 def test_resolve_agrees_with_reclassify_signals(
-    con: duckdb.DuckDBPyConnection, signals: list[dict]
+    con: duckdb.DuckDBPyConnection, signals: list[dict[str, Any]]
 ) -> None:
     matched: set[str] = set()
     cur = con.cursor()
@@ -128,17 +136,22 @@ def test_resolve_agrees_with_reclassify_signals(
 
 
 def test_resolve_null_for_unknown_provider_or_surface(con: duckdb.DuckDBPyConnection) -> None:
-    assert con.execute("SELECT psp_resolve('acme', ['decline_code'], ['x'])").fetchone()[0] is None
     assert (
-        con.execute(
-            "SELECT psp_resolve('stripe', ['decline_code', 'nope'], ['x', 'y'])"
-        ).fetchone()[0]
+        one(con.execute("SELECT psp_resolve('acme', ['decline_code'], ['x'])").fetchone())[0]
+        is None
+    )
+    assert (
+        one(
+            con.execute(
+                "SELECT psp_resolve('stripe', ['decline_code', 'nope'], ['x', 'y'])"
+            ).fetchone()
+        )[0]
         is None
     )
 
 
 def test_classify_table_agrees_with_the_engine_and_psp_classify(
-    con: duckdb.DuckDBPyConnection, history: dict
+    con: duckdb.DuckDBPyConnection, history: dict[str, Any]
 ) -> None:
     # psp_classify_table (lookup join + psp_classify on the rest) gives every row the engine's
     # verdict, the same struct as psp_classify, and loses or duplicates no row.
@@ -149,13 +162,17 @@ def test_classify_table_agrees_with_the_engine_and_psp_classify(
         for rid, c in res
     }
     compare(history, got)
-    (differ,) = con.execute(
-        "SELECT count(*) FROM psp_classify_table('history') t"
-        " WHERE t.classification IS DISTINCT FROM psp_classify(t.provider, t.surface, t.raw)"
-    ).fetchone() or (None,)
+    (differ,) = one(
+        con.execute(
+            "SELECT count(*) FROM psp_classify_table('history') t"
+            " WHERE t.classification IS DISTINCT FROM psp_classify(t.provider, t.surface, t.raw)"
+        ).fetchone()
+    )
     assert differ == 0
-    lookup_hits = con.execute(
-        "SELECT count(*) FROM history h SEMI JOIN psp_lookup f"
-        " ON f.provider = h.provider AND f.surface = h.surface AND f.raw = h.raw"
-    ).fetchone()
-    assert lookup_hits is not None and 0 < lookup_hits[0] < len(history["rows"])
+    lookup_hits = one(
+        con.execute(
+            "SELECT count(*) FROM history h SEMI JOIN psp_lookup f"
+            " ON f.provider = h.provider AND f.surface = h.surface AND f.raw = h.raw"
+        ).fetchone()
+    )
+    assert 0 < lookup_hits[0] < len(history["rows"])

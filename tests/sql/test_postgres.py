@@ -4,19 +4,21 @@ agrees with `psp-status reclassify` on every row."""
 from __future__ import annotations
 
 import os
+from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import psycopg
 import pytest
 
-from conftest import ROOT, assert_coverage, compare, run
+from conftest import ROOT, assert_coverage, compare, one, run
 
 SOCKET = os.environ.get("PSP_PG_DIR", str(ROOT / "target" / "postgres"))
 PORT = int(os.environ.get("PSP_PG_PORT", "54329"))
 
 
 @pytest.fixture(scope="module")
-def con(history: dict) -> psycopg.Connection:
+def con(history: dict[str, Any]) -> Iterator[psycopg.Connection[Any]]:
     if not Path(SOCKET, f".s.PGSQL.{PORT}").exists():
         pytest.fail(f"no PostgreSQL on {SOCKET}:{PORT}: run scripts/setup-postgres first")
     c = psycopg.connect(host=SOCKET, port=PORT, user="postgres", dbname="postgres", autocommit=True)
@@ -34,7 +36,7 @@ def con(history: dict) -> psycopg.Connection:
     c.close()
 
 
-def test_every_row_agrees_with_the_engine(con: psycopg.Connection, history: dict) -> None:
+def test_every_row_agrees_with_the_engine(con: psycopg.Connection, history: dict[str, Any]) -> None:
     res = con.execute(
         "SELECT id, (c).state, (c).code, (c).operation, (c).matched, (c).anchor, c IS NULL"
         " FROM (SELECT id, psp_classify(provider, surface, raw) AS c FROM history) t"
@@ -53,14 +55,14 @@ def test_every_row_agrees_with_the_engine(con: psycopg.Connection, history: dict
 
 def test_rerunning_the_script_replaces_it(con: psycopg.Connection) -> None:
     con.execute(run("export", "--format", "sql", "--dialect", "postgres"))
-    version, digest, made_by = con.execute("SELECT * FROM psp_meta").fetchone()
+    version, digest, made_by = one(con.execute("SELECT * FROM psp_meta").fetchone())
     assert made_by == "psp-status export --format sql --dialect postgres"
     assert len(digest) == 64 and version
-    assert con.execute("SELECT count(*) FROM psp_meta").fetchone()[0] == 1
+    assert one(con.execute("SELECT count(*) FROM psp_meta").fetchone())[0] == 1
 
 
 def test_resolve_agrees_with_reclassify_signals(
-    con: psycopg.Connection, signals: list[dict]
+    con: psycopg.Connection, signals: list[dict[str, Any]]
 ) -> None:
     matched: set[str] = set()
     for case in signals:
@@ -91,9 +93,13 @@ def test_resolve_agrees_with_reclassify_signals(
 
 
 def test_resolve_null_for_unknown_provider_or_surface(con: psycopg.Connection) -> None:
-    assert con.execute(
-        "SELECT psp_resolve('acme', ARRAY['decline_code'], ARRAY['x']) IS NULL"
-    ).fetchone()[0]
-    assert con.execute(
-        "SELECT psp_resolve('stripe', ARRAY['decline_code', 'nope'], ARRAY['x', 'y']) IS NULL"
-    ).fetchone()[0]
+    assert one(
+        con.execute(
+            "SELECT psp_resolve('acme', ARRAY['decline_code'], ARRAY['x']) IS NULL"
+        ).fetchone()
+    )[0]
+    assert one(
+        con.execute(
+            "SELECT psp_resolve('stripe', ARRAY['decline_code', 'nope'], ARRAY['x', 'y']) IS NULL"
+        ).fetchone()
+    )[0]

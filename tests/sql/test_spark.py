@@ -4,6 +4,8 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
+from typing import Any
 
 import pytest
 
@@ -19,7 +21,7 @@ def statements(script: str) -> list[str]:
 
 
 @pytest.fixture(scope="module")
-def spark(history: dict):
+def spark(history: dict[str, Any]) -> Iterator[Any]:
     from pyspark.sql import SparkSession
 
     s = (
@@ -40,7 +42,7 @@ def spark(history: dict):
     s.stop()
 
 
-def test_every_row_agrees_with_the_engine(spark, history: dict) -> None:
+def test_every_row_agrees_with_the_engine(spark: Any, history: dict[str, Any]) -> None:
     res = spark.sql(
         "SELECT id, c.state, c.code, c.operation, c.matched, c.anchor, c IS NULL AS unknown"
         " FROM (SELECT id, psp_classify(provider, surface, raw) AS c FROM history)"
