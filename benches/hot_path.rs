@@ -6,12 +6,16 @@
 //! stream of 64 Ki queries drawn from one key mix per iteration (throughput in elements): time
 //! per lookup = median / stream length, as BENCHMARKS.md reports it.
 //!
-//! Every engine is measured twice: `…_inline`, where the lookup is inlined into the loop (one
-//! call site), and `…_outline`, where the loop calls it through an `#[inline(never)]` function,
-//! as a service with several call sites gets it (the result is then returned from a call).
+//! psp-status is measured through `classify_bytes` (the 32-byte `Classification`) and
+//! `lookup` (the 16-byte `Answer`). Every engine is measured twice: `…_inline`, where the
+//! lookup is inlined into the loop (one call site), and `…_outline`, where the loop calls it
+//! through an `#[inline(never)]` function, as a service with several call sites gets it (the
+//! result is then returned from a call).
 
 use criterion::{criterion_group, criterion_main, BenchmarkId, Criterion, Throughput};
-use psp_status::{classify_bytes, Classification, Field, Provider, Surface};
+use psp_status::{
+    classify_bytes, lookup, Answer as PspAnswer, Classification, Field, Provider, Surface,
+};
 use std::hint::black_box;
 use std::time::Duration;
 
@@ -25,6 +29,12 @@ use baselines::{
 #[inline(never)]
 fn psp_status_outline(f: Field, raw: &[u8]) -> Classification<'_> {
     classify_bytes(f, raw)
+}
+
+/// `lookup` (the two-register answer) behind a call.
+#[inline(never)]
+fn psp_status_lookup_outline(f: Field, raw: &[u8]) -> PspAnswer {
+    lookup(f, raw)
 }
 
 /// The foldhash baseline behind a call.
@@ -73,6 +83,9 @@ fn compare(c: &mut Criterion, group: &str, mix: &[Key], seed: u64) {
     run!("psp_status_outline", &fields, |&(f, raw)| {
         psp_status_outline(f, raw)
     });
+    run!("psp_status_lookup_outline", &fields, |&(f, raw)| {
+        psp_status_lookup_outline(f, raw)
+    });
     run!("foldhash_outline", &keys, |&(p, s, raw)| foldhash_outline(
         &fold, p, s, raw
     ));
@@ -83,6 +96,9 @@ fn compare(c: &mut Criterion, group: &str, mix: &[Key], seed: u64) {
         &matcher, p, s, raw
     ));
     run!("psp_status_inline", &fields, |&(f, raw)| classify_bytes(
+        f, raw
+    ));
+    run!("psp_status_lookup_inline", &fields, |&(f, raw)| lookup(
         f, raw
     ));
     run!("foldhash_inline", &keys, |&(p, s, raw)| fold

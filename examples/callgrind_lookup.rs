@@ -10,44 +10,61 @@
 //! baselines are built the same way whatever N, so the difference is the lookups and the loop
 //! around them (engine `none` measures the loop alone). N is rounded up to whole passes over
 //! the mix: pick a multiple of its length, or a large N.
-//! Arguments: an engine, `hit|miss|prefix|range|ci|resolve3`, N. Engines: `psp_status`,
-//! `foldhash` (a foldhash `HashMap`), `std_hashmap` (std's SipHash) and `match`, inlined into
+//! Arguments: an engine, `hit|miss|prefix|range|ci|resolve3`, N. Engines: `psp_status`
+//! (`classify_bytes`), `psp_status_lookup` (`lookup`, the 16-byte answer), `foldhash` (a foldhash `HashMap`), `std_hashmap` (std's SipHash) and `match`, inlined into
 //! the loop; the same with `_outline` (not for `resolve3`), called through an
 //! `#[inline(never)]` function as a service with several call sites calls them; `none`, the
 //! loop alone.
 
-use psp_status::{classify_bytes, Classification, Field, Provider, Surface};
+use psp_status::{classify_bytes, lookup, Classification, Field, Provider, Surface};
 
 #[path = "../benches/support/baselines.rs"]
 mod baselines;
 use baselines::{Answer, FoldBaseline, HashBaseline, Key, MatchBaseline, Ranks};
 
+// The `_outline` functions are `#[no_mangle]`: exported, so the optimizer keeps their whole
+// result (it could otherwise drop the parts the loop does not read, which a service's call
+// sites would read).
+
 /// `classify_bytes` behind a call.
 #[inline(never)]
+#[no_mangle]
 fn psp_status_outline(f: Field, raw: &[u8]) -> Classification<'_> {
     classify_bytes(f, raw)
 }
 
-/// A `HashMap` baseline behind a call.
+/// `lookup` behind a call: the answer comes back in two registers.
 #[inline(never)]
-fn hash_outline<S: std::hash::BuildHasher + Default>(
-    h: &baselines::HashBaselineWith<S>,
-    p: Provider,
-    s: Surface,
-    raw: &[u8],
-) -> Answer {
+#[no_mangle]
+fn psp_status_lookup_outline(f: Field, raw: &[u8]) -> psp_status::Answer {
+    lookup(f, raw)
+}
+
+/// The std `HashMap` baseline behind a call.
+#[inline(never)]
+#[no_mangle]
+fn std_hashmap_outline(h: &HashBaseline, p: Provider, s: Surface, raw: &[u8]) -> Answer {
+    h.classify(p, s, raw)
+}
+
+/// The foldhash `HashMap` baseline behind a call.
+#[inline(never)]
+#[no_mangle]
+fn foldhash_outline(h: &FoldBaseline, p: Provider, s: Surface, raw: &[u8]) -> Answer {
     h.classify(p, s, raw)
 }
 
 /// The `match` baseline behind a call.
 #[inline(never)]
+#[no_mangle]
 fn match_outline(m: &MatchBaseline, p: Provider, s: Surface, raw: &[u8]) -> Answer {
     m.classify(p, s, raw)
 }
 
 fn main() {
     let args: Vec<String> = std::env::args().collect();
-    let usage = "usage: callgrind_lookup psp_status|foldhash|std_hashmap|match[_outline]|none \
+    let usage = "usage: callgrind_lookup \
+        psp_status|psp_status_lookup|foldhash|std_hashmap|match[_outline]|none \
         hit|miss|prefix|range|ci|resolve3 N";
     let (Some(engine), Some(mix), Some(n)) = (args.get(1), args.get(2), args.get(3)) else {
         eprintln!("{usage}");
@@ -113,13 +130,23 @@ fn main() {
                     psp_status_outline(f, raw).entry().is_some()
                 })
             }
+            "psp_status_lookup" => {
+                let fields = baselines::as_fields(&keys);
+                run(n, &fields, |&(f, raw)| lookup(f, raw).entry().is_some())
+            }
+            "psp_status_lookup_outline" => {
+                let fields = baselines::as_fields(&keys);
+                run(n, &fields, |&(f, raw)| {
+                    psp_status_lookup_outline(f, raw).entry().is_some()
+                })
+            }
             "std_hashmap" => run(n, &keys, |&(p, s, raw)| hash.classify(p, s, raw).is_some()),
             "std_hashmap_outline" => run(n, &keys, |&(p, s, raw)| {
-                hash_outline(&hash, p, s, raw).is_some()
+                std_hashmap_outline(&hash, p, s, raw).is_some()
             }),
             "foldhash" => run(n, &keys, |&(p, s, raw)| fold.classify(p, s, raw).is_some()),
             "foldhash_outline" => run(n, &keys, |&(p, s, raw)| {
-                hash_outline(&fold, p, s, raw).is_some()
+                foldhash_outline(&fold, p, s, raw).is_some()
             }),
             "match" => run(n, &keys, |&(p, s, raw)| {
                 matcher.classify(p, s, raw).is_some()

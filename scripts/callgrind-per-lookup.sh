@@ -17,7 +17,7 @@ ir() {
         "$(echo "$out" | sed -n 's/.*: \([0-9]*\) lookups.*/\1/p')"
 }
 for mix in ${MIXES:-hit miss prefix range ci resolve3}; do
-    engines="none psp_status psp_status_outline foldhash foldhash_outline std_hashmap std_hashmap_outline match match_outline"
+    engines="none psp_status psp_status_outline psp_status_lookup psp_status_lookup_outline foldhash foldhash_outline std_hashmap std_hashmap_outline match match_outline"
     # resolve has no out-of-line variant.
     [ "$mix" = resolve3 ] && engines="none psp_status foldhash std_hashmap match"
     engines=${ENGINES:-$engines}

@@ -4,7 +4,7 @@
 //! unknown value comes back as the explicit unmapped result (UNCERTAIN / UNMAPPED) that keeps
 //! the raw value.
 
-use crate::entry::EntryOf;
+use crate::entry::{EntryOf, Head};
 use crate::field::FieldError;
 use crate::generated::NO_TABLE;
 use crate::table::{SlotOf, SurfaceTable, SurfaceTableOf, TableSet};
@@ -93,6 +93,216 @@ pub struct ClassificationOf<'a, 't> {
     pub matched: Matched,
 }
 
+/// The answer for one value without the value itself: two pointers, returned in two registers
+/// (the entry, and the six kinds next to it in the table). What [`lookup`] gives, for a call
+/// site that already holds the raw value; [`AnswerOf::with_raw`] makes it a
+/// [`ClassificationOf`].
+///
+/// ```
+/// use psp_status::{alma, lookup, Code, State};
+/// let a = lookup(alma::PAYMENT_STATE, b"scored_maybe");
+/// assert_eq!((a.state(), a.code()), (State::Waiting, Code::WaitingPartnerResponse));
+/// assert_eq!(std::mem::size_of_val(&a), 16);
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct AnswerOf<'t> {
+    entry: Option<&'t EntryOf<'t>>,
+    /// The kinds: the slot's copy on an exact hit (the cache line the probe just read), the
+    /// entry's for a rule or default, the table's `unmapped` when nothing matched.
+    head: &'t Head,
+}
+
+/// The answer from the compiled tables (see [`AnswerOf`]).
+///
+/// ```
+/// use psp_status::{alma, lookup, Answer, Matched};
+/// let a: Answer = lookup(alma::PAYMENT_STATE, b"paid");
+/// assert_eq!(a.matched(), Matched::Exact);
+/// ```
+pub type Answer = AnswerOf<'static>;
+
+impl<'t> AnswerOf<'t> {
+    /// The answer of an exact value's slot (the same as its entry's, from one cache line).
+    #[inline(always)]
+    fn from_slot(slot: &'t SlotOf<'t>) -> Self {
+        AnswerOf {
+            entry: Some(slot.entry),
+            head: &slot.head,
+        }
+    }
+
+    /// The answer an entry gives (how it matched is the entry's role: exact, rule, default).
+    #[inline(always)]
+    fn from_entry(entry: &'t EntryOf<'t>) -> Self {
+        AnswerOf {
+            entry: Some(entry),
+            head: &entry.head,
+        }
+    }
+
+    /// The explicit fallback on a table: UNCERTAIN / UNMAPPED with the surface's operation.
+    #[inline(always)]
+    fn unmapped_in(table: &'t SurfaceTableOf<'t>) -> Self {
+        AnswerOf {
+            entry: None,
+            head: &table.unmapped,
+        }
+    }
+
+    /// The whole [`ClassificationOf`], with the raw value the answer was looked up for.
+    ///
+    /// ```
+    /// use psp_status::{alma, classify_bytes, lookup};
+    /// let raw = b"scored_no";
+    /// assert_eq!(lookup(alma::PAYMENT_STATE, raw).with_raw(raw), classify_bytes(alma::PAYMENT_STATE, raw));
+    /// ```
+    #[inline(always)]
+    pub fn with_raw<'a>(self, raw: &'a [u8]) -> ClassificationOf<'a, 't> {
+        let h = *self.head;
+        ClassificationOf {
+            raw,
+            entry: self.entry,
+            provider: h.provider,
+            surface: h.surface,
+            state: h.state,
+            code: h.code,
+            operation: h.operation,
+            matched: h.matched,
+        }
+    }
+
+    /// What to do next.
+    ///
+    /// ```
+    /// use psp_status::{alma, lookup, State};
+    /// assert_eq!(lookup(alma::PAYMENT_STATE, b"paid").state(), State::Success);
+    /// ```
+    #[inline(always)]
+    pub fn state(&self) -> State {
+        self.head.state
+    }
+
+    /// Why.
+    ///
+    /// ```
+    /// use psp_status::{alma, lookup, Code};
+    /// assert_eq!(lookup(alma::PAYMENT_STATE, b"??").code(), Code::Unmapped);
+    /// ```
+    #[inline(always)]
+    pub fn code(&self) -> Code {
+        self.head.code
+    }
+
+    /// The operation it reports on, when the tables know it.
+    ///
+    /// ```
+    /// use psp_status::{alma, lookup};
+    /// let a = lookup(alma::PAYMENT_STATE, b"paid");
+    /// assert_eq!(a.operation(), psp_status::classify(alma::PAYMENT_STATE, "paid").operation);
+    /// ```
+    #[inline(always)]
+    pub fn operation(&self) -> Option<Operation> {
+        self.head.operation
+    }
+
+    /// How it matched.
+    ///
+    /// ```
+    /// use psp_status::{alma, lookup, Matched};
+    /// assert_eq!(lookup(alma::PAYMENT_STATE, b"??").matched(), Matched::Unmapped);
+    /// ```
+    #[inline(always)]
+    pub fn matched(&self) -> Matched {
+        self.head.matched
+    }
+
+    /// The field the value arrived in.
+    ///
+    /// ```
+    /// use psp_status::{alma, lookup};
+    /// assert_eq!(lookup(alma::PAYMENT_STATE, b"paid").field(), alma::PAYMENT_STATE);
+    /// ```
+    #[inline(always)]
+    pub fn field(&self) -> Field {
+        Field {
+            provider: self.head.provider,
+            surface: self.head.surface,
+        }
+    }
+
+    /// The table entry behind the answer (`None` when unmapped).
+    ///
+    /// ```
+    /// use psp_status::{alma, lookup};
+    /// assert!(lookup(alma::PAYMENT_STATE, b"paid").entry().is_some());
+    /// ```
+    #[inline(always)]
+    pub fn entry(&self) -> Option<&'t EntryOf<'t>> {
+        self.entry
+    }
+
+    /// What the value means: the entry's description, or the UNMAPPED code's.
+    ///
+    /// ```
+    /// use psp_status::{alma, lookup};
+    /// assert!(!lookup(alma::PAYMENT_STATE, b"zzz").description().is_empty());
+    /// ```
+    pub fn description(&self) -> &'t str {
+        self.entry
+            .map_or(self.head.code.description(), |e| e.description)
+    }
+
+    /// The public source the entry rests on (`None` when unmapped).
+    ///
+    /// ```
+    /// use psp_status::{alma, lookup};
+    /// assert!(lookup(alma::PAYMENT_STATE, b"zzz").source().is_none());
+    /// ```
+    pub fn source(&self) -> Option<&'t str> {
+        self.entry.map(|e| e.source)
+    }
+
+    /// Retry advice for this state and code.
+    ///
+    /// ```
+    /// use psp_status::{alma, lookup, Retry};
+    /// assert_eq!(lookup(alma::PAYMENT_STATE, b"zzz").retry(), Retry::AfterVerifying);
+    /// ```
+    pub fn retry(&self) -> Retry {
+        self.head.code.retry(self.head.state)
+    }
+
+    /// The message that is safe to show the shopper, in `lang`: the entry's own where it knows
+    /// better than its code, else the taxonomy's for this code and state (UNMAPPED's when
+    /// unmapped). It never says why a bank or a risk engine refused.
+    ///
+    /// ```
+    /// use psp_status::{alma, lookup, Code, Lang};
+    /// let a = lookup(alma::PAYMENT_STATE, b"nobody_knows");
+    /// assert_eq!(a.shopper_message(Lang::En), Code::Unmapped.shopper_message(Lang::En));
+    /// ```
+    pub fn shopper_message(&self, lang: Lang) -> &'t str {
+        match self.entry {
+            Some(e) => e.shopper_message(lang),
+            None => self.head.code.shopper_message(lang),
+        }
+    }
+
+    /// What a support agent should do (may name the real reason), resolved like
+    /// [`AnswerOf::shopper_message`].
+    ///
+    /// ```
+    /// use psp_status::{alma, lookup, Code};
+    /// assert_eq!(lookup(alma::PAYMENT_STATE, b"nobody_knows").agent_action(), Code::Unmapped.agent_action());
+    /// ```
+    pub fn agent_action(&self) -> &'t str {
+        match self.entry {
+            Some(e) => e.agent_action(),
+            None => self.head.code.agent_action(),
+        }
+    }
+}
+
 impl<'a> Classification<'a> {
     /// The explicit fallback: UNCERTAIN / UNMAPPED, keeping the raw value.
     ///
@@ -117,38 +327,6 @@ impl<'a> Classification<'a> {
 }
 
 impl<'a, 't> ClassificationOf<'a, 't> {
-    /// The answer of an exact value's slot (the same as its entry's, from one cache line).
-    #[inline(always)]
-    fn from_slot(raw: &'a [u8], slot: &'t SlotOf<'t>) -> Self {
-        let h = slot.head;
-        ClassificationOf {
-            raw,
-            entry: Some(slot.entry),
-            provider: h.provider,
-            surface: h.surface,
-            state: h.state,
-            code: h.code,
-            operation: h.operation,
-            matched: h.matched,
-        }
-    }
-
-    /// The answer an entry gives (how it matched is the entry's role: exact, rule, default).
-    #[inline(always)]
-    fn from_entry(raw: &'a [u8], entry: &'t EntryOf<'t>) -> Self {
-        let h = entry.head;
-        ClassificationOf {
-            raw,
-            entry: Some(entry),
-            provider: h.provider,
-            surface: h.surface,
-            state: h.state,
-            code: h.code,
-            operation: h.operation,
-            matched: h.matched,
-        }
-    }
-
     /// The field the deciding value arrived in.
     ///
     /// ```
@@ -330,74 +508,44 @@ fn find_rule<'t>(table: &'t SurfaceTableOf<'t>, raw: &[u8]) -> Found<'t> {
     table.default
 }
 
-/// The answer for `raw` on `surface`, given what [`find`] found.
+/// The answer on `surface`, given what [`find`] found.
 #[inline(always)]
-fn answer<'a, 't>(
-    provider: Provider,
-    surface: Surface,
-    table: &'t SurfaceTableOf<'t>,
-    raw: &'a [u8],
-    found: Found<'t>,
-) -> ClassificationOf<'a, 't> {
+fn answer_of<'t>(table: &'t SurfaceTableOf<'t>, found: Found<'t>) -> AnswerOf<'t> {
     match found {
-        Some(e) => ClassificationOf::from_entry(raw, e),
-        None => ClassificationOf {
-            raw,
-            entry: None,
-            provider,
-            surface,
-            state: State::Uncertain,
-            code: Code::Unmapped,
-            operation: table.operation,
-            matched: Matched::Unmapped,
-        },
+        Some(e) => AnswerOf::from_entry(e),
+        None => AnswerOf::unmapped_in(table),
     }
 }
 
-/// [`classify_bytes`] for what [`SurfaceTableOf::exact_fast`] leaves out (longer values,
+/// [`lookup`] for what [`SurfaceTableOf::exact_fast`] leaves out (longer values,
 /// case-insensitive surfaces): the whole lookup, out of line.
 #[inline(never)]
-fn classify_slow<'a, 't>(
-    provider: Provider,
-    surface: Surface,
-    table: &'t SurfaceTableOf<'t>,
-    raw: &'a [u8],
-) -> ClassificationOf<'a, 't> {
+fn answer_slow<'t>(table: &'t SurfaceTableOf<'t>, raw: &[u8]) -> AnswerOf<'t> {
     match table.exact(raw) {
-        Some(s) => ClassificationOf::from_slot(raw, s),
-        None => classify_rest(provider, surface, table, raw),
+        Some(s) => AnswerOf::from_slot(s),
+        None => answer_rest(table, raw),
     }
 }
 
-/// [`classify_bytes`] after the exact values missed: rules, default or unmapped. Out of line,
-/// so that the hit path (inlined wherever `classify_bytes` is) calls nothing and saves no
-/// registers. A compiled table with rules answers in its generated `rest_answer` function
-/// (its rules inlined there); a table without rules needs no call.
+/// [`lookup`] after the exact values missed: rules, default or unmapped. Out of line, so that
+/// the hit path (inlined wherever `lookup` is) calls nothing and saves no registers. A
+/// compiled table with rules answers in its generated `rest_answer` function (its rules
+/// inlined there); a table without rules needs no call.
 #[inline(never)]
-fn classify_rest<'a, 't>(
-    provider: Provider,
-    surface: Surface,
-    table: &'t SurfaceTableOf<'t>,
-    raw: &'a [u8],
-) -> ClassificationOf<'a, 't> {
+fn answer_rest<'t>(table: &'t SurfaceTableOf<'t>, raw: &[u8]) -> AnswerOf<'t> {
     if let Some(rest_answer) = table.rest_answer {
         return rest_answer(raw);
     }
     if !table.rules.is_empty() {
-        return classify_rules(provider, surface, table, raw);
+        return answer_rules(table, raw);
     }
-    answer(provider, surface, table, raw, default_of(table, raw))
+    answer_of(table, default_of(table, raw))
 }
 
-/// [`classify_rest`] on a loaded table with rules: the rules tried in order, then the default.
+/// [`answer_rest`] on a loaded table with rules: the rules tried in order, then the default.
 #[inline(never)]
-fn classify_rules<'a, 't>(
-    provider: Provider,
-    surface: Surface,
-    table: &'t SurfaceTableOf<'t>,
-    raw: &'a [u8],
-) -> ClassificationOf<'a, 't> {
-    answer(provider, surface, table, raw, find_rule(table, raw))
+fn answer_rules<'t>(table: &'t SurfaceTableOf<'t>, raw: &[u8]) -> AnswerOf<'t> {
+    answer_of(table, find_rule(table, raw))
 }
 
 /// The default of `table` for a value no entry or rule matched: never for an empty value.
@@ -438,13 +586,8 @@ pub(crate) fn rest_compiled(
 /// The answer of a compiled table after its exact values missed (the body of the generated
 /// `rest_answer` functions, `RestAnswerFn`): [`rest_compiled`]'s entry, or unmapped.
 #[inline(always)]
-pub(crate) fn rest_answer_compiled<'a>(
-    provider: Provider,
-    table: &'static SurfaceTable,
-    found: Found<'static>,
-    raw: &'a [u8],
-) -> Classification<'a> {
-    answer(provider, table.surface, table, raw, found)
+pub(crate) fn rest_answer_compiled(table: &'static SurfaceTable, found: Found<'static>) -> Answer {
+    answer_of(table, found)
 }
 
 /// Classifies one value that arrived in `field`: a provider's constant
@@ -473,22 +616,43 @@ pub fn classify_bytes(field: impl Into<Field>, raw: &[u8]) -> Classification<'_>
     classify_in(TableSet::COMPILED, field.into(), raw)
 }
 
-/// [`classify_bytes`] in any set of tables: the one implementation the compiled and the
-/// loaded tables share. The exact probe is inlined; a miss tail-calls [`classify_rest`], a
-/// value the inlined probe leaves out [`classify_slow`].
+/// [`classify_bytes`] in any set of tables: [`lookup_in`] and the raw value.
 #[inline(always)]
 pub(crate) fn classify_in<'a, 't>(
     set: TableSet<'t>,
     field: Field,
     raw: &'a [u8],
 ) -> ClassificationOf<'a, 't> {
+    lookup_in(set, field, raw).with_raw(raw)
+}
+
+/// [`lookup`] in any set of tables: the one implementation the compiled and the loaded tables
+/// share. The exact probe is inlined; a miss tail-calls [`answer_rest`], a value the inlined
+/// probe leaves out [`answer_slow`].
+#[inline(always)]
+pub(crate) fn lookup_in<'t>(set: TableSet<'t>, field: Field, raw: &[u8]) -> AnswerOf<'t> {
     let Field { provider, surface } = field;
     let table = set.table(provider, surface);
     match table.exact_fast(raw) {
-        Some(Some(s)) => ClassificationOf::from_slot(raw, s),
-        Some(None) => classify_rest(provider, surface, table, raw),
-        None => classify_slow(provider, surface, table, raw),
+        Some(Some(s)) => AnswerOf::from_slot(s),
+        Some(None) => answer_rest(table, raw),
+        None => answer_slow(table, raw),
     }
+}
+
+/// Looks one value up and returns the [`Answer`] without the raw value: 16 bytes in two
+/// registers, the fastest call (what [`classify_bytes`] does, less building the 32-byte
+/// [`Classification`] in memory). [`AnswerOf::with_raw`] turns it into the classification.
+///
+/// ```
+/// use psp_status::{checkout, lookup, Code, Matched, State};
+/// let a = lookup(checkout::RESPONSE_CODE, b"20051");
+/// assert_eq!((a.state(), a.code()), (State::Error, Code::InsufficientFunds));
+/// assert_eq!(lookup(checkout::RESPONSE_CODE, b"20999").matched(), Matched::Rule);
+/// ```
+#[inline]
+pub fn lookup(field: impl Into<Field>, raw: &[u8]) -> Answer {
+    lookup_in(TableSet::COMPILED, field.into(), raw)
 }
 
 /// Resolves several signals of one response (e.g. a status and a decline code) into one answer.
@@ -631,12 +795,12 @@ pub(crate) fn pick<'a, 't>(
     match best {
         Some((_, i, found)) => {
             let (surface, raw) = signal(i);
-            answer(provider, surface, set.table(provider, surface), raw, found)
+            answer_of(set.table(provider, surface), found).with_raw(raw)
         }
         None => {
             let first = set.providers[provider as usize].precedence[0];
             let table = set.table(first.provider, first.surface);
-            answer(first.provider, first.surface, table, b"", None)
+            answer_of(table, None).with_raw(b"")
         }
     }
 }

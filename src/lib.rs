@@ -43,7 +43,8 @@ mod taxonomy;
 
 pub(crate) use classify::resolve_surfaces;
 pub use classify::{
-    classify, classify_bytes, resolve, resolve_bytes, Classification, ClassificationOf, Matched,
+    classify, classify_bytes, lookup, resolve, resolve_bytes, Answer, AnswerOf, Classification,
+    ClassificationOf, Matched,
 };
 pub use entry::{Entry, EntryOf, Matcher, MatcherOf};
 pub use field::{Field, FieldError, ProviderField};

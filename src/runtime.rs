@@ -5,7 +5,7 @@
 //! set is looked up by the very `classify`/`resolve` code and perfect-hash probe the compiled
 //! tables use, and allocates nothing per lookup.
 
-use crate::classify::{classify_in, pick, ClassificationOf};
+use crate::classify::{classify_in, lookup_in, pick, AnswerOf, ClassificationOf};
 use crate::entry::EntryOf;
 use crate::field::FieldError;
 use crate::table::TableSet;
@@ -174,6 +174,18 @@ impl Tables {
         classify_in(self.set(), field.into(), raw)
     }
 
+    /// [`crate::lookup`] in this set: the answer without the raw value, in two registers.
+    ///
+    /// ```
+    /// use psp_status::{alma, Tables, State};
+    /// let a = Tables::compiled().lookup(alma::PAYMENT_STATE, b"paid");
+    /// assert_eq!(a.state(), State::Success);
+    /// ```
+    #[inline]
+    pub fn lookup(&self, field: impl Into<Field>, raw: &[u8]) -> AnswerOf<'_> {
+        lookup_in(self.set(), field.into(), raw)
+    }
+
     /// [`crate::resolve`] in this set, by this set's precedence.
     ///
     /// ```
@@ -327,7 +339,7 @@ mod tests {
                     t.default.map(|e| e.anchor)
                 });
                 assert_eq!(rest(p).map(|e| e.anchor), found, "{:?}", t.surface);
-                let c = rest_answer(p);
+                let c = rest_answer(p).with_raw(p);
                 assert_eq!(c.entry().map(|e| e.anchor), found, "{:?}", t.surface);
                 assert_eq!(c.raw, p.as_slice());
                 assert_eq!(c.surface, t.surface);

@@ -36,7 +36,7 @@ pub(crate) type RestFn = fn(&[u8]) -> Option<&'static Entry>;
 
 /// The answer a compiled table with rules gives for a value its exact values lack
 /// (`classify::rest_answer_compiled` over its `RestFn`, inlined).
-pub(crate) type RestAnswerFn = for<'a> fn(&'a [u8]) -> crate::Classification<'a>;
+pub(crate) type RestAnswerFn = fn(&[u8]) -> crate::Answer;
 
 /// Per-provider data (generated, or loaded).
 #[derive(Debug)]
@@ -84,6 +84,9 @@ pub(crate) struct SurfaceTableOf<'t> {
     /// The same as an entry (`None`: unmapped), for `resolve`.
     pub(crate) rest: Option<RestFn>,
     pub(crate) default: Option<&'t EntryOf<'t>>,
+    /// The kinds a value nothing matched gets: UNCERTAIN / UNMAPPED with the surface's
+    /// operation (what an unmapped `Answer` points to).
+    pub(crate) unmapped: Head,
     pub(crate) rules: &'t [EntryOf<'t>],
     /// The rules compiled into a function (generated from the same entries), if any; `None`
     /// for loaded tables, whose `rules` are tried in order by [`SurfaceTableOf::rule`].

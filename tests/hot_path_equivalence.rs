@@ -1,11 +1,11 @@
 //! The perfect-hash hot path against a plain reference: a `HashMap` built from the same
 //! entries (`psp_status::entries()`) and a straightforward implementation of the rules.
-//! `classify_bytes` and `resolve_bytes` must give the same answer for every key, every case
-//! variant, and random byte strings (misses, near misses, rule families, numbers, junk).
+//! `classify_bytes`, `lookup` and `resolve_bytes` must give the same answer for every key, every
+//! case variant, and random byte strings (misses, near misses, rule families, numbers, junk).
 
 use proptest::prelude::*;
 use psp_status::{
-    classify_bytes, Classification, Entry, Field, Matched, Matcher, Provider, Surface,
+    classify_bytes, lookup, Classification, Entry, Field, Matched, Matcher, Provider, Surface,
 };
 use std::collections::HashMap;
 use std::sync::LazyLock;
@@ -117,6 +117,19 @@ fn check(c: &Classification<'_>, p: Provider, s: Surface, raw: &[u8]) {
     }
 }
 
+/// Checks `classify_bytes` against the reference, and `lookup` against `classify_bytes`: the
+/// same answer, less the raw value.
+fn check_all(p: Provider, s: Surface, raw: &[u8]) {
+    let c = classify_bytes(field(p, s), raw);
+    check(&c, p, s, raw);
+    let a = lookup(field(p, s), raw);
+    assert_eq!(
+        (a.state(), a.code(), a.matched()),
+        (c.state, c.code, c.matched)
+    );
+    assert_eq!(a.with_raw(raw), c, "{p} {s} {raw:?}");
+}
+
 /// Case variants of a key: as written, lower, UPPER, Title, and every other letter flipped.
 fn variants(raw: &[u8]) -> Vec<Vec<u8>> {
     let mut title = raw.to_ascii_lowercase();
@@ -147,16 +160,16 @@ fn every_key_and_its_case_variants() {
     for &(p, s, raw) in KEYS.iter() {
         let c = classify_bytes(field(p, s), raw);
         assert_eq!(c.matched, Matched::Exact, "{p} {s} {raw:?}");
-        check(&c, p, s, raw);
+        check_all(p, s, raw);
         for v in variants(raw) {
-            check(&classify_bytes(field(p, s), &v), p, s, &v);
+            check_all(p, s, &v);
         }
         // Every strict prefix and one-byte extension: the near misses a probe must reject.
         for cut in 0..raw.len() {
-            check(&classify_bytes(field(p, s), &raw[..cut]), p, s, &raw[..cut]);
+            check_all(p, s, &raw[..cut]);
         }
         let longer = [raw, b"_"].concat();
-        check(&classify_bytes(field(p, s), &longer), p, s, &longer);
+        check_all(p, s, &longer);
     }
 }
 
@@ -237,9 +250,9 @@ proptest! {
     #[test]
     fn random_values_agree_with_the_reference((p, s) in pair(), (at, raw) in value()) {
         let (p, s) = at.unwrap_or((p, s));
-        check(&classify_bytes(field(p, s), &raw), p, s, &raw);
+        check_all(p, s, &raw);
         for v in variants(&raw) {
-            check(&classify_bytes(field(p, s), &v), p, s, &v);
+            check_all(p, s, &v);
         }
     }
 

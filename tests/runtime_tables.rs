@@ -74,6 +74,7 @@ fn every_entry_classifies_as_compiled() {
             let l = t.classify_bytes(f, &raw);
             assert_eq!(l, c, "{f:?} {:?}", String::from_utf8_lossy(&raw));
             assert_eq!(l.entry().map(|e| e.anchor()), c.entry().map(|e| e.anchor()));
+            assert_eq!(t.lookup(f, &raw).with_raw(&raw), l);
             n += 1;
         }
     }
@@ -109,6 +110,9 @@ proptest! {
     #[test]
     fn random_values_classify_as_compiled(f in prop::sample::select(fields()), raw in raw_strategy()) {
         prop_assert_eq!(loaded().classify_bytes(f, &raw), psp_status::classify_bytes(f, &raw));
+        let (l, c) = (loaded().lookup(f, &raw), psp_status::lookup(f, &raw));
+        prop_assert_eq!(l.with_raw(&raw), c.with_raw(&raw));
+        prop_assert!(l.entry().map(|e| e.anchor()) == c.entry().map(|e| e.anchor()));
     }
 
     #[test]

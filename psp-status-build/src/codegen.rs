@@ -549,7 +549,7 @@ pub fn generate(t: &Tables, command: &str) -> String {
                 .position(|&i| p.surfaces[i].name == s.name)
                 .map_or(u8::MAX, |r| r.min(254) as u8);
             if !s.rules.is_empty() {
-                rules_fn(&mut statics_src, n, &camel(&p.id), s);
+                rules_fn(&mut statics_src, n, s);
             }
             writeln!(tables_src, "    // {} {}", p.id, s.name).unwrap();
             writeln!(tables_src, "    SurfaceTable {{").unwrap();
@@ -567,14 +567,18 @@ pub fn generate(t: &Tables, command: &str) -> String {
                 checked.join(", ")
             )
             .unwrap();
-            match s.operation {
-                Some(op) => writeln!(
-                    tables_src,
-                    "        operation: Some(Operation::{}),",
-                    camel(&t.operations[op].name)
-                ),
-                None => writeln!(tables_src, "        operation: None,"),
-            }
+            let operation = match s.operation {
+                Some(op) => format!("Some(Operation::{})", camel(&t.operations[op].name)),
+                None => "None".to_string(),
+            };
+            writeln!(
+                tables_src,
+                "        operation: {operation},\n        unmapped: Head {{ provider: Provider::{}, \
+                 surface: Surface::{}, state: State::Uncertain, code: Code::Unmapped, \
+                 operation: {operation}, matched: Matched::Unmapped }},",
+                camel(&p.id),
+                surface_ident(&s.name)
+            )
             .unwrap();
             writeln!(
                 tables_src,
@@ -637,7 +641,7 @@ pub fn generate(t: &Tables, command: &str) -> String {
          const EMPTY_SLOT: Slot = Slot {{ words: {empty:?}, key: b\"\", entry: &NO_ENTRY, head: NO_ENTRY.head }};\n\
          pub(crate) static NO_TABLE: SurfaceTable = SurfaceTable {{ surface: Surface::{s}, description: \"\", checked_against: &[], operation: None, \
          case_insensitive: false, rank: u8::MAX, seed: 0, bucket_mask: 0, mask: 0, pilots: &[0], slots: &[EMPTY_SLOT], \
-         exact: &[], rules: &[], rule: None, rest: None, rest_answer: None, default: None }};\n",
+         exact: &[], rules: &[], rule: None, rest: None, rest_answer: None, default: None, unmapped: NO_ENTRY.head }};\n",
         p = camel(&t.providers[0].id),
         s = surfaces[0].0,
         op = camel(&t.operations[0].name),
@@ -788,7 +792,7 @@ pub fn generate_fields(t: &Tables, command: &str) -> String {
 /// The rules of one surface as a function: a slice pattern per prefix, a range pattern per
 /// range, in file order, so that rustc compiles them (one length check and a few word compares
 /// per prefix, the number parsed once).
-fn rules_fn(o: &mut String, n: usize, provider: &str, s: &crate::tables::SurfaceSpec) {
+fn rules_fn(o: &mut String, n: usize, s: &crate::tables::SurfaceSpec) {
     let fold = |k: &str| {
         if s.case_insensitive {
             k.to_ascii_lowercase()
@@ -847,8 +851,8 @@ fn rules_fn(o: &mut String, n: usize, provider: &str, s: &crate::tables::Surface
     .unwrap();
     writeln!(
         o,
-        "#[allow(clippy::all)]\nfn t{n}_rest_answer(raw: &[u8]) -> crate::Classification<'_> {{\n    \
-         crate::classify::rest_answer_compiled(Provider::{provider}, &SURFACE_TABLES[{n}], t{n}_rest(raw), raw)\n}}"
+        "#[allow(clippy::all)]\nfn t{n}_rest_answer(raw: &[u8]) -> crate::Answer {{\n    \
+         crate::classify::rest_answer_compiled(&SURFACE_TABLES[{n}], t{n}_rest(raw))\n}}"
     )
     .unwrap();
 }

@@ -398,6 +398,14 @@ fn build(t: &psp_status_build::Tables, providers: &[Option<Provider>], dir: &Pat
             rest: None,
             rest_answer: None,
             default: default.first(),
+            unmapped: Head {
+                provider: m.provider,
+                surface: m.surface,
+                state: State::Uncertain,
+                code: Code::Unmapped,
+                operation: s.operation.map(op),
+                matched: Matched::Unmapped,
+            },
         });
     }
 
