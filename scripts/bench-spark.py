@@ -6,7 +6,9 @@
 Generates rows with `psp-status generate`, then times, each writing to Spark's `noop` sink:
   1. psp_status.spark.with_classification(method="udf"): a scalar Arrow UDF, the Rust kernel;
   2. the same with method="map": mapInArrow (every column makes the round trip);
-  3. a broadcast left join with a mapping table of every exact entry of the tables (from
+  3. the same with method="join": the kernel over the distinct (provider, surface, raw), joined
+     back with a broadcast join;
+  4. a broadcast left join with a mapping table of every exact entry of the tables (from
      `psp-status reference --format json`), what a data team would write without the package.
 Routes run interleaved, best of --repeat. Then counts the rows where each disagrees with the
 engine (psp_status.classify_arrow on the same rows, in-process). Prints a JSON line.
@@ -107,10 +109,13 @@ def main() -> None:
     def mapped() -> object:
         return with_classification(df, method="map")
 
+    def distinct() -> object:
+        return with_classification(df, method="join")
+
     def join() -> object:
         return df.join(F.broadcast(m), ["provider", "surface", "raw"], "left")
 
-    routes = {"udf": udf, "map": mapped, "join": join}
+    routes = {"udf": udf, "map": mapped, "distinct": distinct, "join": join}
     best = dict.fromkeys(routes, float("inf"))
     for _ in range(args.repeat):
         for name, make in routes.items():
@@ -127,10 +132,12 @@ def main() -> None:
     want = engine.column("code").to_pylist()
     got_udf = udf().orderBy("row").select("code").toArrow().column(0).to_pylist()  # type: ignore[attr-defined]
     got_map = mapped().orderBy("row").select("code").toArrow().column(0).to_pylist()  # type: ignore[attr-defined]
+    got_distinct = distinct().orderBy("row").select("code").toArrow().column(0).to_pylist()  # type: ignore[attr-defined]
     got_join = join().orderBy("row").select("j_code").toArrow().column(0).to_pylist()  # type: ignore[attr-defined]
     # The join knows exact entries only: a row it cannot match is "UNMAPPED" to it.
     d_udf = sum(1 for a, b in zip(got_udf, want, strict=True) if a != b)
     d_map = sum(1 for a, b in zip(got_map, want, strict=True) if a != b)
+    d_distinct = sum(1 for a, b in zip(got_distinct, want, strict=True) if a != b)
     d_join = sum(
         1
         for a, b in zip(got_join, want, strict=True)
@@ -155,11 +162,14 @@ def main() -> None:
                 "batch": args.batch,
                 "udf_s": round(best["udf"], 2),
                 "map_s": round(best["map"], 2),
+                "distinct_join_s": round(best["distinct"], 2),
                 "broadcast_join_s": round(best["join"], 2),
                 "udf_ratio": round(best["udf"] / best["join"], 2),
                 "map_ratio": round(best["map"] / best["join"], 2),
+                "distinct_join_ratio": round(best["distinct"] / best["join"], 2),
                 "udf_disagreements": d_udf,
                 "map_disagreements": d_map,
+                "distinct_join_disagreements": d_distinct,
                 "join_disagreements": d_join,
                 "join_disagreement_pct": round(100 * d_join / len(body), 2),
                 "udf_ns_per_row_per_core": round(

@@ -5,8 +5,10 @@ the naive mapping-table join (exact entries only), same run, same data, interlea
     .venv/bin/python scripts/bench-sql.py [--rows 2000000] [--reps 5]
 
 Both queries read the same in-memory table and aggregate state/code/operation (so neither
-pays for writing output); the best of N interleaved runs is compared. Prints the CPU model,
-the load average, both times, the ratio, and how many rows the naive join leaves unmapped
+pays for writing output). The queries run in rounds, each round in a rotated order so that no
+query always runs first; each round gives a ratio to the naive join of the same round. Prints
+the CPU model, the load average before and after, each query's best and median time, the
+median and range of the per-round ratios, and how many rows the naive join leaves unmapped
 that psp_classify maps (what the join gets wrong)."""
 
 from __future__ import annotations
@@ -14,6 +16,7 @@ from __future__ import annotations
 import argparse
 import os
 import platform
+import statistics
 import subprocess
 import tempfile
 import time
@@ -55,6 +58,7 @@ def main() -> None:
     ap.add_argument("--reps", type=int, default=5)
     ap.add_argument("--threads", type=int, default=os.cpu_count() or 2)
     a = ap.parse_args()
+    load_before = os.getloadavg()
     subprocess.run(["cargo", "build", "--release", "--quiet", "--bin", "psp-status"], cwd=ROOT, check=True)
     exe = ROOT / "target" / "release" / "psp-status"
     with tempfile.TemporaryDirectory() as d:
@@ -69,26 +73,35 @@ def main() -> None:
         con.execute("CREATE VIEW history3 AS SELECT provider, surface, raw FROM history")
         n = con.execute("SELECT count(*) FROM history").fetchone()[0]
     # Shuffled input (the generator's rows are already in random order).
-    times: dict[str, list[float]] = {"naive join": [], "psp_classify": [], "table macro": []}
+    queries = [("naive join", NAIVE), ("psp_classify", EXPORT), ("table macro", TABLE_MACRO)]
+    times: dict[str, list[float]] = {name: [] for name, _ in queries}
     results = {}
-    for _ in range(a.reps):
-        for name, q in (("naive join", NAIVE), ("psp_classify", EXPORT), ("table macro", TABLE_MACRO)):
+    for rep in range(a.reps):
+        k = rep % len(queries)
+        for name, q in queries[k:] + queries[:k]:
             t = time.perf_counter()
             results[name] = con.execute(q).fetchone()
             times[name].append(time.perf_counter() - t)
-    naive, export = min(times["naive join"]), min(times["psp_classify"])
+    naive = min(times["naive join"])
     wrong = con.execute(
         "SELECT count(*) FROM (SELECT psp_classify(h.provider, h.surface, h.raw) AS c, e.state AS s, e.code AS k"
         " FROM history h LEFT JOIN psp_entries e ON e.provider = h.provider AND e.surface = h.surface AND e.raw = h.raw)"
         " WHERE c IS NOT NULL AND (s IS NULL AND c.matched <> 'unmapped' OR s IS DISTINCT FROM c.state AND s IS NOT NULL)"
     ).fetchone()[0]
-    print(f"DuckDB {duckdb.__version__}, {n} rows, {a.threads} threads, best of {a.reps}")
-    print(f"CPU: {cpu_model()}; load average before/after: {os.getloadavg()}")
+    print(f"DuckDB {duckdb.__version__}, {n} rows, {a.threads} threads, {a.reps} rounds")
+    print(f"CPU: {cpu_model()}; load average before: {load_before}, after: {os.getloadavg()}")
     for name, ts in times.items():
-        print(f"  {name:<14} best {min(ts):.3f} s  (all: {' '.join(f'{t:.3f}' for t in ts)})")
-    print(f"  ratio psp_classify / naive join: {export / naive:.2f}x")
-    table = min(times["table macro"])
-    print(f"  ratio psp_classify_table / naive join: {table / naive:.2f}x")
+        print(
+            f"  {name:<14} best {min(ts):.3f} s  median {statistics.median(ts):.3f} s"
+            f"  (all: {' '.join(f'{t:.3f}' for t in ts)})"
+        )
+    for name, label in (("psp_classify", "psp_classify"), ("table macro", "psp_classify_table")):
+        per_round = [t / j for t, j in zip(times[name], times["naive join"], strict=True)]
+        print(
+            f"  ratio {label} / naive join: best {min(times[name]) / naive:.2f}x,"
+            f" per round median {statistics.median(per_round):.2f}x"
+            f" (range {min(per_round):.2f}-{max(per_round):.2f}x)"
+        )
     assert results["table macro"] == results["psp_classify"], "table macro and psp_classify differ"
     print(f"  rows the naive join leaves unmapped or gets wrong that psp_classify maps: {wrong} ({100 * wrong / n:.2f}%)")
 

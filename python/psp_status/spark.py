@@ -18,6 +18,7 @@ and says why in ``reject``.
 from __future__ import annotations
 
 from collections.abc import Iterator, Mapping
+from functools import partial
 from typing import Any
 
 import pyarrow as pa
@@ -43,8 +44,16 @@ def with_classification(
     ``method`` says how the rows reach the kernel: ``"map"`` (the default), ``mapInArrow``
     (Spark 3.3 and later): every column of ``df`` makes the round trip to the Python workers;
     ``"udf"``, a scalar Arrow UDF (Spark 4.1 and later): only the columns it reads go and only
-    the five results come back, which should pay on wide DataFrames. On the 7-column benchmark
-    (BENCHMARKS.md, "Spark route") ``"map"`` was the faster. Both give the same rows.
+    the five results come back (on the 7-column benchmark, BENCHMARKS.md "Spark route", the
+    faster of the two). ``"join"``: the kernel classifies each distinct combination of the
+    input columns once, and the answers are joined back to ``df`` with a broadcast join; no
+    row goes to Python, but every combination (its values and five short strings) must fit in
+    the driver's and every executor's memory: payment histories have thousands, a free-text
+    column could have millions (use ``"map"`` or ``"udf"`` then). All three give the same rows.
+
+    Example (``"join"``)::
+
+        out = with_classification(df, method="join")
     """
     spec = Spec.of(
         provider=provider,
@@ -62,7 +71,9 @@ def with_classification(
         if _arrow_udf() is None:
             raise ValueError("method='udf' needs pyspark 4.1 or later (arrow_udf)")
         return _with_arrow_udf(df, spec, names)
-    raise ValueError(f"method must be 'map' or 'udf', not {method!r}")
+    if method == "join":
+        return _with_distinct_join(df, spec, names)
+    raise ValueError(f"method must be 'map', 'udf' or 'join', not {method!r}")
 
 
 def _arrow_udf() -> Any:
@@ -92,24 +103,33 @@ def _with_arrow_udf(df: Any, spec: Spec, names: list[str]) -> Any:
     tmp = "__psp_status_result"
     while tmp in df.columns:
         tmp += "_"
-    with_result = df.withColumn(tmp, udf(*[df[c] for c in inputs]))
+    with_result = df.withColumn(tmp, udf(*[F.col(_quoted(c)) for c in inputs]))
     return with_result.select(
-        *[with_result[c] for c in df.columns],
+        *[F.col(_quoted(c)) for c in df.columns],
         *[F.col(tmp).getField(c).alias(n) for c, n in zip(RESULT_COLUMNS, names, strict=True)],
     )
 
 
 def _with_map_in_arrow(df: Any, spec: Spec, names: list[str]) -> Any:
-    """``mapInArrow``: every batch of ``df`` with the five columns appended."""
+    """``mapInArrow``: every batch of ``df`` with the five columns appended.
+
+    Spark parses the names of a ``mapInArrow`` schema (a backtick in a column name is a syntax
+    error there), so the columns travel under plain positional names and get theirs back after.
+    """
     from pyspark.sql.types import StringType, StructField, StructType
 
+    original = list(df.columns)
+    plain = [f"_{i}" for i in range(len(original))]
+    position = {name: i for i, name in enumerate(original)}
+    df = df.toDF(*plain)
     schema = StructType(
-        list(df.schema.fields) + [StructField(n, StringType(), True) for n in names]
+        list(df.schema.fields)
+        + [StructField(f"_{len(plain) + i}", StringType(), True) for i in range(len(names))]
     )
 
     def classify_batches(batches: Iterator[Any]) -> Iterator[Any]:
         for batch in batches:
-            out = spec.run(batch.column, dictionary=False)
+            out = spec.run(partial(_column, batch, position), dictionary=False)
             # Spark may hand strings over as large_string: answer in the same type.
             want = (
                 pa.large_string()
@@ -118,6 +138,76 @@ def _with_map_in_arrow(df: Any, spec: Spec, names: list[str]) -> Any:
             )
             cols = list(batch.columns)
             cols += [c if c.type == want else c.cast(want) for c in out.columns]
-            yield pa.RecordBatch.from_arrays(cols, names=list(batch.schema.names) + names)
+            yield pa.RecordBatch.from_arrays(cols, names=schema.fieldNames())
 
-    return df.mapInArrow(classify_batches, schema)
+    return df.mapInArrow(classify_batches, schema).toDF(*original, *names)
+
+
+def _column(batch: Any, where: Mapping[str, Any], name: str) -> Any:
+    """The column of ``batch`` that travels for the DataFrame column ``name``."""
+    return batch.column(where[name])
+
+
+def _quoted(name: str) -> str:
+    """``name`` as a Spark column reference, whatever characters it holds."""
+    return "`" + name.replace("`", "``") + "`"
+
+
+def _with_distinct_join(df: Any, spec: Spec, names: list[str]) -> Any:
+    """The kernel over the distinct input combinations, broadcast-joined back to ``df``.
+
+    The answer depends on the bytes of the input columns and nothing else, so every row of a
+    combination gets the answer the kernel gives that combination. Distinct and the join
+    compare bytes only if the columns do: a column with a non-binary collation (Spark 4's
+    ``UTF8_LCASE``, say) would merge ``Paid`` and ``paid``, so such columns are compared as
+    ``binary``. Null inputs match null inputs (``<=>``), so no row is dropped.
+    """
+    from pyspark.sql import functions as F
+    from pyspark.sql.types import BinaryType, StringType, StructField, StructType
+
+    inputs = spec.input_columns()
+    # Plain names for the keys and results while they travel (see _with_map_in_arrow).
+    taken = set(df.columns)
+    keys: list[str] = []
+    for i in range(len(inputs) + len(names)):
+        k = f"__psp_status_{i}"
+        while k in taken:
+            k += "_"
+        keys.append(k)
+        taken.add(k)
+    keys, results = keys[: len(inputs)], keys[len(inputs) :]
+
+    def key_of(name: str) -> Any:
+        col = F.col(_quoted(name))
+        dtype = df.schema[name].dataType
+        collation = getattr(dtype, "collation", "UTF8_BINARY")
+        if isinstance(dtype, StringType) and collation != "UTF8_BINARY":
+            return col.cast(BinaryType()).cast(StringType())
+        return col
+
+    distinct = df.select(*[key_of(c).alias(k) for c, k in zip(inputs, keys, strict=True)])
+    distinct = distinct.distinct()
+    column_of = dict(zip(inputs, keys, strict=True))
+    schema = StructType(
+        list(distinct.schema.fields) + [StructField(n, StringType(), True) for n in results]
+    )
+
+    def classify_batches(batches: Iterator[Any]) -> Iterator[Any]:
+        for batch in batches:
+            out = spec.run(partial(_column, batch, column_of), dictionary=False)
+            want = (
+                pa.large_string()
+                if any(pa.types.is_large_string(c.type) for c in batch.columns)
+                else pa.string()
+            )
+            cols = list(batch.columns)
+            cols += [c if c.type == want else c.cast(want) for c in out.columns]
+            yield pa.RecordBatch.from_arrays(cols, names=schema.fieldNames())
+
+    answers = F.broadcast(distinct.mapInArrow(classify_batches, schema))
+    on = [key_of(c).eqNullSafe(answers[k]) for c, k in zip(inputs, keys, strict=True)]
+    joined = df.join(answers, on, "left")
+    return joined.select(
+        *[F.col(_quoted(c)) for c in df.columns],
+        *[F.col(r).alias(n) for r, n in zip(results, names, strict=True)],
+    )

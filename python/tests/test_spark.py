@@ -1,5 +1,5 @@
-"""PySpark local[2]: the helper's two routes (scalar Arrow UDF, mapInArrow) on generated rows
-agree row by row with `psp-status reclassify` on the same rows."""
+"""PySpark local[2]: the helper's three routes (mapInArrow, scalar Arrow UDF, distinct + join)
+on generated rows agree row by row with `psp-status reclassify` on the same rows."""
 
 from __future__ import annotations
 
@@ -74,8 +74,9 @@ def test_spark_routes_agree_with_reclassify(spark: Any, cli: Path, tmp_path: Pat
         | {h: [rec[i] for _, rec in wellformed] for i, h in enumerate(header)}
     )
     df = spark.createDataFrame(table).repartition(4)
-    # Both routes: mapInArrow (the default) and the scalar Arrow UDF.
-    for method in ("map", "udf"):
+    # Every route: mapInArrow (the default), the scalar Arrow UDF, and the kernel over the
+    # distinct combinations joined back.
+    for method in ("map", "udf", "join"):
         result = with_classification(df, method=method).orderBy("row").toArrow()
         assert result.num_rows == len(wellformed) >= 100_000
         assert result.column_names == [
@@ -115,3 +116,74 @@ def test_the_python_examples_of_docs_spark_md_run(spark: Any) -> None:
     assert len(blocks) >= 2
     for code in blocks:
         exec(compile(code, "docs/spark.md", "exec"), {})
+
+
+def test_routes_agree_on_nulls_odd_column_names_and_signals(spark: Any) -> None:
+    # Null inputs, duplicated combinations, case variants, column names a naive reference
+    # would misread (a dot, a backtick), a fixed provider and several signals.
+    rows = [
+        (1, "stripe", "decline_code", "do_not_honor"),
+        (2, "stripe", "decline_code", "do_not_honor"),
+        (3, "Stripe", "decline_code", "DO_NOT_HONOR"),
+        (4, None, "decline_code", "do_not_honor"),
+        (5, "stripe", None, "do_not_honor"),
+        (6, "stripe", "decline_code", None),
+        (7, None, None, None),
+        (8, "checkout", "response_code", "20051"),
+        (9, "checkout", "response_code", "020051"),
+        (10, "alma", "payment.state", "scored_maybe"),
+        (11, "acme", "payment.state", "paid"),
+        (12, "stripe", "no.such.surface", "x"),
+        (13, None, None, None),
+    ]
+    df = spark.createDataFrame(rows, ["row", "p.v", "s`x", "raw"]).repartition(3)
+    args: dict[str, Any] = {"provider_column": "p.v", "surface_column": "s`x"}
+    want = [
+        tuple(r) for r in with_classification(df, method="map", **args).orderBy("row").collect()
+    ]
+    assert [r[:4] for r in want] == rows  # the input columns, unchanged
+    for method in ("udf", "join"):
+        got = with_classification(df, method=method, **args).orderBy("row").collect()
+        assert [tuple(r) for r in got] == want, method
+    assert len(got) == len(rows)
+    assert got[0]["code"] == got[1]["code"] is not None
+    assert got[3]["reject"] is not None  # a null provider is a reject, not a lost row
+
+    signals = spark.createDataFrame(
+        [
+            (1, "requires_payment_method", "insufficient_funds"),
+            (2, "requires_payment_method", None),
+            (3, None, None),
+            (4, "succeeded", "do_not_honor"),
+        ],
+        ["row", "status", "decline"],
+    )
+    args = {
+        "provider": "stripe",
+        "signals": {"payment_intent.status": "status", "decline_code": "decline"},
+    }
+    want = [
+        tuple(r)
+        for r in with_classification(signals, method="map", **args).orderBy("row").collect()
+    ]
+    for method in ("udf", "join"):
+        got = with_classification(signals, method=method, **args).orderBy("row").collect()
+        assert [tuple(r) for r in got] == want, method
+    assert len({r["code"] for r in got}) > 1
+
+
+def test_join_route_compares_bytes_under_a_case_insensitive_collation(spark: Any) -> None:
+    from pyspark.sql import functions as F
+
+    # Stripe's decline codes are case-sensitive: DO_NOT_HONOR is not do_not_honor. A
+    # UTF8_LCASE column says the two are equal; the join route must not merge them.
+    df = spark.createDataFrame(
+        [(1, "do_not_honor"), (2, "DO_NOT_HONOR"), (3, "do_not_honor")], ["row", "raw"]
+    ).withColumn("raw", F.collate("raw", "UTF8_LCASE"))
+    args: dict[str, Any] = {"provider": "stripe", "surface": "decline_code"}
+    want = [tuple(r) for r in with_classification(df, **args).orderBy("row").collect()]
+    got = [
+        tuple(r) for r in with_classification(df, method="join", **args).orderBy("row").collect()
+    ]
+    assert got == want
+    assert got[0][2:] == got[2][2:] != got[1][2:]
