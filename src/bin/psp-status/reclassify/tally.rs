@@ -27,6 +27,8 @@ pub struct Tally {
     /// Rows rejected because they carry no signal (every signal cell empty, or no signal for
     /// the row's provider).
     pub no_signal: u64,
+    /// Rows kept in the output with a reject reason (`--keep-rejected`), not classified.
+    pub kept_rejected: u64,
     /// JSON Lines: objects read, and per wanted key (slot) how many of them had it.
     pub objects: u64,
     pub keys_present: Vec<u64>,
@@ -50,6 +52,7 @@ impl Default for Tally {
             unmapped: HashMap::new(),
             unmapped_exact: true,
             no_signal: 0,
+            kept_rejected: 0,
             objects: 0,
             keys_present: Vec::new(),
         }
@@ -92,6 +95,7 @@ impl Tally {
         }
         self.unmapped_exact &= other.unmapped_exact;
         self.no_signal += other.no_signal;
+        self.kept_rejected += other.kept_rejected;
         self.objects += other.objects;
         if self.keys_present.len() < other.keys_present.len() {
             self.keys_present.resize(other.keys_present.len(), 0);
@@ -126,6 +130,11 @@ impl Tally {
         for (n, f) in self.keys_present.iter_mut().zip(found) {
             *n += u64::from(f.is_some());
         }
+    }
+
+    /// Rows written: classified, and kept with a reject reason.
+    pub fn rows_out(&self) -> u64 {
+        self.rows() + self.kept_rejected
     }
 
     /// Classified rows in total.
