@@ -179,6 +179,33 @@ impl<'a> ArrowColumn<'a> {
     }
 }
 
+impl ArrowColumn<'_> {
+    /// A dictionary column's keys (`None` for a null) and the number of its values; `None`
+    /// for a column that is not a dictionary.
+    pub fn dictionary(&self) -> Option<(&[Option<usize>], usize)> {
+        match &self.repr {
+            Repr::Dict(keys, values) => Some((keys, values.len())),
+            Repr::Flat(_) => None,
+        }
+    }
+}
+
+/// Some rows of a column, in a given order: row `i` is the column's row `rows[i]`.
+pub struct Gather<'a, C> {
+    pub column: &'a C,
+    pub rows: &'a [usize],
+}
+
+impl<C: ByteColumn> ByteColumn for Gather<'_, C> {
+    fn len(&self) -> usize {
+        self.rows.len()
+    }
+    #[inline]
+    fn value(&self, row: usize) -> Option<&[u8]> {
+        self.column.value(*self.rows.get(row)?)
+    }
+}
+
 impl ByteColumn for ArrowColumn<'_> {
     fn len(&self) -> usize {
         match &self.repr {

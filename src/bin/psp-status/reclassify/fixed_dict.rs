@@ -108,34 +108,48 @@ impl FixedDictColumn {
         let nullable = self.descr.max_def_level() > 0;
         self.page.clear();
         self.present.clear();
+        let nulls = if nullable {
+            keys.iter().filter(|&&k| k == NULL).count()
+        } else {
+            0
+        };
         if nullable {
             // Definition levels: 1 present, 0 null; a 4-byte length, then the runs.
             let mut levels = Vec::with_capacity(keys.len() / 8 + 8);
-            let defined: Vec<u8> = keys.iter().map(|&k| u8::from(k != NULL)).collect();
-            encode_hybrid(&defined, 1, &mut levels);
+            if nulls == 0 {
+                encode_run(keys.len(), 1, &mut levels);
+            } else {
+                let defined: Vec<u8> = keys.iter().map(|&k| u8::from(k != NULL)).collect();
+                encode_hybrid(&defined, 1, &mut levels);
+            }
             self.page
                 .extend_from_slice(&(levels.len() as u32).to_le_bytes());
             self.page.extend_from_slice(&levels);
+        }
+        let present = if nulls > 0 {
             self.present
                 .extend(keys.iter().copied().filter(|&k| k != NULL));
+            &self.present[..]
         } else {
-            self.present.extend_from_slice(keys);
-        }
+            keys
+        };
         let n = self.dict.len();
-        for &k in &self.present {
-            match self.used.get_mut(k as usize) {
-                Some(u) => *u = true,
-                None => {
-                    return Err(ParquetError::General(format!(
-                        "index {k} outside a dictionary of {n} values"
-                    )))
-                }
-            }
+        let mut seen = [false; 256];
+        for &k in present {
+            seen[k as usize] = true;
         }
-        self.nulls += (keys.len() - self.present.len()) as u64;
+        if let Some(k) = (n..256).find(|&k| seen[k]) {
+            return Err(ParquetError::General(format!(
+                "index {k} outside a dictionary of {n} values"
+            )));
+        }
+        for (u, s) in self.used.iter_mut().zip(seen) {
+            *u |= s;
+        }
+        self.nulls += nulls as u64;
         self.rows += keys.len() as u64;
         self.page.push(self.width);
-        encode_hybrid(&self.present, self.width, &mut self.page);
+        encode_hybrid(present, self.width, &mut self.page);
         let len = self.page.len();
         let page = Page::DataPage {
             buf: Bytes::copy_from_slice(&self.page),
@@ -326,32 +340,34 @@ fn encode_hybrid(values: &[u8], width: u8, out: &mut Vec<u8>) {
         return;
     };
     if values.iter().all(|&v| v == first) {
-        let mut header = (values.len() as u64) << 1;
-        while header >= 0x80 {
-            out.push(header as u8 | 0x80);
-            header >>= 7;
-        }
-        out.push(header as u8);
-        out.push(first); // widths up to 8 bits: one byte
+        encode_run(values.len(), first, out);
         return;
     }
     let width = width as usize;
     for run in values.chunks(63 * 8) {
         let groups = run.len().div_ceil(8);
+        out.reserve(1 + groups * width);
         out.push(((groups << 1) | 1) as u8);
-        let start = out.len();
-        out.resize(start + groups * width, 0);
-        let packed = &mut out[start..];
-        for (i, &v) in run.iter().enumerate() {
-            let bit = i * width;
-            // A value spans at most two bytes (width ≤ 8).
-            let word = (v as u16) << (bit % 8);
-            packed[bit / 8] |= word as u8;
-            if bit % 8 + width > 8 {
-                packed[bit / 8 + 1] |= (word >> 8) as u8;
+        // Eight values (at most 64 bits at a width of 8 or less) make `width` bytes.
+        for group in run.chunks(8) {
+            let mut word = 0u64;
+            for (i, &v) in group.iter().enumerate() {
+                word |= u64::from(v) << (i * width);
             }
+            out.extend_from_slice(&word.to_le_bytes()[..width]);
         }
     }
+}
+
+/// Appends one RLE run: `count` times `value` (one byte: widths up to 8 bits).
+fn encode_run(count: usize, value: u8, out: &mut Vec<u8>) {
+    let mut header = (count as u64) << 1;
+    while header >= 0x80 {
+        out.push(header as u8 | 0x80);
+        header >>= 7;
+    }
+    out.push(header as u8);
+    out.push(value);
 }
 
 #[cfg(test)]

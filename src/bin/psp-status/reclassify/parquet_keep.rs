@@ -11,7 +11,7 @@
 //! requires it): the input's are carried, page offsets moved to where the chunk lands, and the
 //! appended columns get one, when every chunk of the input has one; otherwise none has.
 
-use super::arrow_cols::{self, ArrowColumn, FieldPath};
+use super::arrow_cols::{self, ArrowColumn, FieldPath, Gather};
 use super::chunk::Plan;
 use super::fixed_dict::{FixedDictColumn, SparseStrings, NULL};
 use super::parquet_rows::{result_dictionaries, writer_properties, Sink, MAX_GROUP_ROWS};
@@ -61,6 +61,9 @@ struct GroupOut {
 /// What the workers share.
 struct Work<'a> {
     input: &'a Input<'a>,
+    /// The input's metadata, its Arrow schema reading the dictionary-encoded string columns
+    /// read as Arrow dictionaries (not expanded, and classified once per distinct keys).
+    reader: ArrowReaderMetadata,
     plan: &'a Plan,
     mask: ProjectionMask,
     /// `paths` with their first step renumbered into the projected batch.
@@ -95,7 +98,7 @@ impl Work<'_> {
         let e = |e: &dyn std::fmt::Display| self.unreadable(g, e);
         let reader = ParquetRecordBatchReaderBuilder::new_with_metadata(
             file.try_clone().map_err(|x| e(&x))?,
-            self.input.meta.clone(),
+            self.reader.clone(),
         )
         .with_row_groups(vec![g])
         .with_projection(self.mask.clone())
@@ -119,6 +122,7 @@ impl Work<'_> {
             .map_err(|x| e(&x))?;
         let mut reject = SparseStrings::new(self.appended[5].clone(), self.offset_index);
         let mut outcomes = Vec::new();
+        let (mut memo, mut firsts, mut which) = (Memo::default(), Vec::new(), Vec::new());
         let mut keys: [Vec<u8>; 5] = Default::default();
         // The reasons of a batch's kept rejected rows, back to back, and each row's range.
         let (mut text, mut spans) = (Vec::<u8>::new(), Vec::<Option<(usize, usize)>>::new());
@@ -136,41 +140,77 @@ impl Work<'_> {
                 .map(|a| ArrowColumn::new(a.as_ref(), self.plan.trim))
                 .collect::<Result<Vec<_>, _>>()
                 .map_err(|x| e(&x))?;
-            let kernel = self.plan.batch(&columns);
+            // Rows with the same dictionary keys in every column read get the same answer: the
+            // kernel classifies the first of each (a batch holds a few thousand such rows).
+            distinct_rows(
+                &columns,
+                batch.num_rows(),
+                &mut memo,
+                &mut firsts,
+                &mut which,
+            );
+            let gathered: Vec<Gather<'_, ArrowColumn<'_>>> = columns
+                .iter()
+                .map(|column| Gather {
+                    column,
+                    rows: &firsts,
+                })
+                .collect();
+            let kernel = self.plan.batch(&gathered);
             classify_columns_in(tables(), &kernel, names, &mut outcomes);
-            keys.iter_mut().for_each(Vec::clear);
             text.clear();
             spans.clear();
-            let mut any_rejected = false;
-            for (i, outcome) in outcomes.iter().enumerate() {
-                let [state, code, operation, matched, version] = &mut keys;
+            // Per distinct row: the five keys, the reason's place in `text`, how many rows.
+            let (mut answers, mut counts) =
+                (Vec::with_capacity(firsts.len()), vec![0u64; firsts.len()]);
+            for (j, outcome) in outcomes.iter().enumerate() {
+                answers.push(match outcome {
+                    Outcome::Classified(v) => {
+                        let ks = [
+                            v.state as u8,
+                            v.code as u8,
+                            v.operation.map_or(NULL, |o| o as u8),
+                            v.matched as u8,
+                            0,
+                        ];
+                        (ks, None)
+                    }
+                    Outcome::Rejected(reason) => {
+                        let start = text.len();
+                        for p in &kernel.explanation(j, *reason).parts {
+                            text.extend_from_slice(p.as_bytes());
+                        }
+                        ([NULL; 5], Some((start, text.len())))
+                    }
+                });
+            }
+            for &j in &which {
+                counts[j as usize] += 1;
+            }
+            let any_rejected = answers.iter().any(|(_, r)| r.is_some());
+            for (c, k) in keys.iter_mut().enumerate() {
+                k.clear();
+                k.extend(which.iter().map(|&j| answers[j as usize].0[c]));
+            }
+            if any_rejected {
+                spans.extend(which.iter().map(|&j| answers[j as usize].1));
+            }
+            // The counts, once per distinct row (its raw value is every one of its rows').
+            for ((outcome, &n), &first) in outcomes.iter().zip(&counts).zip(&firsts) {
                 match outcome {
                     Outcome::Classified(v) => {
                         let raw = v.signal.map_or(&b""[..], |s| {
-                            columns[self.plan.raw_slot(s)].value(i).unwrap_or_default()
+                            columns[self.plan.raw_slot(s)]
+                                .value(first)
+                                .unwrap_or_default()
                         });
-                        tally.add(v, raw);
-                        state.push(v.state as u8);
-                        code.push(v.code as u8);
-                        operation.push(v.operation.map_or(NULL, |o| o as u8));
-                        matched.push(v.matched as u8);
-                        version.push(0);
-                        spans.push(None);
+                        tally.add_n(v, raw, n);
                     }
                     Outcome::Rejected(reason) => {
                         if matches!(reason, Reason::NoSignal | Reason::NoSignalFor(_)) {
-                            tally.no_signal += 1;
+                            tally.no_signal += n;
                         }
-                        tally.kept_rejected += 1;
-                        any_rejected = true;
-                        for k in [state, code, operation, matched, version] {
-                            k.push(NULL);
-                        }
-                        let start = text.len();
-                        for p in &kernel.explanation(i, *reason).parts {
-                            text.extend_from_slice(p.as_bytes());
-                        }
-                        spans.push(Some((start, text.len())));
+                        tally.kept_rejected += n;
                     }
                 }
             }
@@ -194,6 +234,117 @@ impl Work<'_> {
             reject,
         })
     }
+}
+
+/// A hasher for one `u64` (a row's dictionary keys): one folded multiply.
+#[derive(Default)]
+struct KeyHash(u64);
+
+impl std::hash::Hasher for KeyHash {
+    fn write(&mut self, bytes: &[u8]) {
+        for b in bytes {
+            self.0 = (self.0 << 8) | u64::from(*b);
+        }
+    }
+    fn write_u64(&mut self, x: u64) {
+        self.0 = x;
+    }
+    fn finish(&self) -> u64 {
+        let m = u128::from(self.0) * 0x9e37_79b9_7f4a_7c15;
+        (m as u64) ^ (m >> 64) as u64
+    }
+}
+
+/// The index of each distinct combination of keys seen in a batch.
+type Memo = std::collections::HashMap<u64, u32, std::hash::BuildHasherDefault<KeyHash>>;
+
+/// A dictionary column's keys and its radix (values + 1: key 0 is a null).
+type DictKeys<'a> = (&'a [Option<usize>], u64);
+
+/// Groups the `n` rows of `columns` by their dictionary keys: `firsts` gets the first row of
+/// each group, `which` each row's group. When a column is not a dictionary (or the keys do not
+/// fit one `u64`), every row is its own group.
+fn distinct_rows(
+    columns: &[ArrowColumn<'_>],
+    n: usize,
+    memo: &mut Memo,
+    firsts: &mut Vec<usize>,
+    which: &mut Vec<u32>,
+) {
+    memo.clear();
+    firsts.clear();
+    which.clear();
+    let dicts: Option<Vec<DictKeys<'_>>> = columns
+        .iter()
+        .map(|c| c.dictionary().map(|(k, len)| (k, len as u64 + 1)))
+        .collect();
+    let fits = dicts.as_ref().is_some_and(|d| {
+        d.iter()
+            .try_fold(1u64, |acc, (_, radix)| acc.checked_mul(*radix))
+            .is_some()
+    });
+    match dicts {
+        Some(dicts) if fits && n <= u32::MAX as usize => {
+            for row in 0..n {
+                let key = dicts.iter().fold(0u64, |key, (keys, radix)| {
+                    key * radix + keys[row].map_or(0, |k| k as u64 + 1)
+                });
+                let next = firsts.len() as u32;
+                let j = *memo.entry(key).or_insert_with(|| {
+                    firsts.push(row);
+                    next
+                });
+                which.push(j);
+            }
+        }
+        _ => {
+            firsts.extend(0..n);
+            which.extend(0..n as u32);
+        }
+    }
+}
+
+/// The input's reader metadata with its dictionary-encoded string and binary columns among
+/// `roots` (in the first row group) read as Arrow dictionaries; the metadata as it is when the
+/// reader refuses the hint.
+fn dictionary_hint(meta: &ArrowReaderMetadata, roots: &[usize]) -> ArrowReaderMetadata {
+    let parquet = meta.metadata();
+    let descr = parquet.file_metadata().schema_descr();
+    let first = parquet.row_groups().first();
+    let schema = meta.schema();
+    let fields: Vec<Arc<Field>> = schema
+        .fields()
+        .iter()
+        .enumerate()
+        .map(|(i, f)| {
+            let bytes = matches!(
+                f.data_type(),
+                DataType::Utf8 | DataType::LargeUtf8 | DataType::Binary | DataType::LargeBinary
+            );
+            let encoded = first.is_some_and(|g| {
+                descr
+                    .columns()
+                    .iter()
+                    .position(|c| c.path().parts() == [f.name().clone()])
+                    .is_some_and(|leaf| g.column(leaf).dictionary_page_offset().is_some())
+            });
+            if roots.contains(&i) && bytes && encoded {
+                let t = DataType::Dictionary(
+                    Box::new(DataType::Int32),
+                    Box::new(f.data_type().clone()),
+                );
+                Arc::new(f.as_ref().clone().with_data_type(t))
+            } else {
+                f.clone()
+            }
+        })
+        .collect();
+    let hint = Arc::new(Schema::new_with_metadata(fields, schema.metadata().clone()));
+    ArrowReaderMetadata::try_new(
+        parquet.clone(),
+        parquet::arrow::arrow_reader::ArrowReaderOptions::new().with_schema(hint),
+    )
+    .unwrap_or_else(|_| meta.clone())
 }
 
 /// Runs `reclassify --keep-rejected` from a Parquet file to a Parquet file.
@@ -274,6 +425,7 @@ pub fn run(
         row += g.num_rows() as u64;
     }
     let work = Work {
+        reader: dictionary_hint(input.meta, &roots),
         input,
         plan,
         mask,

@@ -88,6 +88,24 @@ impl Tally {
         }
     }
 
+    /// Counts `n` classified rows of the same answer and deciding value.
+    pub fn add_n(&mut self, v: &Verdict, raw: &[u8], n: u64) {
+        let i = ((v.provider as usize * State::COUNT + v.state as usize) * Code::COUNT
+            + v.code as usize)
+            * M
+            + matched_index(v.matched);
+        self.counts[i] += n;
+        if v.matched == Matched::Unmapped {
+            let raw = &raw[..raw.len().min(UNMAPPED_VALUE_MAX)];
+            if let Some(c) = self.unmapped.get_mut(&(v.provider, v.surface, raw.into())) {
+                *c += n;
+            } else {
+                self.unmapped.insert((v.provider, v.surface, raw.into()), n);
+                self.bound();
+            }
+        }
+    }
+
     /// Adds another tally into this one.
     pub fn merge(&mut self, other: Tally) {
         for (a, b) in self.counts.iter_mut().zip(other.counts) {
