@@ -349,9 +349,18 @@ fn encode_hybrid(values: &[u8], width: u8, out: &mut Vec<u8>) {
         out.reserve(1 + groups * width);
         out.push(((groups << 1) | 1) as u8);
         // Eight values (at most 64 bits at a width of 8 or less) make `width` bytes.
-        for group in run.chunks(8) {
+        let mut groups = run.chunks_exact(8);
+        for group in &mut groups {
             let mut word = 0u64;
             for (i, &v) in group.iter().enumerate() {
+                word |= u64::from(v) << (i * width);
+            }
+            out.extend_from_slice(&word.to_le_bytes()[..width]);
+        }
+        let rest = groups.remainder();
+        if !rest.is_empty() {
+            let mut word = 0u64;
+            for (i, &v) in rest.iter().enumerate() {
                 word |= u64::from(v) << (i * width);
             }
             out.extend_from_slice(&word.to_le_bytes()[..width]);

@@ -259,7 +259,7 @@ impl std::hash::Hasher for KeyHash {
 type Memo = std::collections::HashMap<u64, u32, std::hash::BuildHasherDefault<KeyHash>>;
 
 /// A dictionary column's keys and its radix (values + 1: key 0 is a null).
-type DictKeys<'a> = (&'a [Option<usize>], u64);
+type DictKeys<'a> = (&'a [u32], u64);
 
 /// Groups the `n` rows of `columns` by their dictionary keys: `firsts` gets the first row of
 /// each group, `which` each row's group. When a column is not a dictionary (or the keys do not
@@ -287,7 +287,8 @@ fn distinct_rows(
         Some(dicts) if fits && n <= u32::MAX as usize => {
             for row in 0..n {
                 let key = dicts.iter().fold(0u64, |key, (keys, radix)| {
-                    key * radix + keys[row].map_or(0, |k| k as u64 + 1)
+                    // A null key (u32::MAX) wraps to 0; key k is k + 1.
+                    key * radix + u64::from(keys[row].wrapping_add(1))
                 });
                 let next = firsts.len() as u32;
                 let j = *memo.entry(key).or_insert_with(|| {
@@ -593,4 +594,38 @@ pub fn run(
         );
     }
     Ok(ExitCode::SUCCESS)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use arrow_array::types::Int32Type;
+    use arrow_array::{DictionaryArray, StringArray};
+
+    #[test]
+    fn rows_are_grouped_by_every_key_and_null_is_a_key_of_its_own() {
+        let p: DictionaryArray<Int32Type> = vec![Some("a"), Some("a"), None, Some("b"), Some("a")]
+            .into_iter()
+            .collect();
+        let r: DictionaryArray<Int32Type> =
+            vec![Some("x"), Some("y"), Some("x"), Some("x"), Some("x")]
+                .into_iter()
+                .collect();
+        let columns = [
+            ArrowColumn::new(&p, false).unwrap(),
+            ArrowColumn::new(&r, false).unwrap(),
+        ];
+        let (mut memo, mut firsts, mut which) = (Memo::default(), Vec::new(), Vec::new());
+        distinct_rows(&columns, 5, &mut memo, &mut firsts, &mut which);
+        assert_eq!(firsts, [0, 1, 2, 3]);
+        assert_eq!(which, [0, 1, 2, 3, 0]);
+        // A column that is not a dictionary: every row on its own.
+        let plain = StringArray::from(vec!["x"; 5]);
+        let columns = [
+            ArrowColumn::new(&p, false).unwrap(),
+            ArrowColumn::new(&plain, false).unwrap(),
+        ];
+        distinct_rows(&columns, 5, &mut memo, &mut firsts, &mut which);
+        assert_eq!((firsts, which), (vec![0, 1, 2, 3, 4], vec![0, 1, 2, 3, 4]));
+    }
 }
