@@ -236,6 +236,34 @@ impl Work<'_> {
     }
 }
 
+/// The input as the copy reads it: in blocks of a megabyte (parquet's `File` reader reads 8 KiB
+/// at a time, a system call each).
+struct Copied<'a>(&'a File);
+
+/// How many bytes the copy reads at once.
+const COPY_BLOCK: usize = 1 << 20;
+
+impl parquet::file::reader::Length for Copied<'_> {
+    fn len(&self) -> u64 {
+        self.0.metadata().map_or(0, |m| m.len())
+    }
+}
+
+impl parquet::file::reader::ChunkReader for Copied<'_> {
+    type T = std::io::BufReader<File>;
+
+    fn get_read(&self, start: u64) -> parquet::errors::Result<Self::T> {
+        use std::io::Seek;
+        let mut f = self.0.try_clone()?;
+        f.seek(std::io::SeekFrom::Start(start))?;
+        Ok(std::io::BufReader::with_capacity(COPY_BLOCK, f))
+    }
+
+    fn get_bytes(&self, start: u64, length: usize) -> parquet::errors::Result<bytes::Bytes> {
+        self.0.get_bytes(start, length)
+    }
+}
+
 /// A hasher for one `u64` (a row's dictionary keys): one folded multiply.
 #[derive(Default)]
 struct KeyHash(u64);
@@ -529,7 +557,7 @@ pub fn run(
                     column_index,
                     offset_index: offset,
                 };
-                w.append_column(input.file, close)
+                w.append_column(&Copied(input.file), close)
                     .map_err(|e| write_err(&e))?;
             }
             for c in out.fixed {
