@@ -207,6 +207,12 @@ impl ArrowColumn<'_> {
 }
 
 /// Some rows of a column, in a given order: row `i` is the column's row `rows[i]`.
+///
+/// ```ignore
+/// let firsts = [0, 3];
+/// let g = Gather { column: &column, rows: &firsts };
+/// assert_eq!(g.value(1), column.value(3));
+/// ```
 pub struct Gather<'a, C> {
     pub column: &'a C,
     pub rows: &'a [usize],

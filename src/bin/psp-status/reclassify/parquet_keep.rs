@@ -39,6 +39,11 @@ use std::sync::Arc;
 use std::time::Instant;
 
 /// What `parquet_rows::run` found out about the input before choosing this path.
+///
+/// ```ignore
+/// let input = Input { path: "h.parquet", file: &file, meta: &meta, paths: &paths, batch_rows: 65536, bytes };
+/// parquet_keep::run(&args, &setup, &plan, &input, Instant::now())?;
+/// ```
 pub struct Input<'a> {
     /// The input's path, as given.
     pub path: &'a str,
@@ -549,10 +554,38 @@ pub fn run(
                 };
                 let bloom_filter = Sbbf::read_from_column_chunk(column, input.file)
                     .map_err(|e| work.unreadable(g, &e))?;
+                // The chunk starts at its dictionary page, else its first data page: a
+                // dictionary offset that cannot be one (0, or after the data, as some old
+                // writers put) would make the copy start elsewhere.
+                let metadata = match column.dictionary_page_offset() {
+                    Some(d) if d < 4 || d >= column.data_page_offset() => column
+                        .clone()
+                        .into_builder()
+                        .set_dictionary_page_offset(None)
+                        .build()
+                        .map_err(|e| work.unreadable(g, &e))?,
+                    _ => column.clone(),
+                };
+                let (start, size) = (
+                    metadata
+                        .dictionary_page_offset()
+                        .unwrap_or(metadata.data_page_offset()),
+                    metadata.compressed_size(),
+                );
+                if start < 4 || size < 0 || (start + size) as u64 > input.bytes {
+                    return Err(work.unreadable(
+                        g,
+                        &format!(
+                            "column `{}` lies at bytes {start}..{}, outside the file",
+                            column.column_path(),
+                            start + size
+                        ),
+                    ));
+                }
                 let close = ColumnCloseResult {
                     bytes_written: column.compressed_size() as u64,
                     rows_written: rg.num_rows() as u64,
-                    metadata: column.clone(),
+                    metadata,
                     bloom_filter,
                     column_index,
                     offset_index: offset,

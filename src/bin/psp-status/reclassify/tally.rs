@@ -88,7 +88,12 @@ impl Tally {
         }
     }
 
-    /// Counts `n` classified rows of the same answer and deciding value.
+    /// Counts `n` classified rows of the same answer and deciding value: what `n` calls of
+    /// [`Tally::add`] count.
+    ///
+    /// ```ignore
+    /// tally.add_n(&verdict, b"do_not_honor", 3);
+    /// ```
     pub fn add_n(&mut self, v: &Verdict, raw: &[u8], n: u64) {
         let i = ((v.provider as usize * State::COUNT + v.state as usize) * Code::COUNT
             + v.code as usize)
