@@ -1,13 +1,15 @@
 #!/usr/bin/env python3
-"""Parquet → Parquet on a generated history: `psp-status reclassify` against DuckDB doing the
-naive mapping-table join (exact entries only), same run, same file, interleaved.
+"""Parquet → Parquet on a generated history: `psp-status reclassify` (default, and
+`--keep-rejected`, which keeps every row as the join does and copies the input's column chunks)
+against DuckDB doing the naive mapping-table join (exact entries only), same run, same file,
+interleaved.
 
     scripts/setup-python && .venv/bin/python scripts/bench-parquet.py [--rows 2000000] [--reps 5]
 
 The history (`psp-status generate`, shuffled, mixed providers) is written as Parquet by DuckDB
 (every column a string, snappy: what a warehouse export looks like). Both sides read that file
 and write a Parquet file with every input column plus the classification; the best of N
-interleaved runs is compared, wall time and CPU time (user + system of every thread: on a
+interleaved runs is compared (the median is printed too), wall time and CPU time (user + system of every thread: on a
 loaded machine the wall time measures the scheduler as much as the work). Prints the CPU model,
 the load average, both times, the ratios, and the row counts of both outputs."""
 
@@ -20,6 +22,7 @@ import resource
 import subprocess
 import tempfile
 import time
+from statistics import median
 from pathlib import Path
 
 import duckdb
@@ -65,10 +68,11 @@ def main() -> None:
         hist_csv.unlink()
         n = con.execute(f"SELECT count(*) FROM read_parquet('{hist}')").fetchone()[0]
         size = hist.stat().st_size
-        ours, theirs = Path(d) / "ours.parquet", Path(d) / "duckdb.parquet"
-        times: dict[str, list[float]] = {"psp-status": [], "duckdb join": []}
+        ours, kept, theirs = Path(d) / "ours.parquet", Path(d) / "kept.parquet", Path(d) / "duckdb.parquet"
+        names = ["psp-status", "psp-status --keep-rejected", "duckdb join"]
+        times: dict[str, list[float]] = {n: [] for n in names}
         # CPU seconds (user + system, every thread): what a run costs whatever the load.
-        cpu: dict[str, list[float]] = {"psp-status": [], "duckdb join": []}
+        cpu: dict[str, list[float]] = {n: [] for n in names}
 
         def used(who: int) -> float:
             r = resource.getrusage(who)
@@ -79,21 +83,34 @@ def main() -> None:
             subprocess.run([exe, "reclassify", hist, "-o", ours, "-q", "--threads", str(a.threads)], check=True)
             times["psp-status"].append(time.perf_counter() - t)
             cpu["psp-status"].append(used(resource.RUSAGE_CHILDREN) - c)
+            c, t = used(resource.RUSAGE_CHILDREN), time.perf_counter()
+            subprocess.run([exe, "reclassify", hist, "-o", kept, "-q", "--keep-rejected",
+                            "--threads", str(a.threads)], check=True)
+            times["psp-status --keep-rejected"].append(time.perf_counter() - t)
+            cpu["psp-status --keep-rejected"].append(used(resource.RUSAGE_CHILDREN) - c)
             c, t = used(resource.RUSAGE_SELF), time.perf_counter()
             con.execute(JOIN.format(src=hist, dst=theirs))
             times["duckdb join"].append(time.perf_counter() - t)
             cpu["duckdb join"].append(used(resource.RUSAGE_SELF) - c)
         rows_ours = con.execute(f"SELECT count(*) FROM read_parquet('{ours}')").fetchone()[0]
+        rows_kept, kept_rejected = con.execute(
+            f"SELECT count(*), count(reject) FROM read_parquet('{kept}')").fetchone()
         rows_theirs = con.execute(f"SELECT count(*) FROM read_parquet('{theirs}')").fetchone()[0]
     print(f"DuckDB {duckdb.__version__}, {n} rows ({size / 1e6:.1f} MB Parquet), {a.threads} threads, "
           f"best of {a.reps}, interleaved")
     print(f"CPU: {cpu_model()}; load average before: {load_before}, after: {os.getloadavg()}")
     for name, ts in times.items():
-        print(f"  {name:<12} best {min(ts):.3f} s wall, {min(cpu[name]):.3f} s CPU  "
+        print(f"  {name:<27} best {min(ts):.3f} s wall, {min(cpu[name]):.3f} s CPU; "
+              f"median {median(ts):.3f} s wall, {median(cpu[name]):.3f} s CPU  "
               f"(wall: {' '.join(f'{t:.3f}' for t in ts)})")
-    print(f"  ratio duckdb join / psp-status: wall {min(times['duckdb join']) / min(times['psp-status']):.2f}x, "
-          f"CPU {min(cpu['duckdb join']) / min(cpu['psp-status']):.2f}x")
-    print(f"  rows written: psp-status {rows_ours} (the rest in its rejects file), duckdb join {rows_theirs}")
+    for name in names[:2]:
+        print(f"  ratio duckdb join / {name}: best wall "
+              f"{min(times['duckdb join']) / min(times[name]):.2f}x, CPU "
+              f"{min(cpu['duckdb join']) / min(cpu[name]):.2f}x; median wall "
+              f"{median(times['duckdb join']) / median(times[name]):.2f}x, CPU "
+              f"{median(cpu['duckdb join']) / median(cpu[name]):.2f}x")
+    print(f"  rows written: psp-status {rows_ours} (the rest in its rejects file), "
+          f"--keep-rejected {rows_kept} ({kept_rejected} with a reject reason), duckdb join {rows_theirs}")
 
 
 if __name__ == "__main__":

@@ -272,13 +272,13 @@ fn parquet_to_parquet_keeps_every_column_and_agrees_with_the_csv_path() {
     assert_eq!(r["rows_out"], got.num_rows());
     assert_eq!(r["rows_rejected"], pq_rejects.len());
     assert_eq!(r["format"], "parquet");
-    appended_columns_are_dictionary_encoded_with_true_statistics(&out);
+    appended_columns_are_dictionary_encoded_with_true_statistics(&out, 0);
 }
 
 /// The appended columns of a Parquet output (written page by page from their keys, not by the
 /// Arrow writer): dictionary-encoded, with an offset index, and statistics that match their
-/// values in every row group.
-fn appended_columns_are_dictionary_encoded_with_true_statistics(path: &Path) {
+/// values in every row group; `trailing` leaves follow them (the `reject` column).
+fn appended_columns_are_dictionary_encoded_with_true_statistics(path: &Path, trailing: usize) {
     use parquet::arrow::arrow_reader::ArrowReaderOptions;
     use parquet::basic::Encoding;
     use parquet::file::statistics::Statistics;
@@ -304,7 +304,7 @@ fn appended_columns_are_dictionary_encoded_with_true_statistics(path: &Path) {
         };
         assert_eq!(batch.iter().map(|b| b.num_rows()).sum::<usize>(), rows);
         for (i, name) in APPENDED.iter().enumerate() {
-            let leaf = leaves - 5 + i;
+            let leaf = leaves - 5 - trailing + i;
             let c = group.column(leaf);
             assert_eq!(c.column_path().string(), *name);
             assert!(c.dictionary_page_offset().is_some(), "{name}");
@@ -427,6 +427,16 @@ fn csv_to_parquet_to_csv_and_jsonl_agree_with_the_csv_path() {
 /// Runs `reclassify` on `input` into outputs that exist already, expecting a failure naming
 /// `expect`, and checks that the previous outputs are byte-identical.
 fn fails_and_commits_nothing(dir: &Path, input: &Path, expect: &str) -> String {
+    fails_and_commits_nothing_with(dir, input, expect, &[])
+}
+
+/// [`fails_and_commits_nothing`] with more flags.
+fn fails_and_commits_nothing_with(
+    dir: &Path,
+    input: &Path,
+    expect: &str,
+    flags: &[&str],
+) -> String {
     let out = dir.join("out.parquet");
     let rejects = dir.join("out.parquet.rejects.csv");
     let rep = dir.join("report.json");
@@ -437,7 +447,7 @@ fn fails_and_commits_nothing(dir: &Path, input: &Path, expect: &str) -> String {
     ] {
         std::fs::write(p, text).unwrap();
     }
-    let o = run(&[
+    let mut args = vec![
         "reclassify",
         s(input),
         "-o",
@@ -445,7 +455,9 @@ fn fails_and_commits_nothing(dir: &Path, input: &Path, expect: &str) -> String {
         "--report",
         s(&rep),
         "-q",
-    ]);
+    ];
+    args.extend(flags);
+    let o = run(&args);
     let stderr = String::from_utf8_lossy(&o.stderr).into_owned();
     assert_eq!(o.status.code(), Some(1), "{stderr}");
     assert!(stderr.contains(s(input)), "{stderr}");
@@ -720,6 +732,19 @@ fn the_docs_parquet_commands_run() {
     let (h, rows) = read_csv(&d.join("again.csv"));
     assert_eq!(rows.len(), first.num_rows());
     assert_eq!(h.last().unwrap(), "again_table_version");
+    // --keep-rejected: every row, the reason where there is no answer.
+    let (kept, _) = read_parquet(&d.join("kept.parquet"));
+    assert_eq!(kept.num_rows(), first.num_rows());
+    assert_eq!(
+        cells(&kept, "again_state")
+            .iter()
+            .filter(|c| c.is_some())
+            .count(),
+        cells(&kept, "again_reject")
+            .iter()
+            .filter(|c| c.is_none())
+            .count()
+    );
 }
 
 /// Peak resident memory of a child, from its own rusage (wait4).
@@ -805,6 +830,34 @@ fn a_big_row_group_stays_under_the_memory_bound() {
     let b = ParquetRecordBatchReaderBuilder::try_new(std::fs::File::open(&out).unwrap()).unwrap();
     assert_eq!(b.metadata().file_metadata().num_rows(), rows as i64);
     assert_eq!(b.schema().fields().len(), 14);
+    // --keep-rejected copies the 100 MB notes chunk through a small buffer and decodes the
+    // three columns it reads a batch at a time: the same bound holds.
+    let kept = d.join("kept.parquet");
+    let (code, peak) = peak_rss(
+        std::process::Command::new(support::BIN)
+            .args(["reclassify", s(&input), "-o", s(&kept), "-q"])
+            .args([
+                "--memory-limit",
+                "64",
+                "--keep-rejected",
+                "--column-prefix",
+                "again_",
+            ])
+            .stderr(std::process::Stdio::inherit()),
+    );
+    assert_eq!(code, 0);
+    assert!(
+        peak < 64 << 20,
+        "--keep-rejected: peak RSS {} MiB",
+        peak >> 20
+    );
+    let b = ParquetRecordBatchReaderBuilder::try_new(std::fs::File::open(&kept).unwrap()).unwrap();
+    assert_eq!(b.metadata().file_metadata().num_rows(), rows as i64);
+    assert_eq!(b.schema().fields().len(), 15);
+    assert_eq!(
+        b.metadata().row_group(0).column(3).compressed_size(),
+        meta.row_group(0).column(3).compressed_size()
+    );
 }
 
 /// `--trim`, `--provider` and provider-limited signals read Parquet columns as they read CSV
@@ -917,4 +970,567 @@ fn the_input_columns_keep_their_codecs() {
         .any(|(n, c)| n == "raw" && matches!(c, Compression::ZSTD(_))));
     let (read, _) = read_parquet(&out);
     assert_eq!(cells(&read, "raw").len(), read.num_rows());
+}
+
+/// `--keep-rejected` against the default run on the same input: `kept` has every input row in
+/// order, each input column equal to the input's (type and values); a row the default run
+/// classified has the same result columns and a null `reject`; a row it rejected has null
+/// result columns and the reason its rejects file gives. Returns the number of such rows.
+/// `prefix` is the appended columns' (`--column-prefix`).
+fn kept_agrees_with_the_default_run(
+    prefix: &str,
+    input: &RecordBatch,
+    default_out: &RecordBatch,
+    default_rejects: &[Vec<String>],
+    kept: &RecordBatch,
+) -> usize {
+    assert_eq!(kept.num_rows(), input.num_rows());
+    let in_fields = input.schema().fields().clone();
+    let kept_fields = kept.schema().fields().clone();
+    assert_eq!(kept_fields.len(), in_fields.len() + 6);
+    for (i, f) in in_fields.iter().enumerate() {
+        let k = &kept_fields[i];
+        assert_eq!((f.name(), f.data_type()), (k.name(), k.data_type()));
+        assert_eq!(
+            input.column(i).to_data(),
+            kept.column(i).to_data(),
+            "column {}",
+            f.name()
+        );
+    }
+    let appended: Vec<String> = APPENDED.iter().map(|a| format!("{prefix}{a}")).collect();
+    for (f, name) in kept_fields[in_fields.len()..]
+        .iter()
+        .zip(appended.iter().chain([&format!("{prefix}reject")]))
+    {
+        assert_eq!((f.name(), f.data_type()), (name, &DataType::Utf8));
+        assert!(f.is_nullable(), "{name}");
+    }
+    let reasons: std::collections::HashMap<usize, &str> = default_rejects
+        .iter()
+        .map(|r| (r[0].parse::<usize>().unwrap() - 1, r[2].as_str()))
+        .collect();
+    assert_eq!(
+        default_out.num_rows() + reasons.len(),
+        input.num_rows(),
+        "the default run: rows out + rejects"
+    );
+    let reject = cells(kept, &format!("{prefix}reject"));
+    let mut next = 0;
+    let mut rejected = 0;
+    let want: Vec<Vec<Option<String>>> = appended.iter().map(|a| cells(default_out, a)).collect();
+    let got: Vec<Vec<Option<String>>> = appended.iter().map(|a| cells(kept, a)).collect();
+    for row in 0..kept.num_rows() {
+        match reasons.get(&row) {
+            Some(why) => {
+                assert_eq!(reject[row].as_deref(), Some(*why), "row {}", row + 1);
+                for (c, name) in got.iter().zip(APPENDED) {
+                    assert_eq!(c[row], None, "{name} of kept rejected row {}", row + 1);
+                }
+                rejected += 1;
+            }
+            None => {
+                assert_eq!(reject[row], None, "row {}", row + 1);
+                for ((g, w), name) in got.iter().zip(&want).zip(APPENDED) {
+                    assert_eq!(g[row], w[next], "{name} of row {}", row + 1);
+                }
+                next += 1;
+            }
+        }
+    }
+    assert_eq!(next, default_out.num_rows());
+    rejected
+}
+
+/// Runs the default mode and `--keep-rejected` (extra `flags` on both) on `input`, checks them
+/// against each other, and returns the kept output's path and its count of kept rejected rows.
+fn keep_and_compare(
+    d: &Path,
+    input: &Path,
+    tag: &str,
+    flags: &[&str],
+) -> (std::path::PathBuf, usize) {
+    let default_out = d.join(format!("{tag}.default.parquet"));
+    let kept = d.join(format!("{tag}.kept.parquet"));
+    let rep = d.join(format!("{tag}.kept.json"));
+    let mut a = vec!["reclassify", s(input), "-o", s(&default_out), "-q"];
+    a.extend(flags);
+    ok(&a);
+    let mut a = vec![
+        "reclassify",
+        s(input),
+        "-o",
+        s(&kept),
+        "--report",
+        s(&rep),
+        "--keep-rejected",
+    ];
+    a.extend(flags);
+    let o = ok(&a);
+    let (input_batch, _) = read_parquet(input);
+    let (default_batch, _) = read_parquet(&default_out);
+    let (kept_batch, meta) = read_parquet(&kept);
+    let (_, default_rejects) = read_csv(&d.join(format!("{tag}.default.parquet.rejects.csv")));
+    let prefix = flags
+        .iter()
+        .position(|f| *f == "--column-prefix")
+        .map_or("", |i| flags[i + 1]);
+    let n = kept_agrees_with_the_default_run(
+        prefix,
+        &input_batch,
+        &default_batch,
+        &default_rejects,
+        &kept_batch,
+    );
+    // Nothing unreadable: the rejects file has its header only.
+    let (h, r) = read_csv(&d.join(format!("{tag}.kept.parquet.rejects.csv")));
+    assert_eq!((h.len(), r.len()), (4, 0));
+    let r = report(&rep);
+    assert_eq!(r["rows_in"], input_batch.num_rows());
+    assert_eq!(r["rows_out"], input_batch.num_rows());
+    assert_eq!(r["rows_rejected"], 0);
+    assert_eq!(r["rows_kept_rejected"], n);
+    let summary = String::from_utf8_lossy(&o.stderr);
+    if n > 0 {
+        assert!(
+            summary.contains(&format!("{n} of the rows out kept with a reject reason")),
+            "{summary}"
+        );
+    }
+    for (k, v) in [
+        ("psp_status.table_version", psp_status::TABLE_VERSION),
+        ("psp_status.table_digest", psp_status::TABLE_DIGEST),
+    ] {
+        assert!(meta.contains(&(k.to_string(), v.to_string())), "{meta:?}");
+    }
+    // The input's column chunks are in the output as they were: same codec, encodings and
+    // sizes, one output row group per (non-empty) input row group.
+    let meta_of = |p: &Path| {
+        ParquetRecordBatchReaderBuilder::try_new(std::fs::File::open(p).unwrap())
+            .unwrap()
+            .metadata()
+            .clone()
+    };
+    let (mi, mo) = (meta_of(input), meta_of(&kept));
+    let groups: Vec<_> = mi
+        .row_groups()
+        .iter()
+        .filter(|g| g.num_rows() > 0)
+        .collect();
+    assert_eq!(groups.len(), mo.num_row_groups());
+    for (gi, go) in groups.iter().zip(mo.row_groups()) {
+        assert_eq!(gi.num_rows(), go.num_rows());
+        assert_eq!(go.num_columns(), gi.num_columns() + 6);
+        for (a, b) in gi.columns().iter().zip(go.columns()) {
+            assert_eq!(a.column_path(), b.column_path());
+            assert_eq!(
+                (a.compression(), a.compressed_size(), a.num_values()),
+                (b.compression(), b.compressed_size(), b.num_values())
+            );
+            assert_eq!(
+                a.encodings().collect::<Vec<_>>(),
+                b.encodings().collect::<Vec<_>>()
+            );
+            assert_eq!(a.statistics(), b.statistics(), "{}", a.column_path());
+        }
+    }
+    (kept, n)
+}
+
+#[test]
+fn keep_rejected_copies_the_input_and_agrees_with_the_default_run() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let (header, rows) = history(d, 3000);
+    let input = d.join("history.parquet");
+    write_parquet(&input, &header, &rows);
+    let (kept, n) = keep_and_compare(d, &input, "mixed", &[]);
+    assert!(n > 0, "the history has rows to reject");
+    // The appended columns: dictionary pages, true statistics, an offset index like the input's
+    // columns (ArrowWriter wrote one for each).
+    appended_columns_are_dictionary_encoded_with_true_statistics(&kept, 1);
+    // And with a prefix, provider-limited signals and --trim.
+    let (kept, _) = keep_and_compare(
+        d,
+        &input,
+        "flags",
+        &[
+            "--column-prefix",
+            "x_",
+            "--trim",
+            "--signal",
+            "stripe:decline_code=raw",
+            "--signal",
+            "checkout:response_code=raw",
+        ],
+    );
+    let (b, _) = read_parquet(&kept);
+    assert!(b.column_by_name("x_reject").is_some());
+    // An input that has a `reject` column already is refused (it may without the flag).
+    let has = d.join("has_reject.csv");
+    std::fs::write(
+        &has,
+        "provider,surface,raw,reject\nstripe,decline_code,x,y\n",
+    )
+    .unwrap();
+    for input in [has.clone(), d.join("has_reject.parquet")] {
+        if input.extension().unwrap() == "parquet" {
+            ok(&[
+                "reclassify",
+                s(&has),
+                "-o",
+                s(&input),
+                "-q",
+                "--column-prefix",
+                "c_",
+            ]);
+            let (b, _) = read_parquet(&input);
+            assert!(b.column_by_name("reject").is_some());
+        }
+        let o = run(&[
+            "reclassify",
+            s(&input),
+            "-o",
+            s(&d.join("again.parquet")),
+            "--keep-rejected",
+        ]);
+        assert_eq!(o.status.code(), Some(2), "{input:?}");
+        assert!(String::from_utf8_lossy(&o.stderr).contains("`reject`"));
+    }
+    // --max-rejects counts the kept rejected rows: the run fails and commits nothing.
+    let out = d.join("limited.parquet");
+    let o = run(&[
+        "reclassify",
+        s(&input),
+        "-o",
+        s(&out),
+        "--keep-rejected",
+        "--max-rejects",
+        &(n - 1).to_string(),
+    ]);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(!out.exists());
+    ok(&[
+        "reclassify",
+        s(&input),
+        "-o",
+        s(&out),
+        "-q",
+        "--keep-rejected",
+        "--max-rejects",
+        &n.to_string(),
+    ]);
+}
+
+/// Input files as other writers make them: each codec, with and without statistics and page
+/// index, dictionary or plain, one row group or many, and an empty file.
+#[test]
+fn keep_rejected_reads_every_kind_of_input_file() {
+    use parquet::basic::{Compression, ZstdLevel};
+    use parquet::file::properties::EnabledStatistics;
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let (header, rows) = history(d, 3000);
+    let columns: Vec<ArrayRef> = header
+        .iter()
+        .map(|h| {
+            let v = col(&header, &rows, h);
+            // Empty cells as nulls.
+            Arc::new(StringArray::from_iter(
+                v.iter().map(|x| (!x.is_empty()).then_some(*x)),
+            )) as ArrayRef
+        })
+        .collect();
+    let schema = Arc::new(Schema::new(
+        header
+            .iter()
+            .map(|h| Field::new(h, DataType::Utf8, true))
+            .collect::<Vec<_>>(),
+    ));
+    let batch = RecordBatch::try_new(schema.clone(), columns).unwrap();
+    let variants = [
+        (
+            "snappy",
+            Compression::SNAPPY,
+            EnabledStatistics::Page,
+            true,
+            1_000_000,
+        ),
+        (
+            "none",
+            Compression::UNCOMPRESSED,
+            EnabledStatistics::Chunk,
+            false,
+            250,
+        ),
+        (
+            "zstd",
+            Compression::ZSTD(ZstdLevel::default()),
+            EnabledStatistics::None,
+            true,
+            333,
+        ),
+        (
+            "plain",
+            Compression::SNAPPY,
+            EnabledStatistics::Page,
+            false,
+            1_000_000,
+        ),
+    ];
+    for (tag, codec, stats, dictionary, group) in variants {
+        let props = WriterProperties::builder()
+            .set_compression(codec)
+            .set_statistics_enabled(stats)
+            .set_offset_index_disabled(stats != EnabledStatistics::Page)
+            .set_dictionary_enabled(dictionary)
+            .set_max_row_group_row_count(Some(group))
+            .build();
+        let input = d.join(format!("{tag}.parquet"));
+        let mut w = ArrowWriter::try_new(
+            std::fs::File::create(&input).unwrap(),
+            schema.clone(),
+            Some(props),
+        )
+        .unwrap();
+        w.write(&batch).unwrap();
+        w.close().unwrap();
+        let (kept, n) = keep_and_compare(d, &input, tag, &[]);
+        assert!(n > 0, "{tag}");
+        // A page index in the output exactly when the input had one (the footer writer wants
+        // one for every column chunk or none).
+        let options = parquet::arrow::arrow_reader::ArrowReaderOptions::new()
+            .with_page_index_policy(parquet::file::metadata::PageIndexPolicy::Optional);
+        let b = ParquetRecordBatchReaderBuilder::try_new_with_options(
+            std::fs::File::open(&kept).unwrap(),
+            options,
+        )
+        .unwrap();
+        let has_index = b
+            .metadata()
+            .offset_index()
+            .is_some_and(|oi| oi.iter().flatten().all(|c| !c.page_locations().is_empty()));
+        assert_eq!(has_index, stats == EnabledStatistics::Page, "{tag}");
+        if has_index {
+            appended_columns_are_dictionary_encoded_with_true_statistics(&kept, 1);
+        }
+        let groups = b.metadata().num_row_groups();
+        assert_eq!(groups, rows.len().div_ceil(group), "{tag}");
+    }
+    // An empty file: the schema, no row.
+    let empty = d.join("empty.parquet");
+    let w = ArrowWriter::try_new(std::fs::File::create(&empty).unwrap(), schema, None).unwrap();
+    w.close().unwrap();
+    let out = d.join("empty.out.parquet");
+    ok(&[
+        "reclassify",
+        s(&empty),
+        "-o",
+        s(&out),
+        "-q",
+        "--keep-rejected",
+    ]);
+    let (b, _) = read_parquet(&out);
+    assert_eq!(b.num_rows(), 0);
+    assert_eq!(b.num_columns(), header.len() + 6);
+}
+
+#[test]
+fn keep_rejected_on_a_corrupt_file_fails_and_commits_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let (header, rows) = history(d, 3000);
+    let good = d.join("good.parquet");
+    write_parquet(&good, &header, &rows);
+    let bytes = std::fs::read(&good).unwrap();
+    let work = d.join("work");
+    std::fs::create_dir(&work).unwrap();
+    let cut = work.join("cut.parquet");
+    std::fs::write(&cut, &bytes[..bytes.len() / 2]).unwrap();
+    fails_and_commits_nothing_with(
+        &work,
+        &cut,
+        "not a readable Parquet file",
+        &["--keep-rejected"],
+    );
+    // A damaged page of a column the classification reads, in the second row group: found
+    // while streaming, after the first row group was copied.
+    let meta = ParquetRecordBatchReaderBuilder::try_new(std::fs::File::open(&good).unwrap())
+        .unwrap()
+        .metadata()
+        .clone();
+    let raw = header.iter().position(|h| h == "raw").unwrap();
+    let c = meta.row_group(1).column(raw);
+    let at = c.dictionary_page_offset().unwrap_or(c.data_page_offset()) as usize;
+    let mut damaged = bytes.clone();
+    damaged[at..at + 24].fill(0xff);
+    let bad = work.join("damaged.parquet");
+    std::fs::write(&bad, &damaged).unwrap();
+    let err = fails_and_commits_nothing_with(&work, &bad, "row group 1", &["--keep-rejected"]);
+    assert!(err.contains("from row 701"), "{err}");
+}
+
+/// `--keep-rejected` from and to CSV and JSON Lines: every row the kernel rejects is written
+/// with empty (null) result cells and its reason; rows that cannot be read still go to the
+/// rejects file.
+#[test]
+fn keep_rejected_in_csv_and_json_lines() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let raw = d.join("generated.csv");
+    ok(&["generate", "--rows", "2000", "--seed", "7", "-o", s(&raw)]);
+    // The default run: its rejects split into unreadable records and kernel rejects.
+    let default_out = d.join("default.csv");
+    ok(&["reclassify", s(&raw), "-o", s(&default_out), "-q"]);
+    let (dh, drows) = read_csv(&default_out);
+    let (_, drej) = read_csv(&d.join("default.csv.rejects.csv"));
+    let unreadable = |why: &str| why.starts_with("wrong number of fields") || why.contains("quote");
+    let readable_rejects: Vec<&Vec<String>> = drej.iter().filter(|r| !unreadable(&r[2])).collect();
+    assert!(!readable_rejects.is_empty() && readable_rejects.len() < drej.len());
+    for (tag, out) in [
+        ("csv", "kept.csv"),
+        ("jsonl", "kept.jsonl"),
+        ("parquet", "kept.parquet"),
+    ] {
+        let out = d.join(out);
+        let rep = d.join(format!("{tag}.json"));
+        ok(&[
+            "reclassify",
+            s(&raw),
+            "-o",
+            s(&out),
+            "--keep-rejected",
+            "--report",
+            s(&rep),
+            "-q",
+            "--output-format",
+            tag,
+        ]);
+        // The output as rows of strings ("" for null), in the CSV's column order.
+        let (kh, krows): (Vec<String>, Vec<Vec<String>>) = match tag {
+            "csv" => read_csv(&out),
+            "jsonl" => {
+                let text = std::fs::read_to_string(&out).unwrap();
+                let objects: Vec<serde_json::Map<String, serde_json::Value>> = text
+                    .lines()
+                    .map(|l| serde_json::from_str(l).unwrap())
+                    .collect();
+                let keys: Vec<String> = dh.iter().cloned().chain(["reject".to_string()]).collect();
+                assert!(objects.iter().all(|o| o.len() == keys.len()));
+                let rows = objects
+                    .iter()
+                    .map(|o| {
+                        keys.iter()
+                            .map(|k| o[k].as_str().unwrap_or_default().to_string())
+                            .collect()
+                    })
+                    .collect();
+                (keys, rows)
+            }
+            _ => {
+                let (b, _) = read_parquet(&out);
+                let names: Vec<String> = b
+                    .schema()
+                    .fields()
+                    .iter()
+                    .map(|f| f.name().clone())
+                    .collect();
+                let columns: Vec<Vec<Option<String>>> =
+                    names.iter().map(|n| cells(&b, n)).collect();
+                let rows = (0..b.num_rows())
+                    .map(|i| {
+                        columns
+                            .iter()
+                            .map(|c| c[i].clone().unwrap_or_default())
+                            .collect()
+                    })
+                    .collect();
+                (names, rows)
+            }
+        };
+        assert_eq!(kh.last().unwrap(), "reject", "{tag}");
+        assert_eq!(&kh[..kh.len() - 1], &dh[..], "{tag}");
+        assert_eq!(krows.len(), drows.len() + readable_rejects.len(), "{tag}");
+        let id = dh.iter().position(|h| h == "id").unwrap();
+        let by_id: std::collections::HashMap<&str, &Vec<String>> =
+            drows.iter().map(|r| (r[id].as_str(), r)).collect();
+        let mut kept_rejected = 0;
+        for r in &krows {
+            let reject = r.last().unwrap();
+            match by_id.get(r[id].as_str()) {
+                Some(want) if reject.is_empty() => {
+                    assert_eq!(&r[..r.len() - 1], &want[..], "{tag}")
+                }
+                _ => {
+                    kept_rejected += 1;
+                    assert!(
+                        readable_rejects
+                            .iter()
+                            .any(|j| j[2] == *reject && j[3].contains(&r[id])),
+                        "{tag}: {r:?}"
+                    );
+                    assert!(
+                        r[r.len() - 6..r.len() - 1].iter().all(String::is_empty),
+                        "{tag}: {r:?}"
+                    );
+                }
+            }
+        }
+        assert_eq!(kept_rejected, readable_rejects.len(), "{tag}");
+        // The unreadable records are in the rejects file, as in the default run.
+        let (_, krej) = read_csv(&d.join(format!("{}.rejects.csv", s(&out))));
+        let want: Vec<&Vec<String>> = drej.iter().filter(|r| unreadable(&r[2])).collect();
+        assert_eq!(krej.iter().collect::<Vec<_>>(), want, "{tag}");
+        let r = report(&rep);
+        assert_eq!(r["rows_kept_rejected"], readable_rejects.len(), "{tag}");
+        assert_eq!(r["rows_rejected"], want.len(), "{tag}");
+    }
+    // JSON Lines in, JSON Lines out, and Parquet to CSV: the same kept rows and reasons.
+    let jsonl_in = d.join("kept.jsonl");
+    let pq_in = d.join("plain.parquet");
+    let (gh, grows) = history(d, 2000);
+    write_parquet(&pq_in, &gh, &grows);
+    let from_pq = d.join("from_pq.csv");
+    ok(&[
+        "reclassify",
+        s(&pq_in),
+        "-o",
+        s(&from_pq),
+        "-q",
+        "--keep-rejected",
+    ]);
+    let (ph, prows) = read_csv(&from_pq);
+    assert_eq!(prows.len(), grows.len());
+    assert_eq!(ph.last().unwrap(), "reject");
+    let dpq = d.join("default_pq.csv");
+    ok(&["reclassify", s(&pq_in), "-o", s(&dpq), "-q"]);
+    let (_, prej) = read_csv(&d.join("default_pq.csv.rejects.csv"));
+    let pr = ph.len() - 1;
+    let got: Vec<(usize, &str)> = prows
+        .iter()
+        .enumerate()
+        .filter(|(_, r)| !r[pr].is_empty())
+        .map(|(i, r)| (i + 1, r[pr].as_str()))
+        .collect();
+    let want: Vec<(usize, &str)> = prej
+        .iter()
+        .map(|r| (r[0].parse().unwrap(), r[2].as_str()))
+        .collect();
+    assert_eq!(got, want);
+    // A JSON Lines input that went through --keep-rejected has a `reject` key: refused again
+    // (the output would have it twice) unless prefixed.
+    let again = d.join("again.jsonl");
+    ok(&[
+        "reclassify",
+        s(&jsonl_in),
+        "-o",
+        s(&again),
+        "-q",
+        "--keep-rejected",
+        "--column-prefix",
+        "again_",
+    ]);
+    let text = std::fs::read_to_string(&again).unwrap();
+    let first: serde_json::Value = serde_json::from_str(text.lines().next().unwrap()).unwrap();
+    assert!(first.get("again_reject").is_some(), "{first}");
 }

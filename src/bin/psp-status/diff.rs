@@ -57,6 +57,7 @@ pub fn run(a: &Args) -> Result<ExitCode, CliError> {
         (h.report.is_some(), "--report"),
         (!h.column_prefix.is_empty(), "--column-prefix"),
         (h.neutralize_formulas, "--neutralize-formulas"),
+        (h.keep_rejected, "--keep-rejected"),
         (h.mappings.is_some(), "--mappings (use --from and --to)"),
     ];
     if let Some((_, flag)) = not_here.iter().find(|(given, _)| *given) {

@@ -153,8 +153,8 @@ pub struct ArrowColumn<'a> {
 
 enum Repr<'a> {
     Flat(Flat<'a>),
-    /// A dictionary: its keys as indexes (`None` for a null key) into its values.
-    Dict(Vec<Option<usize>>, Flat<'a>),
+    /// A dictionary: its keys as indexes into its values ([`NULL_KEY`] for a null).
+    Dict(Vec<u32>, Flat<'a>),
 }
 
 impl<'a> ArrowColumn<'a> {
@@ -164,18 +164,67 @@ impl<'a> ArrowColumn<'a> {
         let repr = match array.as_any_dictionary_opt() {
             Some(d) => {
                 let values = Flat::of(d.values().as_ref()).ok_or_else(unsupported)?;
-                let keys = d.keys();
-                let keys = d
-                    .normalized_keys()
-                    .into_iter()
-                    .enumerate()
-                    .map(|(i, k)| keys.is_valid(i).then_some(k))
-                    .collect();
+                let valid = d.keys();
+                // An empty dictionary (every row null): normalized_keys would panic.
+                let mut keys: Vec<u32> = if d.values().is_empty() {
+                    vec![NULL_KEY; d.len()]
+                } else {
+                    d.normalized_keys()
+                        .into_iter()
+                        .map(|k| u32::try_from(k).unwrap_or(NULL_KEY))
+                        .collect()
+                };
+                if let Some(nulls) = valid.nulls().filter(|n| n.null_count() > 0) {
+                    for i in nulls.iter().enumerate().filter(|(_, v)| !v).map(|(i, _)| i) {
+                        keys[i] = NULL_KEY;
+                    }
+                }
                 Repr::Dict(keys, values)
             }
             None => Repr::Flat(Flat::of(array).ok_or_else(unsupported)?),
         };
         Ok(ArrowColumn { repr, trim })
+    }
+}
+
+/// The key of a null row of a dictionary column ([`ArrowColumn::dictionary`]).
+pub const NULL_KEY: u32 = u32::MAX;
+
+impl ArrowColumn<'_> {
+    /// A dictionary column's keys ([`NULL_KEY`] for a null) and the number of its values;
+    /// `None` for a column that is not a dictionary.
+    ///
+    /// ```ignore
+    /// let (keys, values) = column.dictionary().expect("a dictionary column");
+    /// assert!(keys.iter().all(|&k| k == NULL_KEY || (k as usize) < values));
+    /// ```
+    pub fn dictionary(&self) -> Option<(&[u32], usize)> {
+        match &self.repr {
+            Repr::Dict(keys, values) => Some((keys, values.len())),
+            Repr::Flat(_) => None,
+        }
+    }
+}
+
+/// Some rows of a column, in a given order: row `i` is the column's row `rows[i]`.
+///
+/// ```ignore
+/// let firsts = [0, 3];
+/// let g = Gather { column: &column, rows: &firsts };
+/// assert_eq!(g.value(1), column.value(3));
+/// ```
+pub struct Gather<'a, C> {
+    pub column: &'a C,
+    pub rows: &'a [usize],
+}
+
+impl<C: ByteColumn> ByteColumn for Gather<'_, C> {
+    fn len(&self) -> usize {
+        self.rows.len()
+    }
+    #[inline]
+    fn value(&self, row: usize) -> Option<&[u8]> {
+        self.column.value(*self.rows.get(row)?)
     }
 }
 
@@ -191,9 +240,10 @@ impl ByteColumn for ArrowColumn<'_> {
     fn value(&self, row: usize) -> Option<&[u8]> {
         let v = match &self.repr {
             Repr::Flat(f) => (row < f.len()).then(|| f.get(row)).flatten(),
-            Repr::Dict(keys, values) => {
-                keys.get(row).copied().flatten().and_then(|k| values.get(k))
-            }
+            Repr::Dict(keys, values) => match keys.get(row).copied() {
+                Some(k) if k != NULL_KEY => values.get(k as usize),
+                _ => None,
+            },
         }?;
         Some(if self.trim { v.trim_ascii() } else { v })
     }
@@ -216,6 +266,13 @@ mod tests {
             (0..3).map(|r| col.value(r)).collect::<Vec<_>>(),
             [Some(&b"a"[..]), None, Some(b"a")]
         );
+        let (keys, values) = col.dictionary().unwrap();
+        assert_eq!((keys, values), (&[0, NULL_KEY, 1][..], 2));
+        // Every row null, no value: keys all null, no panic.
+        let empty: DictionaryArray<Int32Type> = vec![None::<&str>, None].into_iter().collect();
+        let col = ArrowColumn::new(&empty, false).unwrap();
+        assert_eq!((col.value(0), col.value(1)), (None, None));
+        assert_eq!(col.dictionary().unwrap(), (&[NULL_KEY, NULL_KEY][..], 0));
         let inner = StringArray::from(vec![Some("x"), Some("y")]);
         let s = StructArray::try_new(
             vec![Field::new("code", DataType::Utf8, true)].into(),

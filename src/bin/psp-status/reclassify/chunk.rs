@@ -173,6 +173,10 @@ pub struct ChunkOut {
 /// The names of the appended columns.
 pub const APPENDED: [&str; 5] = ["state", "code", "operation", "matched", "table_version"];
 
+/// The name of the column `--keep-rejected` appends after them: why a kept row has no
+/// classification (null on classified rows).
+pub const REJECT: &str = "reject";
+
 /// Appends the classification as CSV fields (each preceded by `delimiter`). The values are
 /// upper-case names, snake_case words and the version: no quoting is needed for the
 /// delimiters the CLI accepts.
@@ -218,6 +222,54 @@ pub fn append_json(out: &mut Vec<u8>, names: &[Vec<u8>; 5], v: &Verdict) {
     out.push(b',');
     out.extend_from_slice(&names[4]);
     quoted(out, crate::tables::tables().version());
+}
+
+/// `--keep-rejected` in CSV: after a classified row's columns, its empty `reject` cell.
+#[inline]
+pub fn append_csv_no_reject(out: &mut Vec<u8>, delimiter: u8) {
+    out.push(delimiter);
+}
+
+/// `--keep-rejected` in CSV: a kept rejected row's appended cells, five empty ones and the
+/// reason (neutralised as a formula when `neutralize`; a reason never starts like one).
+pub fn append_csv_rejected(out: &mut Vec<u8>, delimiter: u8, reason: &[u8], neutralize: bool) {
+    for _ in 0..APPENDED.len() + 1 {
+        out.push(delimiter);
+    }
+    if neutralize {
+        super::rejects::write_cell(out, reason, delimiter);
+    } else {
+        super::rejects::write_plain(out, reason, delimiter);
+    }
+}
+
+/// `--keep-rejected` in JSON: after a classified row's members, `,"reject":null` (`reject` the
+/// JSON-encoded key with its colon).
+#[inline]
+pub fn append_json_no_reject(out: &mut Vec<u8>, reject: &[u8]) {
+    out.push(b',');
+    out.extend_from_slice(reject);
+    out.extend_from_slice(b"null");
+}
+
+/// `--keep-rejected` in JSON: a kept rejected row's members, the five result columns null and
+/// the reason.
+pub fn append_json_rejected(out: &mut Vec<u8>, names: &[Vec<u8>; 5], reject: &[u8], reason: &str) {
+    for n in names {
+        out.extend_from_slice(n);
+        out.extend_from_slice(b"null,");
+    }
+    out.extend_from_slice(reject);
+    serde_json::to_writer(&mut *out, reason).expect("writing to a Vec cannot fail");
+}
+
+/// The reason a row was rejected for, as one string (the rejects file's text).
+pub fn reason_text<C: ByteColumn>(
+    batch: &Batch<'_, C>,
+    row: usize,
+    reason: psp_status::batch::Reason,
+) -> String {
+    batch.explanation(row, reason).parts.concat()
 }
 
 /// Appends `s` as a JSON string (invalid UTF-8 replaced by U+FFFD).

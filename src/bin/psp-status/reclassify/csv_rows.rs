@@ -6,7 +6,10 @@
 //! line terminator; with `--neutralize-formulas` a record holding a formula cell is rewritten
 //! cell by cell.
 
-use super::chunk::{append_csv, append_json, json_string, ChunkOut, Plan, Span, SpanColumn};
+use super::chunk::{
+    append_csv, append_csv_no_reject, append_csv_rejected, append_json, append_json_no_reject,
+    append_json_rejected, json_string, reason_text, ChunkOut, Plan, Span, SpanColumn,
+};
 use super::reasons::ReasonCells;
 use super::rejects::{is_formula, write_cell, Quoting, Rejects};
 use csv_core::ReaderBuilder;
@@ -38,6 +41,9 @@ pub struct CsvIn {
     pub out: CsvOut,
     /// Neutralise formula cells in CSV output (`--neutralize-formulas`).
     pub neutralize: bool,
+    /// `--keep-rejected`: rows the kernel rejects are written with a reason; for JSON Lines
+    /// output, the `reject` key (JSON-encoded, with its colon).
+    pub keep_rejected: Option<Vec<u8>>,
 }
 
 thread_local! {
@@ -194,6 +200,9 @@ pub fn process(chunk: &[u8], cfg: &CsvIn) -> ChunkOut {
                             result.out.extend_from_slice(content);
                         }
                         append_csv(&mut result.out, delim, v);
+                        if cfg.keep_rejected.is_some() {
+                            append_csv_no_reject(&mut result.out, delim);
+                        }
                         if rec.content_end < rec.end {
                             result
                                 .out
@@ -215,6 +224,9 @@ pub fn process(chunk: &[u8], cfg: &CsvIn) -> ChunkOut {
                             from = ends[k];
                         }
                         append_json(o, appended, v);
+                        if let Some(key) = &cfg.keep_rejected {
+                            append_json_no_reject(o, key);
+                        }
                         o.extend_from_slice(b"}\n");
                     }
                 }
@@ -222,6 +234,50 @@ pub fn process(chunk: &[u8], cfg: &CsvIn) -> ChunkOut {
             Outcome::Rejected(reason) => {
                 if matches!(reason, Reason::NoSignal | Reason::NoSignalFor(_)) {
                     result.tally.no_signal += 1;
+                }
+                if let Some(key) = &cfg.keep_rejected {
+                    // --keep-rejected: the row stays, its reason in the `reject` column.
+                    result.tally.kept_rejected += 1;
+                    let why = reason_text(&batch, i, *reason);
+                    match &cfg.out {
+                        CsvOut::Csv => {
+                            let content = &chunk[rec.start..rec.content_end];
+                            if cfg.neutralize && any_formula(content, delim, &mut cells) {
+                                neutralized(&mut result.out, &cells, delim);
+                            } else {
+                                result.out.extend_from_slice(content);
+                            }
+                            append_csv_rejected(
+                                &mut result.out,
+                                delim,
+                                why.as_bytes(),
+                                cfg.neutralize,
+                            );
+                            if rec.content_end < rec.end {
+                                result
+                                    .out
+                                    .extend_from_slice(&chunk[rec.content_end..rec.end]);
+                            } else {
+                                result.out.push(b'\n');
+                            }
+                        }
+                        CsvOut::Jsonl { keys, appended } => {
+                            let (out, ends) = &mut fields_buf;
+                            decode(&mut decoder, &chunk[rec.start..rec.end], out, ends);
+                            let o = &mut result.out;
+                            o.push(b'{');
+                            let mut from = 0;
+                            for (k, name) in keys.iter().enumerate() {
+                                o.extend_from_slice(name);
+                                json_string(o, &out[from..ends[k]]);
+                                o.push(b',');
+                                from = ends[k];
+                            }
+                            append_json_rejected(o, appended, key, &why);
+                            o.extend_from_slice(b"}\n");
+                        }
+                    }
+                    continue;
                 }
                 rejects.push_with(
                     rec.row,

@@ -39,6 +39,8 @@ pub struct FixedDictColumn {
     /// Where each data page is (readers that skip pages need it, and the file writer wants an
     /// offset index for every column or none).
     pages: OffsetIndexBuilder,
+    /// Whether the chunk carries its offset index (`pages`).
+    offset_index: bool,
     /// Which indices occur (for the statistics), and the counts.
     used: Vec<bool>,
     rows: u64,
@@ -77,6 +79,7 @@ impl FixedDictColumn {
         Ok(FixedDictColumn {
             data_page_offset: chunk.bytes_written() as i64,
             pages: OffsetIndexBuilder::new(),
+            offset_index: true,
             used: vec![false; dict.len()],
             descr,
             dict,
@@ -89,6 +92,13 @@ impl FixedDictColumn {
         })
     }
 
+    /// The chunk without an offset index (a file has one for every column chunk or none: see
+    /// `parquet_keep`, whose input may have none).
+    pub fn without_offset_index(mut self) -> Self {
+        self.offset_index = false;
+        self
+    }
+
     /// Writes one data page: `keys[row]` is the row's index into the dictionary, or [`NULL`]
     /// (in a nullable column).
     pub fn write(&mut self, keys: &[u8]) -> Result<(), ParquetError> {
@@ -98,34 +108,48 @@ impl FixedDictColumn {
         let nullable = self.descr.max_def_level() > 0;
         self.page.clear();
         self.present.clear();
+        let nulls = if nullable {
+            keys.iter().filter(|&&k| k == NULL).count()
+        } else {
+            0
+        };
         if nullable {
             // Definition levels: 1 present, 0 null; a 4-byte length, then the runs.
             let mut levels = Vec::with_capacity(keys.len() / 8 + 8);
-            let defined: Vec<u8> = keys.iter().map(|&k| u8::from(k != NULL)).collect();
-            encode_hybrid(&defined, 1, &mut levels);
+            if nulls == 0 {
+                encode_run(keys.len(), 1, &mut levels);
+            } else {
+                let defined: Vec<u8> = keys.iter().map(|&k| u8::from(k != NULL)).collect();
+                encode_hybrid(&defined, 1, &mut levels);
+            }
             self.page
                 .extend_from_slice(&(levels.len() as u32).to_le_bytes());
             self.page.extend_from_slice(&levels);
+        }
+        let present = if nulls > 0 {
             self.present
                 .extend(keys.iter().copied().filter(|&k| k != NULL));
+            &self.present[..]
         } else {
-            self.present.extend_from_slice(keys);
-        }
+            keys
+        };
         let n = self.dict.len();
-        for &k in &self.present {
-            match self.used.get_mut(k as usize) {
-                Some(u) => *u = true,
-                None => {
-                    return Err(ParquetError::General(format!(
-                        "index {k} outside a dictionary of {n} values"
-                    )))
-                }
-            }
+        let mut seen = [false; 256];
+        for &k in present {
+            seen[k as usize] = true;
         }
-        self.nulls += (keys.len() - self.present.len()) as u64;
+        if let Some(k) = (n..256).find(|&k| seen[k]) {
+            return Err(ParquetError::General(format!(
+                "index {k} outside a dictionary of {n} values"
+            )));
+        }
+        for (u, s) in self.used.iter_mut().zip(seen) {
+            *u |= s;
+        }
+        self.nulls += nulls as u64;
         self.rows += keys.len() as u64;
         self.page.push(self.width);
-        encode_hybrid(&self.present, self.width, &mut self.page);
+        encode_hybrid(present, self.width, &mut self.page);
         let len = self.page.len();
         let page = Page::DataPage {
             buf: Bytes::copy_from_slice(&self.page),
@@ -179,7 +203,130 @@ impl FixedDictColumn {
             metadata,
             bloom_filter: None,
             column_index: None,
-            offset_index: Some(self.pages.build()),
+            offset_index: self.offset_index.then(|| self.pages.build()),
+        };
+        group.append_column(&Bytes::from(self.chunk.into_inner()?), close)
+    }
+}
+
+/// A nullable string column that is mostly null (the `reject` column of `--keep-rejected`):
+/// one data page per [`SparseStrings::write`], its definition levels run-length encoded and its
+/// values `PLAIN`, uncompressed, no dictionary; chunk statistics (min, max, nulls).
+///
+/// ```ignore
+/// let mut c = SparseStrings::new(descr, true);
+/// c.write(&[None, Some("missing provider"), None])?;
+/// c.close_into(&mut row_group)?;
+/// ```
+pub struct SparseStrings {
+    descr: ColumnDescPtr,
+    chunk: TrackedWrite<Vec<u8>>,
+    pages: Option<OffsetIndexBuilder>,
+    min: Option<Vec<u8>>,
+    max: Option<Vec<u8>>,
+    rows: u64,
+    nulls: u64,
+    page: Vec<u8>,
+    defined: Vec<u8>,
+}
+
+impl SparseStrings {
+    /// A chunk of the nullable `BYTE_ARRAY` leaf `descr`, with an offset index when
+    /// `offset_index`.
+    pub fn new(descr: ColumnDescPtr, offset_index: bool) -> Self {
+        SparseStrings {
+            descr,
+            chunk: TrackedWrite::new(Vec::new()),
+            pages: offset_index.then(OffsetIndexBuilder::new),
+            min: None,
+            max: None,
+            rows: 0,
+            nulls: 0,
+            page: Vec::new(),
+            defined: Vec::new(),
+        }
+    }
+
+    /// Writes one data page of `values` (one per row, `None` for null).
+    pub fn write<'v>(
+        &mut self,
+        values: impl ExactSizeIterator<Item = Option<&'v [u8]>> + Clone,
+    ) -> Result<(), ParquetError> {
+        let n = values.len();
+        if n == 0 {
+            return Ok(());
+        }
+        self.page.clear();
+        self.defined.clear();
+        self.defined
+            .extend(values.clone().map(|v| u8::from(v.is_some())));
+        let mut levels = Vec::with_capacity(n / 8 + 8);
+        encode_hybrid(&self.defined, 1, &mut levels);
+        self.page
+            .extend_from_slice(&(levels.len() as u32).to_le_bytes());
+        self.page.extend_from_slice(&levels);
+        let mut present = 0u64;
+        for v in values.flatten() {
+            present += 1;
+            self.page.extend_from_slice(&(v.len() as u32).to_le_bytes());
+            self.page.extend_from_slice(v);
+            if self.min.as_deref().is_none_or(|m| v < m) {
+                self.min = Some(v.to_vec());
+            }
+            if self.max.as_deref().is_none_or(|m| v > m) {
+                self.max = Some(v.to_vec());
+            }
+        }
+        self.nulls += n as u64 - present;
+        self.rows += n as u64;
+        let len = self.page.len();
+        let page = Page::DataPage {
+            buf: Bytes::copy_from_slice(&self.page),
+            num_values: n as u32,
+            encoding: Encoding::PLAIN,
+            def_level_encoding: Encoding::RLE,
+            rep_level_encoding: Encoding::RLE,
+            statistics: None,
+        };
+        let spec = SerializedPageWriter::new(&mut self.chunk)
+            .write_page(CompressedPage::new(page, len))?;
+        if let Some(pages) = &mut self.pages {
+            pages.append_offset_and_size(spec.offset as i64, spec.compressed_size as i32);
+            pages.append_row_count(n as i64);
+        }
+        Ok(())
+    }
+
+    /// Appends the chunk to `group` (its next column must be this one).
+    pub fn close_into<W: Write + Send>(
+        mut self,
+        group: &mut SerializedRowGroupWriter<'_, W>,
+    ) -> Result<(), ParquetError> {
+        self.chunk.flush()?;
+        let size = self.chunk.bytes_written() as i64;
+        let stats = Statistics::new(
+            self.min.map(ByteArray::from),
+            self.max.map(ByteArray::from),
+            None,
+            Some(self.nulls),
+            false,
+        );
+        let metadata = ColumnChunkMetaData::builder(self.descr.clone())
+            .set_compression(Compression::UNCOMPRESSED)
+            .set_encodings(vec![Encoding::PLAIN, Encoding::RLE])
+            .set_num_values(self.rows as i64)
+            .set_total_compressed_size(size)
+            .set_total_uncompressed_size(size)
+            .set_data_page_offset(0)
+            .set_statistics(stats)
+            .build()?;
+        let close = ColumnCloseResult {
+            bytes_written: size as u64,
+            rows_written: self.rows,
+            metadata,
+            bloom_filter: None,
+            column_index: None,
+            offset_index: self.pages.map(|p| p.build()),
         };
         group.append_column(&Bytes::from(self.chunk.into_inner()?), close)
     }
@@ -193,32 +340,43 @@ fn encode_hybrid(values: &[u8], width: u8, out: &mut Vec<u8>) {
         return;
     };
     if values.iter().all(|&v| v == first) {
-        let mut header = (values.len() as u64) << 1;
-        while header >= 0x80 {
-            out.push(header as u8 | 0x80);
-            header >>= 7;
-        }
-        out.push(header as u8);
-        out.push(first); // widths up to 8 bits: one byte
+        encode_run(values.len(), first, out);
         return;
     }
     let width = width as usize;
     for run in values.chunks(63 * 8) {
         let groups = run.len().div_ceil(8);
+        out.reserve(1 + groups * width);
         out.push(((groups << 1) | 1) as u8);
-        let start = out.len();
-        out.resize(start + groups * width, 0);
-        let packed = &mut out[start..];
-        for (i, &v) in run.iter().enumerate() {
-            let bit = i * width;
-            // A value spans at most two bytes (width ≤ 8).
-            let word = (v as u16) << (bit % 8);
-            packed[bit / 8] |= word as u8;
-            if bit % 8 + width > 8 {
-                packed[bit / 8 + 1] |= (word >> 8) as u8;
+        // Eight values (at most 64 bits at a width of 8 or less) make `width` bytes.
+        let mut groups = run.chunks_exact(8);
+        for group in &mut groups {
+            let mut word = 0u64;
+            for (i, &v) in group.iter().enumerate() {
+                word |= u64::from(v) << (i * width);
             }
+            out.extend_from_slice(&word.to_le_bytes()[..width]);
+        }
+        let rest = groups.remainder();
+        if !rest.is_empty() {
+            let mut word = 0u64;
+            for (i, &v) in rest.iter().enumerate() {
+                word |= u64::from(v) << (i * width);
+            }
+            out.extend_from_slice(&word.to_le_bytes()[..width]);
         }
     }
+}
+
+/// Appends one RLE run: `count` times `value` (one byte: widths up to 8 bits).
+fn encode_run(count: usize, value: u8, out: &mut Vec<u8>) {
+    let mut header = (count as u64) << 1;
+    while header >= 0x80 {
+        out.push(header as u8 | 0x80);
+        header >>= 7;
+    }
+    out.push(header as u8);
+    out.push(value);
 }
 
 #[cfg(test)]

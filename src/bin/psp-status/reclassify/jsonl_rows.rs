@@ -4,7 +4,10 @@
 //! passed through byte for byte and the new members appended before its closing brace.
 //! Strings are the values; numbers and booleans count by their JSON text (`20051`, `true`).
 
-use super::chunk::{append_csv, append_json, ChunkOut, Plan, Span, SpanColumn};
+use super::chunk::{
+    append_csv, append_csv_no_reject, append_csv_rejected, append_json, append_json_no_reject,
+    append_json_rejected, reason_text, ChunkOut, Plan, Span, SpanColumn,
+};
 use super::rejects::{write_cell, write_plain, Rejects};
 use super::tally::Tally;
 use psp_status::batch::{classify_columns_in, ByteColumn, Names, Outcome, Reason};
@@ -36,8 +39,12 @@ pub struct JsonlIn {
     /// Per wanted slot: whether a row without that key is rejected (provider, surfaces, and the
     /// raw column of a single signal; several signal columns may be absent).
     pub required: Vec<bool>,
-    /// The appended column names: an input key with one of these names is a reject.
-    pub appended: [String; 5],
+    /// The appended column names (with `reject` under `--keep-rejected`): an input key with
+    /// one of these names is a reject.
+    pub appended: Vec<String>,
+    /// `--keep-rejected`: rows the kernel rejects are written with a reason; the JSON-encoded
+    /// `reject` key (with its colon).
+    pub keep_rejected: Option<Vec<u8>>,
     /// What each wanted key is looked up as: (slot, [whole name]) for a top-level key named in
     /// full, and (slots + slot, path) for its dotted path (see [`targets`]).
     pub targets: Vec<(usize, Vec<String>)>,
@@ -80,7 +87,7 @@ type Targets<'a> = Vec<(usize, &'a [String])>;
 /// dotted paths), and, at the top level, notices appended-name clashes.
 struct Picker<'a, 'de> {
     targets: &'a [(usize, &'a [String])],
-    appended: Option<&'a [String; 5]>,
+    appended: Option<&'a [String]>,
     found: &'a mut [Option<&'de RawValue>],
     clash: &'a mut Option<String>,
 }
@@ -188,7 +195,7 @@ pub fn process(chunk: &[u8], cfg: &JsonlIn) -> ChunkOut {
         let mut de = serde_json::Deserializer::from_slice(content);
         let parsed = Picker {
             targets: &targets,
-            appended: Some(&cfg.appended),
+            appended: Some(cfg.appended.as_slice()),
             found: &mut found,
             clash: &mut clash,
         }
@@ -283,6 +290,9 @@ pub fn process(chunk: &[u8], cfg: &JsonlIn) -> ChunkOut {
                             o.push(b',');
                         }
                         append_json(o, appended, v);
+                        if let Some(key) = &cfg.keep_rejected {
+                            append_json_no_reject(o, key);
+                        }
                         o.extend_from_slice(b"}\n");
                     }
                     JsonlOut::Csv {
@@ -320,6 +330,9 @@ pub fn process(chunk: &[u8], cfg: &JsonlIn) -> ChunkOut {
                             }
                         }
                         append_csv(o, *delimiter, v);
+                        if cfg.keep_rejected.is_some() {
+                            append_csv_no_reject(o, *delimiter);
+                        }
                         o.push(b'\n');
                     }
                 }
@@ -332,6 +345,20 @@ pub fn process(chunk: &[u8], cfg: &JsonlIn) -> ChunkOut {
                 if matches!(reason, Reason::NoSignal | Reason::NoSignalFor(_)) {
                     result.tally.no_signal += 1;
                 }
+                if let Some(key) = &cfg.keep_rejected {
+                    if keep(
+                        &mut result.out,
+                        &mut rejects,
+                        cfg,
+                        rec,
+                        content,
+                        key,
+                        || reason_text(&batch, i, *reason),
+                    ) {
+                        result.tally.kept_rejected += 1;
+                    }
+                    continue;
+                }
                 rejects.push_explained(rec.row, rec.line, &batch.explanation(i, *reason), content)
             }
         }
@@ -339,6 +366,68 @@ pub fn process(chunk: &[u8], cfg: &JsonlIn) -> ChunkOut {
     rejects.sort();
     result.rejects = rejects;
     result
+}
+
+/// `--keep-rejected`: writes a row the kernel rejected, with its reason (`why`) in the `reject`
+/// column; false when it cannot be written as a CSV row after all (a key that is not a column:
+/// then it goes to the rejects file, as a classified row would).
+fn keep(
+    o: &mut Vec<u8>,
+    rejects: &mut Rejects,
+    cfg: &JsonlIn,
+    rec: &Rec,
+    content: &[u8],
+    key: &[u8],
+    why: impl FnOnce() -> String,
+) -> bool {
+    let why = why();
+    match &cfg.out {
+        JsonlOut::Jsonl { appended } => {
+            let body = &content[..content.len() - 1];
+            o.extend_from_slice(body);
+            if !body.trim_ascii_end().ends_with(b"{") {
+                o.push(b',');
+            }
+            append_json_rejected(o, appended, key, &why);
+            o.extend_from_slice(b"}\n");
+        }
+        JsonlOut::Csv {
+            delimiter,
+            columns,
+            neutralize,
+        } => {
+            let cell = if *neutralize { write_cell } else { write_plain };
+            let map: serde_json::Map<String, serde_json::Value> =
+                serde_json::from_slice(content).expect("the line parsed above");
+            if let Some(extra) = map.keys().find(|k| !columns.contains(k)) {
+                rejects.push_parts(
+                    rec.row,
+                    rec.line,
+                    &[
+                        "key `",
+                        extra,
+                        "` is not a column of the CSV output (its columns are the keys of the \
+                         first row)",
+                    ],
+                    content,
+                );
+                return false;
+            }
+            for (k, col) in columns.iter().enumerate() {
+                if k > 0 {
+                    o.push(*delimiter);
+                }
+                match map.get(col) {
+                    None | Some(serde_json::Value::Null) => {}
+                    Some(serde_json::Value::String(s)) => cell(o, s.as_bytes(), *delimiter),
+                    Some(other) => cell(o, other.to_string().as_bytes(), *delimiter),
+                }
+            }
+            append_csv_rejected(o, *delimiter, why.as_bytes(), *neutralize);
+            o.push(b'\n');
+        }
+    }
+    true
 }
 
 /// The keys of the first JSON object in `input` (for CSV output), in order.

@@ -16,6 +16,7 @@ mod csv_rows;
 mod fixed_dict;
 mod jsonl_rows;
 mod near;
+mod parquet_keep;
 mod parquet_out;
 mod parquet_rows;
 mod pipeline;
@@ -120,9 +121,17 @@ pub struct Args {
     #[arg(long)]
     pub trim: bool,
     /// Fail the run (exit 1, nothing committed) when more rows than this are rejected: a count
-    /// (`100`) or a share of the rows read (`0.5%`).
+    /// (`100`) or a share of the rows read (`0.5%`). With --keep-rejected the rows kept with a
+    /// reject reason count too.
     #[arg(long, value_name = "N|P%")]
     pub max_rejects: Option<String>,
+    /// Keep the rows that can be read but not classified (unknown provider, a surface the
+    /// provider does not have, no signal, …) in the output: their result columns null (empty
+    /// in CSV) and the reason, the text the rejects file would carry, in one more column,
+    /// `reject` (after the --column-prefix). The rejects file then holds only the records that
+    /// cannot be read at all. Parquet to Parquet copies every input column chunk as it is.
+    #[arg(long)]
+    pub keep_rejected: bool,
     /// Where unreadable rows go, with their row number and the reason
     /// (default: OUTPUT.rejects.csv; INPUT.rejects.csv when writing to stdout).
     #[arg(long)]
@@ -177,6 +186,8 @@ struct Setup {
     delimiter: u8,
     rejects: PathBuf,
     appended: [String; 5],
+    /// `--keep-rejected`: the name of the `reject` column (prefixed), else `None`.
+    reject: Option<String>,
     threads: usize,
     limits: pipeline::Limits,
     max_rejects: Option<MaxRejects>,
@@ -205,7 +216,8 @@ impl MaxRejects {
         }
     }
 
-    /// Whether `rejected` of `rows` rows is above the limit.
+    /// Whether `rejected` of `rows` rows is above the limit (`rejected` counts the rows kept
+    /// with a reject reason too).
     fn exceeded(self, rejected: u64, rows: u64) -> bool {
         match self {
             MaxRejects::Rows(n) => rejected > n,
@@ -254,6 +266,7 @@ pub fn run(args: &Args) -> Result<ExitCode, CliError> {
             parquet_rows::Sink::open(&args.output)?,
             setup.delimiter,
             setup.appended.clone(),
+            setup.reject.clone(),
             setup.limits.memory_bytes / 4,
         )))
     } else if args.output == "-" {
@@ -298,7 +311,7 @@ pub fn run(args: &Args) -> Result<ExitCode, CliError> {
                     )));
                 }
             }
-            for a in &setup.appended {
+            for a in setup.appended.iter().chain(&setup.reject) {
                 if names.contains(a) {
                     return Err(CliError::Usage(format!(
                         "the input already has a `{a}` column, which reclassify adds; use --column-prefix"
@@ -335,7 +348,7 @@ pub fn run(args: &Args) -> Result<ExitCode, CliError> {
                     } else {
                         line.extend_from_slice(&header[..content]);
                     }
-                    for a in &setup.appended {
+                    for a in setup.appended.iter().chain(&setup.reject) {
                         line.push(setup.delimiter);
                         rejects::write_plain(&mut line, a.as_bytes(), setup.delimiter);
                     }
@@ -360,6 +373,7 @@ pub fn run(args: &Args) -> Result<ExitCode, CliError> {
                 plan,
                 out: csv_out,
                 neutralize,
+                keep_rejected: setup.reject.as_deref().map(json_key),
             };
             (
                 head[nin..].to_vec(),
@@ -385,7 +399,8 @@ pub fn run(args: &Args) -> Result<ExitCode, CliError> {
                         ))
                     })?;
                     let mut line = Vec::new();
-                    for (i, c) in columns.iter().chain(setup.appended.iter()).enumerate() {
+                    let appended = setup.appended.iter().chain(&setup.reject);
+                    for (i, c) in columns.iter().chain(appended).enumerate() {
                         if i > 0 {
                             line.push(setup.delimiter);
                         }
@@ -418,7 +433,13 @@ pub fn run(args: &Args) -> Result<ExitCode, CliError> {
                 targets: jsonl_rows::targets(&plan.wanted),
                 plan,
                 required,
-                appended: setup.appended.clone(),
+                appended: setup
+                    .appended
+                    .iter()
+                    .chain(&setup.reject)
+                    .cloned()
+                    .collect(),
+                keep_rejected: setup.reject.as_deref().map(json_key),
                 out: out_kind,
             };
             (
@@ -477,7 +498,7 @@ pub fn run(args: &Args) -> Result<ExitCode, CliError> {
         return Err(CliError::ClosedPipe);
     }
     result.map_err(|e| CliError::Failed(format!("{}: {e}", shown(&args.input, "<stdin>"))))?;
-    let rows_out = tally.rows();
+    let rows_out = tally.rows_out();
     debug_assert_eq!(rows_in, rows_out + rows_rejected);
     let mut missing_keys = Vec::new();
     if setup.format == Format::Jsonl && tally.objects > 0 {
@@ -496,7 +517,7 @@ pub fn run(args: &Args) -> Result<ExitCode, CliError> {
         }
     }
     if let Some(limit) = setup.max_rejects {
-        if limit.exceeded(rows_rejected, rows_in) {
+        if limit.exceeded(rows_rejected + tally.kept_rejected, rows_in) {
             return Err(CliError::Failed(format!(
                 "{rows_rejected} of {rows_in} rows rejected, more than --max-rejects {}: \
                  nothing was written (run without it to see the rejects)",
@@ -860,6 +881,9 @@ fn setup(args: &Args) -> Result<Setup, CliError> {
         delimiter,
         rejects,
         appended: APPENDED.map(|a| format!("{}{a}", args.column_prefix)),
+        reject: args
+            .keep_rejected
+            .then(|| format!("{}{}", args.column_prefix, chunk::REJECT)),
         threads,
         limits,
     })

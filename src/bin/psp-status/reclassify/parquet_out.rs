@@ -27,6 +27,9 @@ pub struct CsvToParquet {
     /// Until the header has been read: where the file goes.
     sink: Option<Sink>,
     appended: [String; 5],
+    /// `--keep-rejected`: the `reject` column's name (after the five); the appended cells of
+    /// a row are then null when empty.
+    reject: Option<String>,
     writer: Option<(ArrowWriter<Sink>, SchemaRef)>,
     builders: Vec<StringBuilder>,
     rows: usize,
@@ -44,7 +47,13 @@ fn err(e: impl ToString) -> io::Error {
 impl CsvToParquet {
     /// A converter writing to `sink`; `appended` are the result columns' names (the last five
     /// of each row), `budget` the memory it may use.
-    pub fn new(sink: Sink, delimiter: u8, appended: [String; 5], budget: usize) -> CsvToParquet {
+    pub fn new(
+        sink: Sink,
+        delimiter: u8,
+        appended: [String; 5],
+        reject: Option<String>,
+        budget: usize,
+    ) -> CsvToParquet {
         CsvToParquet {
             reader: ReaderBuilder::new().delimiter(delimiter).build(),
             fields: vec![0; 4096],
@@ -53,6 +62,7 @@ impl CsvToParquet {
             ends_len: 0,
             sink: Some(sink),
             appended,
+            reject,
             writer: None,
             builders: Vec::new(),
             rows: 0,
@@ -101,14 +111,16 @@ impl CsvToParquet {
             let names = (0..ends.len())
                 .map(|i| String::from_utf8_lossy(cell(i)).into_owned())
                 .collect::<Vec<_>>();
-            let inputs = names.len().saturating_sub(5);
+            let inputs = names
+                .len()
+                .saturating_sub(5 + usize::from(self.reject.is_some()));
             let input = Schema::new(
                 names[..inputs]
                     .iter()
                     .map(|n| Field::new(n, DataType::Utf8, true))
                     .collect::<Vec<_>>(),
             );
-            let schema = output_schema(&input, &self.appended);
+            let schema = output_schema(&input, &self.appended, self.reject.as_deref());
             let group_rows = (self.budget / 2 / 64).max(BATCH_ROWS);
             let sink = self.sink.take().expect("the header comes first");
             let w = ArrowWriter::try_new(
@@ -132,10 +144,16 @@ impl CsvToParquet {
                 schema.fields().len()
             )));
         }
-        let operation = ends.len() - 3;
+        // Appended cells that may be empty, written as nulls: `operation`, or with
+        // --keep-rejected every one of them.
+        let nullable = if self.reject.is_some() {
+            ends.len() - 6..ends.len()
+        } else {
+            ends.len() - 3..ends.len() - 2
+        };
         for (i, b) in self.builders.iter_mut().enumerate() {
             let v = cell(i);
-            if i == operation && v.is_empty() {
+            if nullable.contains(&i) && v.is_empty() {
                 b.append_null();
                 continue;
             }

@@ -24,7 +24,7 @@ use parquet::arrow::arrow_writer::{
 };
 use parquet::arrow::ArrowWriter;
 use parquet::basic::Compression;
-use parquet::file::metadata::KeyValue;
+use parquet::file::metadata::{KeyValue, PageIndexPolicy};
 use parquet::file::properties::WriterProperties;
 use parquet::file::writer::SerializedFileWriter;
 use parquet::schema::types::ColumnPath;
@@ -43,7 +43,7 @@ pub const META_DIGEST: &str = "psp_status.table_digest";
 /// Rows per record batch, at most.
 const MAX_BATCH_ROWS: usize = 64 << 10;
 /// Rows per output row group, at most.
-const MAX_GROUP_ROWS: usize = 1 << 20;
+pub const MAX_GROUP_ROWS: usize = 1 << 20;
 
 /// Where the output bytes go.
 pub enum Sink {
@@ -120,11 +120,19 @@ pub fn writer_properties(
 }
 
 /// The output schema: the input's fields, then the appended columns (strings; `operation` is
-/// null when the tables do not know it).
-pub fn output_schema(input: &Schema, appended: &[String; 5]) -> SchemaRef {
+/// null when the tables do not know it), then the `reject` column when given (with it every
+/// appended column is nullable: a kept rejected row has no classification).
+pub fn output_schema(input: &Schema, appended: &[String; 5], reject: Option<&str>) -> SchemaRef {
     let mut fields: Vec<Arc<Field>> = input.fields().iter().cloned().collect();
     for (i, name) in appended.iter().enumerate() {
-        fields.push(Arc::new(Field::new(name, DataType::Utf8, i == 2)));
+        fields.push(Arc::new(Field::new(
+            name,
+            DataType::Utf8,
+            i == 2 || reject.is_some(),
+        )));
+    }
+    if let Some(name) = reject {
+        fields.push(Arc::new(Field::new(name, DataType::Utf8, true)));
     }
     Arc::new(Schema::new_with_metadata(fields, input.metadata().clone()))
 }
@@ -159,6 +167,11 @@ impl ResultKeys {
         operation.push(v.operation.map_or(fixed_dict::NULL, |o| o as u8));
         matched.push(v.matched as u8);
         version.push(0);
+    }
+
+    /// A row kept with a reject reason: every column null.
+    fn push_rejected(&mut self) {
+        self.0.iter_mut().for_each(|k| k.push(fixed_dict::NULL));
     }
 
     /// The columns as Arrow string arrays (for CSV and JSON Lines output).
@@ -324,6 +337,7 @@ impl Writer {
         &mut self,
         kept: &RecordBatch,
         keys: &ResultKeys,
+        reasons: Option<&StringArray>,
         schema: &SchemaRef,
         budget: usize,
     ) -> Result<(), String> {
@@ -333,6 +347,7 @@ impl Writer {
         }
         let mut cols = kept.columns().to_vec();
         cols.extend(keys.arrays(&result_dictionaries()));
+        cols.extend(reasons.map(|r| Arc::new(r.clone()) as ArrayRef));
         let batch = &RecordBatch::try_new(schema.clone(), cols).map_err(|e| e.to_string())?;
         match self {
             Writer::Parquet(_) => unreachable!("written above"),
@@ -418,15 +433,21 @@ pub fn run(args: &Args, setup: &Setup, plan: Plan, started: Instant) -> Result<E
     let not_parquet = |e: &dyn std::fmt::Display| {
         CliError::Failed(format!("{input}: not a readable Parquet file: {e}"))
     };
-    let reader_meta = ArrowReaderMetadata::load(&file, ArrowReaderOptions::default())
-        .map_err(|e| not_parquet(&e))?;
+    // The fast path of --keep-rejected carries the page index over.
+    let fast = setup.reject.is_some() && setup.output_format == Format::Parquet;
+    let options = if fast {
+        ArrowReaderOptions::new().with_page_index_policy(PageIndexPolicy::Optional)
+    } else {
+        ArrowReaderOptions::default()
+    };
+    let reader_meta = ArrowReaderMetadata::load(&file, options).map_err(|e| not_parquet(&e))?;
     let builder = ParquetRecordBatchReaderBuilder::new_with_metadata(
         file.try_clone().map_err(|e| not_parquet(&e))?,
         reader_meta.clone(),
     );
     let schema = builder.schema().clone();
     let names: Vec<&str> = schema.fields().iter().map(|f| f.name().as_str()).collect();
-    for a in &setup.appended {
+    for a in setup.appended.iter().chain(&setup.reject) {
         if names.contains(&a.as_str()) {
             return Err(CliError::Usage(format!(
                 "the input already has a `{a}` column, which reclassify adds; use --column-prefix"
@@ -509,8 +530,19 @@ pub fn run(args: &Args, setup: &Setup, plan: Plan, started: Instant) -> Result<E
     let group_budget = budget / 4;
     let group_rows = (group_budget / row_bytes).clamp(batch_rows, MAX_GROUP_ROWS);
     drop(builder);
+    if fast {
+        let input = super::parquet_keep::Input {
+            path: input,
+            file: &file,
+            meta: &reader_meta,
+            paths: &paths,
+            batch_rows,
+            bytes: input_bytes,
+        };
+        return super::parquet_keep::run(args, setup, &plan, &input, started);
+    }
 
-    let out_schema = output_schema(&schema, &setup.appended);
+    let out_schema = output_schema(&schema, &setup.appended, setup.reject.as_deref());
     let sink = Sink::open(&args.output)?;
     let rejects_file = Staged::create(&setup.rejects).map_err(CliError::Failed)?;
     let mut report_file = match &args.report {
@@ -560,6 +592,7 @@ pub fn run(args: &Args, setup: &Setup, plan: Plan, started: Instant) -> Result<E
     let mut names_cache = Names::default();
     let mut outcomes = Vec::new();
     let mut keys = ResultKeys::default();
+    let mut reasons: Vec<Option<String>> = Vec::new();
     let mut tally = Tally::default();
     let (mut rows_in, mut rows_rejected) = (0u64, 0u64);
     let unreadable = |g: usize, row: u64, e: &dyn std::fmt::Display| {
@@ -629,6 +662,7 @@ pub fn run(args: &Args, setup: &Setup, plan: Plan, started: Instant) -> Result<E
             let n = batch.num_rows();
             let mut keep = Vec::with_capacity(n);
             keys.clear();
+            reasons.clear();
             for (i, outcome) in outcomes.iter().enumerate() {
                 match outcome {
                     Outcome::Classified(v) => {
@@ -638,10 +672,21 @@ pub fn run(args: &Args, setup: &Setup, plan: Plan, started: Instant) -> Result<E
                         tally.add(v, raw);
                         keep.push(true);
                         keys.push(v);
+                        if setup.reject.is_some() {
+                            reasons.push(None);
+                        }
                     }
                     Outcome::Rejected(reason) => {
                         if matches!(reason, Reason::NoSignal | Reason::NoSignalFor(_)) {
                             tally.no_signal += 1;
+                        }
+                        if setup.reject.is_some() {
+                            // --keep-rejected: the row stays, its reason in `reject`.
+                            tally.kept_rejected += 1;
+                            keep.push(true);
+                            keys.push_rejected();
+                            reasons.push(Some(kernel.explain(i, *reason)));
+                            continue;
                         }
                         keep.push(false);
                         rows_rejected += 1;
@@ -669,13 +714,17 @@ pub fn run(args: &Args, setup: &Setup, plan: Plan, started: Instant) -> Result<E
                 arrow_select::filter::filter_record_batch(&batch, &BooleanArray::from(keep))
                     .map_err(|e| CliError::Failed(format!("{input}: {e}")))?
             };
+            let reject = setup
+                .reject
+                .is_some()
+                .then(|| StringArray::from(std::mem::take(&mut reasons)));
             writer
-                .write(&kept, &keys, &out_schema, group_budget)
+                .write(&kept, &keys, reject.as_ref(), &out_schema, group_budget)
                 .map_err(|e| fail(e, &args.output))?;
         }
         Ok(())
     })?;
-    let rows_out = tally.rows();
+    let rows_out = tally.rows_out();
     debug_assert_eq!(rows_in, rows_out + rows_rejected);
     let expected: i64 = groups.iter().map(|(n, _)| n).sum();
     if rows_in != expected as u64 {
@@ -684,7 +733,7 @@ pub fn run(args: &Args, setup: &Setup, plan: Plan, started: Instant) -> Result<E
         )));
     }
     if let Some(limit) = setup.max_rejects {
-        check_max_rejects(limit, rows_rejected, rows_in, args)?;
+        check_max_rejects(limit, rows_rejected + tally.kept_rejected, rows_in, args)?;
     }
     let totals = report::Totals {
         missing_keys: Vec::new(),
@@ -722,7 +771,7 @@ pub fn run(args: &Args, setup: &Setup, plan: Plan, started: Instant) -> Result<E
     Ok(ExitCode::SUCCESS)
 }
 
-fn check_max_rejects(
+pub(super) fn check_max_rejects(
     limit: MaxRejects,
     rejected: u64,
     rows: u64,

@@ -90,6 +90,7 @@ pub fn json(t: &Totals, tally: &Tally) -> Value {
             .map(|((p, s, c), n)| json!({"provider": p, "state": s, "code": c, "rows": n}))
             .collect::<Vec<_>>(),
         "rows_no_signal": tally.no_signal,
+        "rows_kept_rejected": tally.kept_rejected,
         "missing_keys": t
             .missing_keys
             .iter()
@@ -143,6 +144,13 @@ pub fn summary(t: &Totals, tally: &Tally, report: Option<&Path>) -> String {
     );
     if tally.no_signal > 0 {
         let _ = write!(s, " ({} with no signal)", tally.no_signal);
+    }
+    if tally.kept_rejected > 0 {
+        let _ = write!(
+            s,
+            "; {} of the rows out kept with a reject reason",
+            tally.kept_rejected
+        );
     }
     s.push('\n');
     let _ = writeln!(

@@ -27,6 +27,8 @@ pub struct Tally {
     /// Rows rejected because they carry no signal (every signal cell empty, or no signal for
     /// the row's provider).
     pub no_signal: u64,
+    /// Rows kept in the output with a reject reason (`--keep-rejected`), not classified.
+    pub kept_rejected: u64,
     /// JSON Lines: objects read, and per wanted key (slot) how many of them had it.
     pub objects: u64,
     pub keys_present: Vec<u64>,
@@ -50,6 +52,7 @@ impl Default for Tally {
             unmapped: HashMap::new(),
             unmapped_exact: true,
             no_signal: 0,
+            kept_rejected: 0,
             objects: 0,
             keys_present: Vec::new(),
         }
@@ -85,6 +88,29 @@ impl Tally {
         }
     }
 
+    /// Counts `n` classified rows of the same answer and deciding value: what `n` calls of
+    /// [`Tally::add`] count.
+    ///
+    /// ```ignore
+    /// tally.add_n(&verdict, b"do_not_honor", 3);
+    /// ```
+    pub fn add_n(&mut self, v: &Verdict, raw: &[u8], n: u64) {
+        let i = ((v.provider as usize * State::COUNT + v.state as usize) * Code::COUNT
+            + v.code as usize)
+            * M
+            + matched_index(v.matched);
+        self.counts[i] += n;
+        if v.matched == Matched::Unmapped {
+            let raw = &raw[..raw.len().min(UNMAPPED_VALUE_MAX)];
+            if let Some(c) = self.unmapped.get_mut(&(v.provider, v.surface, raw.into())) {
+                *c += n;
+            } else {
+                self.unmapped.insert((v.provider, v.surface, raw.into()), n);
+                self.bound();
+            }
+        }
+    }
+
     /// Adds another tally into this one.
     pub fn merge(&mut self, other: Tally) {
         for (a, b) in self.counts.iter_mut().zip(other.counts) {
@@ -92,6 +118,7 @@ impl Tally {
         }
         self.unmapped_exact &= other.unmapped_exact;
         self.no_signal += other.no_signal;
+        self.kept_rejected += other.kept_rejected;
         self.objects += other.objects;
         if self.keys_present.len() < other.keys_present.len() {
             self.keys_present.resize(other.keys_present.len(), 0);
@@ -126,6 +153,11 @@ impl Tally {
         for (n, f) in self.keys_present.iter_mut().zip(found) {
             *n += u64::from(f.is_some());
         }
+    }
+
+    /// Rows written: classified, and kept with a reject reason.
+    pub fn rows_out(&self) -> u64 {
+        self.rows() + self.kept_rejected
     }
 
     /// Classified rows in total.
