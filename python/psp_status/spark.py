@@ -17,7 +17,7 @@ and says why in ``reject``.
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from functools import partial
 from typing import Any
 
@@ -127,9 +127,19 @@ def _with_map_in_arrow(df: Any, spec: Spec, names: list[str]) -> Any:
         + [StructField(f"_{len(plain) + i}", StringType(), True) for i in range(len(names))]
     )
 
+    classify_batches = _appending(spec, position, schema.fieldNames())
+    return df.mapInArrow(classify_batches, schema).toDF(*original, *names)
+
+
+def _appending(
+    spec: Spec, where: Mapping[str, Any], names: list[str]
+) -> Callable[[Iterator[Any]], Iterator[Any]]:
+    """A ``mapInArrow`` function: each batch with the five result columns appended, the
+    columns named ``names``; ``where`` says which batch column holds each input column."""
+
     def classify_batches(batches: Iterator[Any]) -> Iterator[Any]:
         for batch in batches:
-            out = spec.run(partial(_column, batch, position), dictionary=False)
+            out = spec.run(partial(_column, batch, where), dictionary=False)
             # Spark may hand strings over as large_string: answer in the same type.
             want = (
                 pa.large_string()
@@ -138,9 +148,9 @@ def _with_map_in_arrow(df: Any, spec: Spec, names: list[str]) -> Any:
             )
             cols = list(batch.columns)
             cols += [c if c.type == want else c.cast(want) for c in out.columns]
-            yield pa.RecordBatch.from_arrays(cols, names=schema.fieldNames())
+            yield pa.RecordBatch.from_arrays(cols, names=names)
 
-    return df.mapInArrow(classify_batches, schema).toDF(*original, *names)
+    return classify_batches
 
 
 def _column(batch: Any, where: Mapping[str, Any], name: str) -> Any:
@@ -192,18 +202,7 @@ def _with_distinct_join(df: Any, spec: Spec, names: list[str]) -> Any:
         list(distinct.schema.fields) + [StructField(n, StringType(), True) for n in results]
     )
 
-    def classify_batches(batches: Iterator[Any]) -> Iterator[Any]:
-        for batch in batches:
-            out = spec.run(partial(_column, batch, column_of), dictionary=False)
-            want = (
-                pa.large_string()
-                if any(pa.types.is_large_string(c.type) for c in batch.columns)
-                else pa.string()
-            )
-            cols = list(batch.columns)
-            cols += [c if c.type == want else c.cast(want) for c in out.columns]
-            yield pa.RecordBatch.from_arrays(cols, names=schema.fieldNames())
-
+    classify_batches = _appending(spec, column_of, schema.fieldNames())
     answers = F.broadcast(distinct.mapInArrow(classify_batches, schema))
     on = [key_of(c).eqNullSafe(answers[k]) for c, k in zip(inputs, keys, strict=True)]
     joined = df.join(answers, on, "left")
