@@ -176,3 +176,38 @@ def test_classify_table_agrees_with_the_engine_and_psp_classify(
         ).fetchone()
     )
     assert 0 < lookup_hits[0] < len(history["rows"])
+
+
+def test_classify_table_keeps_duplicates_and_values_a_group_by_would_merge() -> None:
+    # The rows the lookup misses are grouped by (provider, surface, raw) and expanded again:
+    # whole duplicate rows must come back twice, and other columns whose values compare equal
+    # without being the same (INTERVAL '1 month' = '30 days'; a NOCASE column) must keep each
+    # row's own value. The answers must be psp_classify's on the same row.
+    c = duckdb.connect()
+    c.execute(run("export", "--format", "sql", "--dialect", "duckdb"))
+    c.execute(
+        "CREATE TABLE odd (id INTEGER, provider VARCHAR, surface VARCHAR, raw VARCHAR,"
+        " period INTERVAL, note VARCHAR COLLATE NOCASE)"
+    )
+    rows = [
+        (1, "stripe", "decline_code", "do_not_honor", "1 month", "a"),
+        (1, "stripe", "decline_code", "do_not_honor", "1 month", "a"),
+        (2, "stripe", "decline_code", "zz_not_a_code", "1 month", "Same"),
+        (2, "stripe", "decline_code", "zz_not_a_code", "30 days", "SAME"),
+        (2, "stripe", "decline_code", "zz_not_a_code", "30 days", "SAME"),
+        (3, "checkout", "response_code", "20999", "1 day", "x"),
+        (3, "checkout", "response_code", "20999", "24 hours", "X"),
+        (4, "acme", "payment.state", "paid", "1 day", "y"),
+        (4, "acme", "payment.state", "paid", "1 day", "y"),
+    ]
+    c.executemany("INSERT INTO odd VALUES (?, ?, ?, ?, ?::INTERVAL, ?)", rows)
+    got = c.execute(
+        "SELECT id, provider, surface, raw, period::VARCHAR, note::VARCHAR,"
+        " classification IS NOT DISTINCT FROM psp_classify(provider, surface, raw)"
+        " FROM psp_classify_table('odd')"
+    ).fetchall()
+    want = c.execute(
+        "SELECT id, provider, surface, raw, period::VARCHAR, note::VARCHAR, true FROM odd"
+    ).fetchall()
+    assert sorted(got) == sorted(want)
+    assert len(got) == len(rows)
