@@ -279,7 +279,7 @@ pub fn run(args: &Args) -> Result<ExitCode, CliError> {
     };
     let rejects_file = Staged::create(&setup.rejects).map_err(CliError::Failed)?;
     // Created now, so that an unwritable report folder fails the run before any work.
-    let mut report_file = match &args.report {
+    let report_file = match &args.report {
         Some(path) => Some((path, Staged::create(path).map_err(CliError::Failed)?)),
         None => None,
     };
@@ -555,14 +555,40 @@ pub fn run(args: &Args) -> Result<ExitCode, CliError> {
         }
         Output::Parquet(p) => p.finish().map_err(write_error(&args.output))?,
     };
+    commit_run(
+        args,
+        &setup,
+        rejects,
+        report_file,
+        out_file,
+        &totals,
+        &tally,
+    )
+}
+
+/// Ends a run that succeeded: writes the report from the totals, commits the rejects, the
+/// report and the output as one set (all renamed into place, or none), then prints the summary
+/// unless `--quiet`. Shared by the CSV/JSON Lines and both Parquet paths.
+///
+/// ```ignore
+/// return commit_run(args, setup, rejects, report_file, out_file, &totals, &tally);
+/// ```
+fn commit_run(
+    args: &Args,
+    setup: &Setup,
+    rejects: RejectsWriter<Staged>,
+    report_file: Option<(&PathBuf, Staged)>,
+    out_file: Option<Staged>,
+    totals: &report::Totals,
+    tally: &Tally,
+) -> Result<ExitCode, CliError> {
     let mut set = vec![rejects
         .finish()
         .map_err(|e| CliError::Failed(format!("cannot write {}: {e}", setup.rejects.display())))?];
-    if let Some((path, mut f)) = report_file.take() {
-        let json = report::json(&totals, &tally);
+    if let Some((path, mut f)) = report_file {
+        let json = report::json(totals, tally);
         serde_json::to_writer_pretty(&mut f, &json)
-            .map_err(|e| CliError::Failed(format!("cannot write {}: {e}", path.display())))?;
-        f.write_all(b"\n")
+            .and_then(|_| f.write_all(b"\n").map_err(serde_json::Error::io))
             .map_err(|e| CliError::Failed(format!("cannot write {}: {e}", path.display())))?;
         set.push(f);
     }
@@ -571,7 +597,7 @@ pub fn run(args: &Args) -> Result<ExitCode, CliError> {
     if !args.quiet {
         eprint!(
             "{}",
-            crate::escape_lines(&report::summary(&totals, &tally, args.report.as_deref()))
+            crate::escape_lines(&report::summary(totals, tally, args.report.as_deref()))
         );
     }
     Ok(ExitCode::SUCCESS)

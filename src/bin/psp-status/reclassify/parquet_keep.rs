@@ -18,7 +18,7 @@ use super::parquet_rows::{result_dictionaries, writer_properties, Sink, MAX_GROU
 use super::rejects::RejectsWriter;
 use super::tally::Tally;
 use super::{report, shown, Args, Setup};
-use crate::outputs::{self, Staged};
+use crate::outputs::Staged;
 use crate::tables::tables;
 use crate::CliError;
 use arrow_schema::{DataType, Field, Schema};
@@ -32,7 +32,6 @@ use parquet::file::writer::SerializedFileWriter;
 use parquet::schema::types::{ColumnDescPtr, SchemaDescriptor, Type};
 use psp_status::batch::{classify_columns_in, ByteColumn, Names, Outcome, Reason};
 use std::fs::File;
-use std::io::Write;
 use std::process::ExitCode;
 use std::sync::mpsc::{sync_channel, Receiver, SyncSender};
 use std::sync::Arc;
@@ -471,7 +470,7 @@ pub fn run(
 
     let sink = Sink::open(&args.output)?;
     let rejects_file = Staged::create(&setup.rejects).map_err(CliError::Failed)?;
-    let mut report_file = match &args.report {
+    let report_file = match &args.report {
         Some(path) => Some((path, Staged::create(path).map_err(CliError::Failed)?)),
         None => None,
     };
@@ -636,25 +635,7 @@ pub fn run(
     };
     let sink = file.into_inner().map_err(|e| write_err(&e))?;
     let out_file = sink.finish().map_err(|e| write_err(&e))?;
-    let mut set = vec![rejects
-        .finish()
-        .map_err(|e| CliError::Failed(format!("cannot write {}: {e}", setup.rejects.display())))?];
-    if let Some((path, mut f)) = report_file.take() {
-        let json = report::json(&totals, &tally);
-        serde_json::to_writer_pretty(&mut f, &json)
-            .and_then(|_| f.write_all(b"\n").map_err(serde_json::Error::io))
-            .map_err(|e| CliError::Failed(format!("cannot write {}: {e}", path.display())))?;
-        set.push(f);
-    }
-    set.extend(out_file);
-    outputs::commit_all(set).map_err(CliError::Failed)?;
-    if !args.quiet {
-        eprint!(
-            "{}",
-            crate::escape_lines(&report::summary(&totals, &tally, args.report.as_deref()))
-        );
-    }
-    Ok(ExitCode::SUCCESS)
+    super::commit_run(args, setup, rejects, report_file, out_file, &totals, &tally)
 }
 
 #[cfg(test)]

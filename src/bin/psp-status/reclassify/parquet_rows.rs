@@ -11,7 +11,7 @@ use super::fixed_dict::{self, FixedDictColumn};
 use super::rejects::{self, RejectsWriter};
 use super::tally::Tally;
 use super::{report, shown, write_error, Args, Format, MaxRejects, Setup};
-use crate::outputs::{self, Staged};
+use crate::outputs::Staged;
 use crate::tables::tables;
 use crate::CliError;
 use arrow_array::{ArrayRef, BooleanArray, RecordBatch, StringArray};
@@ -545,7 +545,7 @@ pub fn run(args: &Args, setup: &Setup, plan: Plan, started: Instant) -> Result<E
     let out_schema = output_schema(&schema, &setup.appended, setup.reject.as_deref());
     let sink = Sink::open(&args.output)?;
     let rejects_file = Staged::create(&setup.rejects).map_err(CliError::Failed)?;
-    let mut report_file = match &args.report {
+    let report_file = match &args.report {
         Some(path) => Some((path, Staged::create(path).map_err(CliError::Failed)?)),
         None => None,
     };
@@ -750,25 +750,7 @@ pub fn run(args: &Args, setup: &Setup, plan: Plan, started: Instant) -> Result<E
         threads: 2,
     };
     let out_file = writer.finish().map_err(|e| fail(e, &args.output))?;
-    let mut set = vec![rejects
-        .finish()
-        .map_err(|e| CliError::Failed(format!("cannot write {}: {e}", setup.rejects.display())))?];
-    if let Some((path, mut f)) = report_file.take() {
-        let json = report::json(&totals, &tally);
-        serde_json::to_writer_pretty(&mut f, &json)
-            .and_then(|_| f.write_all(b"\n").map_err(serde_json::Error::io))
-            .map_err(|e| CliError::Failed(format!("cannot write {}: {e}", path.display())))?;
-        set.push(f);
-    }
-    set.extend(out_file);
-    outputs::commit_all(set).map_err(CliError::Failed)?;
-    if !args.quiet {
-        eprint!(
-            "{}",
-            crate::escape_lines(&report::summary(&totals, &tally, args.report.as_deref()))
-        );
-    }
-    Ok(ExitCode::SUCCESS)
+    super::commit_run(args, setup, rejects, report_file, out_file, &totals, &tally)
 }
 
 pub(super) fn check_max_rejects(
