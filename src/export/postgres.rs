@@ -1,5 +1,5 @@
 //! The PostgreSQL script: one transaction that creates the tables, a composite type and the
-//! `psp_classify` SQL function.
+//! `psp_classify` SQL function, and `psp_resolve` for several signals.
 
 use super::{header, values, Dialect, Model, LOWER, UPPER};
 
@@ -29,6 +29,7 @@ pub(crate) fn render(m: &Model, command: &str) -> String {
          -- transaction: re-running replaces everything or nothing.\n\
          BEGIN;\n\
          DROP FUNCTION IF EXISTS psp_resolve(text, text[], text[]);\n\
+         DROP FUNCTION IF EXISTS psp_classify_cached(text, text, text);\n\
          DROP FUNCTION IF EXISTS psp_classify(text, text, text);\n\
          DROP FUNCTION IF EXISTS psp_number(text);\n\
          DROP FUNCTION IF EXISTS psp_ascii_lower(text);\n\
@@ -137,6 +138,17 @@ $psp$;
 ";
 
 const RESOLVE: &str = "\
+-- psp_classify through PL/pgSQL, for psp_resolve. PostgreSQL (before 18) plans a SQL
+-- function's body again every time the query that calls it starts, and psp_resolve's query
+-- starts once per row: calling psp_classify directly there cost 1.36 ms per row on PostgreSQL
+-- 15, this wrapper (which keeps psp_classify's plan for the session) about 0.19 ms.
+CREATE FUNCTION psp_classify_cached(text, text, text) RETURNS psp_classification
+LANGUAGE plpgsql STABLE PARALLEL SAFE AS $psp$
+BEGIN
+  RETURN psp_classify($1, $2, $3);
+END
+$psp$;
+
 -- psp_resolve(provider, surfaces text[], raws text[]) -> psp_classification, for several
 -- signals of one response, as the engine's resolve: a signal that matched (exact, rule or
 -- default) on a more specific surface (lower psp_surfaces.precedence) outranks every signal on
@@ -152,7 +164,7 @@ LANGUAGE sql STABLE PARALLEL SAFE AS $psp$
     END
   FROM (SELECT t.i, s.provider AS known, s.precedence,
                coalesce(t.raw, '') <> '' AS present,
-               psp_classify($1, t.surface, t.raw) AS c
+               psp_classify_cached($1, t.surface, t.raw) AS c
           FROM unnest($2, $3) WITH ORDINALITY AS t(surface, raw, i)
           LEFT JOIN (psp_provider_names n JOIN psp_surfaces s ON s.provider = n.provider)
             ON n.name_key = psp_ascii_lower($1) AND s.surface = psp_ascii_lower(t.surface)) x
