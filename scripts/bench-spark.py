@@ -8,7 +8,9 @@ Generates rows with `psp-status generate`, then times, each writing to Spark's `
   2. the same with method="map": mapInArrow (every column makes the round trip);
   3. the same with method="join": the kernel over the distinct (provider, surface, raw), joined
      back with a broadcast join;
-  4. a broadcast left join with a mapping table of every exact entry of the tables (from
+  4. the same with method="jvm": the Java UDFs of psp-status-spark.jar (built here with
+     scripts/build-jvm), the engine called over JNI once per distinct input;
+  5. a broadcast left join with a mapping table of every exact entry of the tables (from
      `psp-status reference --format json`), what a data team would write without the package.
 Routes run interleaved, best of --repeat. Then counts the rows where each disagrees with the
 engine (psp_status.classify_arrow on the same rows, in-process). Prints a JSON line.
@@ -53,10 +55,15 @@ def main() -> None:
     from pyspark.sql import functions as F
 
     # Only generates the data and the mapping table: the debug build is enough.
-    subprocess.run(
-        ["cargo", "build", "--quiet", "--bin", "psp-status"], cwd=ROOT, check=True
-    )
+    subprocess.run(["cargo", "build", "--quiet", "--bin", "psp-status"], cwd=ROOT, check=True)
     cli = ROOT / "target" / "debug" / "psp-status"
+    jar = subprocess.run(
+        [ROOT / "scripts" / "build-jvm"],
+        env={**os.environ, "PYTHON": sys.executable},
+        check=True,
+        capture_output=True,
+        text=True,
+    ).stdout.strip()
     tmp = Path(tempfile.mkdtemp())
     data = tmp / "in.csv"
     subprocess.run(
@@ -93,6 +100,7 @@ def main() -> None:
         .config("spark.ui.enabled", "false")
         .config("spark.ui.showConsoleProgress", "false")
         .config("spark.driver.memory", "4g")
+        .config("spark.jars", str(ROOT / jar))
         .config("spark.sql.execution.arrow.maxRecordsPerBatch", str(args.batch))
         .getOrCreate()
     )
@@ -112,10 +120,13 @@ def main() -> None:
     def distinct() -> object:
         return with_classification(df, method="join")
 
+    def jvm() -> object:
+        return with_classification(df, method="jvm")
+
     def join() -> object:
         return df.join(F.broadcast(m), ["provider", "surface", "raw"], "left")
 
-    routes = {"udf": udf, "map": mapped, "distinct": distinct, "join": join}
+    routes = {"udf": udf, "map": mapped, "distinct": distinct, "jvm": jvm, "join": join}
     best = dict.fromkeys(routes, float("inf"))
     for _ in range(args.repeat):
         for name, make in routes.items():
@@ -133,11 +144,13 @@ def main() -> None:
     got_udf = udf().orderBy("row").select("code").toArrow().column(0).to_pylist()  # type: ignore[attr-defined]
     got_map = mapped().orderBy("row").select("code").toArrow().column(0).to_pylist()  # type: ignore[attr-defined]
     got_distinct = distinct().orderBy("row").select("code").toArrow().column(0).to_pylist()  # type: ignore[attr-defined]
+    got_jvm = jvm().orderBy("row").select("code").toArrow().column(0).to_pylist()  # type: ignore[attr-defined]
     got_join = join().orderBy("row").select("j_code").toArrow().column(0).to_pylist()  # type: ignore[attr-defined]
     # The join knows exact entries only: a row it cannot match is "UNMAPPED" to it.
     d_udf = sum(1 for a, b in zip(got_udf, want, strict=True) if a != b)
     d_map = sum(1 for a, b in zip(got_map, want, strict=True) if a != b)
     d_distinct = sum(1 for a, b in zip(got_distinct, want, strict=True) if a != b)
+    d_jvm = sum(1 for a, b in zip(got_jvm, want, strict=True) if a != b)
     d_join = sum(
         1
         for a, b in zip(got_join, want, strict=True)
@@ -163,18 +176,19 @@ def main() -> None:
                 "udf_s": round(best["udf"], 2),
                 "map_s": round(best["map"], 2),
                 "distinct_join_s": round(best["distinct"], 2),
+                "jvm_s": round(best["jvm"], 2),
                 "broadcast_join_s": round(best["join"], 2),
                 "udf_ratio": round(best["udf"] / best["join"], 2),
                 "map_ratio": round(best["map"] / best["join"], 2),
                 "distinct_join_ratio": round(best["distinct"] / best["join"], 2),
+                "jvm_ratio": round(best["jvm"] / best["join"], 2),
                 "udf_disagreements": d_udf,
                 "map_disagreements": d_map,
                 "distinct_join_disagreements": d_distinct,
+                "jvm_disagreements": d_jvm,
                 "join_disagreements": d_join,
                 "join_disagreement_pct": round(100 * d_join / len(body), 2),
-                "udf_ns_per_row_per_core": round(
-                    best["udf"] * args.cores * 1e9 / len(body), 1
-                ),
+                "udf_ns_per_row_per_core": round(best["udf"] * args.cores * 1e9 / len(body), 1),
             }
         )
     )

@@ -49,7 +49,11 @@ def with_classification(
     input columns once, and the answers are joined back to ``df`` with a broadcast join; no
     row goes to Python, but every combination (its values and five short strings) must fit in
     the driver's and every executor's memory: payment histories have thousands, a free-text
-    column could have millions (use ``"map"`` or ``"udf"`` then). All three give the same rows.
+    column could have millions (use ``"map"`` or ``"udf"`` then). ``"jvm"``: Java UDFs from
+    ``psp-status-spark.jar`` (``scripts/build-jvm``), which must be on the Spark classpath
+    (``spark.jars``); they call the same engine, built into the jar, once per distinct input
+    and keep the answers, so no row leaves the JVM (the fastest route; needs the classic,
+    non-Connect PySpark API). All four give the same rows.
 
     Example (``"join"``)::
 
@@ -73,7 +77,9 @@ def with_classification(
         return _with_arrow_udf(df, spec, names)
     if method == "join":
         return _with_distinct_join(df, spec, names)
-    raise ValueError(f"method must be 'map', 'udf' or 'join', not {method!r}")
+    if method == "jvm":
+        return _with_jvm_udf(df, spec, names)
+    raise ValueError(f"method must be 'map', 'udf', 'join' or 'jvm', not {method!r}")
 
 
 def _arrow_udf() -> Any:
@@ -209,4 +215,95 @@ def _with_distinct_join(df: Any, spec: Spec, names: list[str]) -> Any:
     return joined.select(
         *[F.col(_quoted(c)) for c in df.columns],
         *[F.col(r).alias(n) for r, n in zip(results, names, strict=True)],
+    )
+
+
+#: The Java UDF classes of psp-status-spark.jar, by (several signals, what they return).
+_JVM_UDFS = {
+    (False, "packed"): "dev.pspstatus.spark.Classify",
+    (False, "reject"): "dev.pspstatus.spark.ClassifyReject",
+    (True, "packed"): "dev.pspstatus.spark.Resolve",
+    (True, "reject"): "dev.pspstatus.spark.ResolveReject",
+}
+
+
+def _jvm_names(spark: Any) -> list[list[str]]:
+    """The names the jar's packed answers index (states, codes, operations, matched), after
+    checking that its engine was built from the same tables as this package."""
+    from psp_status import TABLE_DIGEST, TABLE_VERSION
+
+    try:
+        native = spark._jvm.dev.pspstatus.spark.Native
+        version, digest = list(native.tableVersionAndDigest())
+    except Exception as e:  # py4j: a JavaPackage (class not found) is not callable
+        raise RuntimeError(
+            "method='jvm' needs psp-status-spark.jar on the Spark classpath (spark.jars or"
+            " --jars; scripts/build-jvm builds it) and the classic (non-Connect) PySpark API"
+        ) from e
+    if digest != TABLE_DIGEST:
+        raise RuntimeError(
+            f"psp-status-spark.jar was built from tables {version} ({digest[:12]}), this"
+            f" package from {TABLE_VERSION} ({TABLE_DIGEST[:12]}): rebuild the jar"
+        )
+    return [list(names) for names in native.names()]
+
+
+def _with_jvm_udf(df: Any, spec: Spec, names: list[str]) -> Any:
+    """Java UDFs: a packed answer per row (indices into the taxonomy, -1 when rejected) turned
+    into the four columns with array lookups, and the reject reason only where it is -1."""
+    from pyspark.sql import functions as F
+    from pyspark.sql.types import LongType, StringType
+
+    for c in spec.input_columns():
+        dtype = df.schema[c].dataType
+        if not isinstance(dtype, StringType):
+            raise ValueError(f"method='jvm' reads string columns; {c!r} is {dtype.simpleString()}")
+    # Unknown fixed provider or surface names: the same ValueError as the other routes.
+    spec.run(lambda _name: pa.array([None], pa.string()), dictionary=False)
+    spark = df.sparkSession
+    states, codes, operations, matched = _jvm_names(spark)
+
+    def col(name: str | None) -> Any:
+        return F.col(_quoted(str(name)))
+
+    provider = F.lit(spec.provider) if spec.provider is not None else col(spec.provider_column)
+    several = spec.signals is not None
+    if spec.signals is not None:
+        args = [
+            provider,
+            F.array(*[F.lit(s) for s in spec.signals]),
+            F.array(*[col(c) for c in spec.signals.values()]),
+        ]
+    else:
+        surface = F.lit(spec.surface) if spec.surface is not None else col(spec.surface_column)
+        args = [provider, surface, col(spec.raw_column)]
+    udfs = {}
+    for what, returns in (("packed", LongType()), ("reject", StringType())):
+        udfs[what] = f"psp_status_jvm_{'resolve' if several else 'classify'}_{what}"
+        spark.udf.registerJavaFunction(udfs[what], _JVM_UDFS[(several, what)], returns)
+
+    tmp = "__psp_status_packed"
+    while tmp in df.columns:
+        tmp += "_"
+    with_packed = df.withColumn(tmp, F.call_udf(udfs["packed"], *args))
+    packed = F.col(tmp)
+
+    def field(shift: int, mask: int) -> Any:
+        return F.shiftright(packed, shift).bitwiseAND(mask)
+
+    def pick(values: list[str], index: Any) -> Any:
+        return F.element_at(F.array(*[F.lit(v) for v in values]), (index + 1).cast("int"))
+
+    classified = packed >= 0
+    operation = field(24, 0xFF)
+    results = [
+        F.when(classified, pick(states, field(0, 0xFF))),
+        F.when(classified, pick(codes, field(8, 0xFFFF))),
+        F.when(classified & (operation != 0xFF), pick(operations, operation)),
+        F.when(classified, pick(matched, field(32, 0xFF))),
+        F.when(~classified, F.call_udf(udfs["reject"], *args)),
+    ]
+    return with_packed.select(
+        *[F.col(_quoted(c)) for c in df.columns],
+        *[r.alias(n) for r, n in zip(results, names, strict=True)],
     )

@@ -1,5 +1,6 @@
-"""PySpark local[2]: the helper's three routes (mapInArrow, scalar Arrow UDF, distinct + join)
-on generated rows agree row by row with `psp-status reclassify` on the same rows."""
+"""PySpark local[2]: the helper's four routes (mapInArrow, scalar Arrow UDF, distinct + join,
+the Java UDFs of psp-status-spark.jar) on generated rows agree row by row with
+`psp-status reclassify` on the same rows."""
 
 from __future__ import annotations
 
@@ -19,10 +20,25 @@ import pytest
 from psp_status.spark import with_classification
 
 ROWS = 120_000
+ROOT = Path(__file__).resolve().parents[2]
 
 
 @pytest.fixture(scope="module")
-def spark() -> Iterator[Any]:
+def jar() -> Path:
+    """psp-status-spark.jar, built by scripts/build-jvm (the release engine; seconds once
+    scripts/setup-python has built the package, which compiled the same library)."""
+    out = subprocess.run(
+        [ROOT / "scripts" / "build-jvm"],
+        env={**os.environ, "PYTHON": sys.executable},
+        check=True,
+        capture_output=True,
+        text=True,
+    )
+    return ROOT / out.stdout.strip()
+
+
+@pytest.fixture(scope="module")
+def spark(jar: Path) -> Iterator[Any]:
     os.environ["PYSPARK_PYTHON"] = sys.executable
     os.environ["PYSPARK_DRIVER_PYTHON"] = sys.executable
     from pyspark.sql import SparkSession
@@ -33,6 +49,7 @@ def spark() -> Iterator[Any]:
         .config("spark.ui.enabled", "false")
         .config("spark.sql.shuffle.partitions", "4")
         .config("spark.driver.memory", "2g")
+        .config("spark.jars", str(jar))
         .getOrCreate()
     )
     session.sparkContext.setLogLevel("ERROR")
@@ -74,9 +91,9 @@ def test_spark_routes_agree_with_reclassify(spark: Any, cli: Path, tmp_path: Pat
         | {h: [rec[i] for _, rec in wellformed] for i, h in enumerate(header)}
     )
     df = spark.createDataFrame(table).repartition(4)
-    # Every route: mapInArrow (the default), the scalar Arrow UDF, and the kernel over the
-    # distinct combinations joined back.
-    for method in ("map", "udf", "join"):
+    # Every route: mapInArrow (the default), the scalar Arrow UDF, the kernel over the
+    # distinct combinations joined back, and the Java UDFs.
+    for method in ("map", "udf", "join", "jvm"):
         result = with_classification(df, method=method).orderBy("row").toArrow()
         assert result.num_rows == len(wellformed) >= 100_000
         assert result.column_names == [
@@ -142,7 +159,7 @@ def test_routes_agree_on_nulls_odd_column_names_and_signals(spark: Any) -> None:
         tuple(r) for r in with_classification(df, method="map", **args).orderBy("row").collect()
     ]
     assert [r[:4] for r in want] == rows  # the input columns, unchanged
-    for method in ("udf", "join"):
+    for method in ("udf", "join", "jvm"):
         got = with_classification(df, method=method, **args).orderBy("row").collect()
         assert [tuple(r) for r in got] == want, method
     assert len(got) == len(rows)
@@ -166,24 +183,63 @@ def test_routes_agree_on_nulls_odd_column_names_and_signals(spark: Any) -> None:
         tuple(r)
         for r in with_classification(signals, method="map", **args).orderBy("row").collect()
     ]
-    for method in ("udf", "join"):
+    for method in ("udf", "join", "jvm"):
         got = with_classification(signals, method=method, **args).orderBy("row").collect()
         assert [tuple(r) for r in got] == want, method
     assert len({r["code"] for r in got}) > 1
 
 
-def test_join_route_compares_bytes_under_a_case_insensitive_collation(spark: Any) -> None:
+def test_join_and_jvm_routes_compare_bytes_under_a_case_insensitive_collation(spark: Any) -> None:
     from pyspark.sql import functions as F
 
     # Stripe's decline codes are case-sensitive: DO_NOT_HONOR is not do_not_honor. A
-    # UTF8_LCASE column says the two are equal; the join route must not merge them.
+    # UTF8_LCASE column says the two are equal; the join and JVM routes must not merge them
+    # (the JVM route keeps its answers by the exact value).
     df = spark.createDataFrame(
         [(1, "do_not_honor"), (2, "DO_NOT_HONOR"), (3, "do_not_honor")], ["row", "raw"]
     ).withColumn("raw", F.collate("raw", "UTF8_LCASE"))
     args: dict[str, Any] = {"provider": "stripe", "surface": "decline_code"}
     want = [tuple(r) for r in with_classification(df, **args).orderBy("row").collect()]
-    got = [
-        tuple(r) for r in with_classification(df, method="join", **args).orderBy("row").collect()
+    for method in ("join", "jvm"):
+        got = [
+            tuple(r)
+            for r in with_classification(df, method=method, **args).orderBy("row").collect()
+        ]
+        assert got == want, method
+        assert got[0][2:] == got[2][2:] != got[1][2:]
+
+
+def test_jvm_route_refuses_what_it_cannot_read_as_the_other_routes_do(spark: Any) -> None:
+    df = spark.createDataFrame([(1, "alma", "payment.state", 402)], ["row", "p", "s", "http"])
+    with pytest.raises(ValueError, match="'http' is bigint"):
+        with_classification(
+            df, provider_column="p", surface_column="s", raw_column="http", method="jvm"
+        )
+    df = spark.createDataFrame([(1, "paid")], ["row", "raw"])
+    for method in ("map", "jvm"):
+        with pytest.raises(ValueError, match="acme"):
+            with_classification(df, provider="acme", surface="payment.state", method=method)
+
+
+def test_jvm_route_without_the_jar_says_how_to_get_it() -> None:
+    from psp_status.spark import _jvm_names
+
+    class NoJar:
+        class _jvm:  # noqa: N801 - py4j's name
+            class dev:  # noqa: N801
+                class pspstatus:  # noqa: N801
+                    class spark:  # noqa: N801
+                        Native = None  # py4j hands a JavaPackage, which is not callable
+
+    with pytest.raises(RuntimeError, match="psp-status-spark.jar"):
+        _jvm_names(NoJar())
+
+
+def test_the_jar_was_built_from_this_packages_tables(spark: Any) -> None:
+    import psp_status
+
+    native = spark._jvm.dev.pspstatus.spark.Native
+    assert list(native.tableVersionAndDigest()) == [
+        psp_status.TABLE_VERSION,
+        psp_status.TABLE_DIGEST,
     ]
-    assert got == want
-    assert got[0][2:] == got[2][2:] != got[1][2:]
