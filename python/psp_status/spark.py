@@ -106,9 +106,7 @@ def _with_arrow_udf(df: Any, spec: Spec, names: list[str]) -> Any:
 
     # Non-deterministic so that Spark calls it once per row, not once per extracted field.
     udf = _arrow_udf()(classify, result).asNondeterministic()
-    tmp = "__psp_status_result"
-    while tmp in df.columns:
-        tmp += "_"
+    tmp = _free_name("__psp_status_result", df.columns)
     with_result = df.withColumn(tmp, udf(*[F.col(_quoted(c)) for c in inputs]))
     return with_result.select(
         *[F.col(_quoted(c)) for c in df.columns],
@@ -164,6 +162,13 @@ def _column(batch: Any, where: Mapping[str, Any], name: str) -> Any:
     return batch.column(where[name])
 
 
+def _free_name(base: str, taken: Any) -> str:
+    """``base``, with underscores appended until no name in ``taken`` is the same."""
+    while base in taken:
+        base += "_"
+    return base
+
+
 def _quoted(name: str) -> str:
     """``name`` as a Spark column reference, whatever characters it holds."""
     return "`" + name.replace("`", "``") + "`"
@@ -186,11 +191,8 @@ def _with_distinct_join(df: Any, spec: Spec, names: list[str]) -> Any:
     taken = set(df.columns)
     keys: list[str] = []
     for i in range(len(inputs) + len(names)):
-        k = f"__psp_status_{i}"
-        while k in taken:
-            k += "_"
-        keys.append(k)
-        taken.add(k)
+        keys.append(_free_name(f"__psp_status_{i}", taken))
+        taken.add(keys[-1])
     keys, results = keys[: len(inputs)], keys[len(inputs) :]
 
     def key_of(name: str) -> Any:
@@ -282,9 +284,7 @@ def _with_jvm_udf(df: Any, spec: Spec, names: list[str]) -> Any:
         udfs[what] = f"psp_status_jvm_{'resolve' if several else 'classify'}_{what}"
         spark.udf.registerJavaFunction(udfs[what], _JVM_UDFS[(several, what)], returns)
 
-    tmp = "__psp_status_packed"
-    while tmp in df.columns:
-        tmp += "_"
+    tmp = _free_name("__psp_status_packed", df.columns)
     with_packed = df.withColumn(tmp, F.call_udf(udfs["packed"], *args))
     packed = F.col(tmp)
 

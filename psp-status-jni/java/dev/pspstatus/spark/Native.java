@@ -2,6 +2,7 @@ package dev.pspstatus.spark;
 
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -40,14 +41,7 @@ public final class Native {
       Files.copy(in, tmp, StandardCopyOption.REPLACE_EXISTING);
       return tmp;
     } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
-  }
-
-  /** An I/O failure while unpacking the library. */
-  static final class UncheckedIOException extends RuntimeException {
-    UncheckedIOException(IOException e) {
-      super("psp-status: could not unpack the native library: " + e.getMessage(), e);
+      throw new UncheckedIOException("psp-status: could not unpack the native library", e);
     }
   }
 
