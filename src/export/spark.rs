@@ -103,6 +103,7 @@ pub(crate) fn render(m: &Model, command: &str) -> String {
          RETURN (SELECT first(n.provider) FROM psp_provider_names n WHERE n.name_key = psp_ascii_lower(psp_x));\n\n"
     ));
     o.push_str(CLASSIFY);
+    o.push_str(RESOLVE);
     o
 }
 
@@ -132,6 +133,33 @@ ELSE coalesce(
     'operation', (SELECT first(s.operation) FROM psp_surfaces s WHERE s.provider = psp_provider_id(psp_provider) AND s.surface = psp_ascii_lower(psp_surface)),
     'matched', 'unmapped', 'anchor', CAST(NULL AS STRING)))
 END;
+";
+
+const RESOLVE: &str = "\
+-- The precedence of a surface of a provider (0 = most specific), NULL when either is unknown.
+CREATE OR REPLACE TEMPORARY FUNCTION psp_surface_precedence(psp_provider STRING, psp_surface STRING) RETURNS INT
+RETURN (SELECT first(s.precedence) FROM psp_surfaces s
+         WHERE s.provider = psp_provider_id(psp_provider) AND s.surface = psp_ascii_lower(psp_surface));
+
+-- psp_resolve(provider, array(surface, ...), array(raw, ...)) -> the same STRUCT as psp_classify,
+-- for several signals of one response, as the engine's resolve: a signal that matched (exact,
+-- rule or default) on a more specific surface (lower psp_surfaces.precedence) outranks every
+-- signal on a less specific one; unmapped signals rank last; ties keep the earlier signal. A
+-- NULL or empty raw (or a missing one: the arrays are read by position) is an absent signal;
+-- with none present, NULL (reclassify rejects such a row: no signal). NULL too when the
+-- provider or any surface is unknown.
+CREATE OR REPLACE TEMPORARY FUNCTION psp_resolve(psp_provider STRING, psp_surfaces ARRAY<STRING>, psp_raws ARRAY<STRING>)
+RETURNS STRUCT<state: STRING, code: STRING, operation: STRING, matched: STRING, anchor: STRING>
+RETURN (SELECT CASE
+    WHEN count_if(x.precedence IS NULL) > 0 THEN NULL
+    WHEN count_if(x.present) = 0 THEN NULL
+    ELSE min_by(x.c, CASE WHEN x.present
+      THEN (CASE WHEN x.c.matched = 'unmapped' THEN 1000000 ELSE 0 END) + x.precedence * 1000 + x.i END)
+    END
+  FROM (SELECT z.i, coalesce(try_element_at(psp_raws, z.i + 1), '') <> '' AS present,
+               psp_surface_precedence(psp_provider, z.surface) AS precedence,
+               psp_classify(psp_provider, z.surface, try_element_at(psp_raws, z.i + 1)) AS c
+          FROM (SELECT posexplode(psp_surfaces) AS (i, surface)) z) x);
 ";
 
 #[cfg(test)]

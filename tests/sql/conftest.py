@@ -14,6 +14,28 @@ import pytest
 ROOT = Path(__file__).resolve().parents[2]
 ROWS = int(os.environ.get("PSP_SQL_TEST_ROWS", "101000"))
 
+# The small tables of docs/sql.md's examples (tests/sql/test_docs.py, test_spark.py).
+HISTORY = [
+    ("1", "stripe", "decline_code", "do_not_honor"),
+    ("2", "checkout", "response_code", "020051"),
+    ("3", "Alma", "error_code", "validation_error_zip"),
+    ("4", "purse", "http_status", "teapot"),
+]
+
+
+PAYMENTS = [
+    ("p1", "stripe", "requires_payment_method", "do_not_honor"),
+    ("p2", "Stripe", "succeeded", None),
+    ("p3", "stripe", None, None),
+]
+# The decline code outranks the status; a lone status answers; no signal at all is NULL (reclassify
+# rejects such a row).
+RESOLVED = [
+    ("p1", "ERROR", "REJECTED_BANK", "exact"),
+    ("p2", "SUCCESS", "SUCCEEDED", "exact"),
+    ("p3", None, None, None),
+]
+
 
 def binary() -> Path:
     """The debug CLI, built when missing (scripts/test builds it with `cargo test` first)."""

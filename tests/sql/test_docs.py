@@ -10,7 +10,7 @@ from pathlib import Path
 import duckdb
 import psycopg
 
-from conftest import ROOT, binary, one
+from conftest import HISTORY, PAYMENTS, RESOLVED, ROOT, binary, one
 from test_postgres import PORT, SOCKET
 
 DOC = (ROOT / "docs" / "sql.md").read_text()
@@ -56,28 +56,6 @@ def test_shell_commands_run(tmp_path: Path) -> None:
     ) as c:
         assert one(c.execute("SELECT count(*) FROM psp_docs.psp_meta").fetchone())[0] == 1
         c.execute("DROP SCHEMA psp_docs CASCADE")
-
-
-HISTORY = [
-    ("1", "stripe", "decline_code", "do_not_honor"),
-    ("2", "checkout", "response_code", "020051"),
-    ("3", "Alma", "error_code", "validation_error_zip"),
-    ("4", "purse", "http_status", "teapot"),
-]
-
-
-PAYMENTS = [
-    ("p1", "stripe", "requires_payment_method", "do_not_honor"),
-    ("p2", "Stripe", "succeeded", None),
-    ("p3", "stripe", None, None),
-]
-# The decline code outranks the status; a lone status answers; no signal at all is NULL (reclassify
-# rejects such a row).
-RESOLVED = [
-    ("p1", "ERROR", "REJECTED_BANK", "exact"),
-    ("p2", "SUCCESS", "SUCCEEDED", "exact"),
-    ("p3", None, None, None),
-]
 
 
 def test_duckdb_queries_run() -> None:
