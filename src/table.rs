@@ -4,7 +4,9 @@
 //! types, so they share this probe and `classify`/`resolve`.
 
 use crate::entry::{Entry, EntryOf, Head, MatcherOf};
-use crate::hash::{bucket, finish, finish32, long_words, middle_eq, slot, start, words32};
+use crate::hash::{
+    bucket, finish, finish32, finish8, long_words, middle_eq, short_word, slot, start, words32,
+};
 use crate::{Field, Operation, Surface};
 
 /// One slot of a perfect-hash table: the words `hash::hash_words` makes of its key, the key
@@ -71,6 +73,10 @@ pub(crate) struct SurfaceTableOf<'t> {
     pub(crate) bucket_mask: u32,
     /// Number of slots (`slots.len()`, a power of two) minus one.
     pub(crate) mask: u32,
+    /// The length from which a value leaves the inlined probe: 33 on case-sensitive surfaces
+    /// (values of up to 32 bytes take it), 0 on case-insensitive ones (none does), so that
+    /// [`SurfaceTableOf::exact_fast`] decides with one compare.
+    pub(crate) fast_end: usize,
     pub(crate) case_insensitive: bool,
     pub(crate) operation: Option<Operation>,
     /// Position of the surface in its provider's precedence (0 = most specific).
@@ -119,7 +125,8 @@ impl<'t> SurfaceTableOf<'t> {
     /// [`SurfaceTableOf::exact`] (in tail position, so that the inlined path saves no registers).
     #[inline(always)]
     pub(crate) fn exact_fast(&self, raw: &[u8]) -> Option<Option<&'t SlotOf<'t>>> {
-        if self.case_insensitive || raw.len() > 32 {
+        debug_assert_eq!(self.fast_end, if self.case_insensitive { 0 } else { 33 });
+        if raw.len() >= self.fast_end {
             return None;
         }
         Some(self.probe::<false>(raw))
@@ -134,13 +141,20 @@ impl<'t> SurfaceTableOf<'t> {
         self.probe::<true>(raw)
     }
 
-    /// The probe for a value of at most 32 bytes: four words read without a branch on the
-    /// length (a shuffled stream of values of every length would mispredict such a branch
-    /// about every other lookup), two multiplies, one pilot, one slot, one compare.
+    /// The probe for a value of at most 32 bytes. Below 8 bytes: one word, one multiply, one
+    /// pilot, one slot, one compare of the word and the length. From 8: four words, two
+    /// multiplies, one pilot, one slot, one compare of four words and the length.
     #[inline(always)]
     fn probe<const FOLD: bool>(&self, raw: &[u8]) -> Option<&'t SlotOf<'t>> {
         let len = raw.len();
         debug_assert!(len <= 32);
+        if len < 8 {
+            let w = short_word::<FOLD>(raw);
+            let s = self.slot(finish8(start(self.seed, len), w));
+            // A key of the same length (below 8 bytes) has zeros in its other three words.
+            let differ = (s.words[0] ^ w) | (s.key.len() ^ len) as u64;
+            return (differ == 0).then_some(s);
+        }
         let w = words32::<FOLD>(raw);
         let s = self.slot(finish32(start(self.seed, len), w));
         // Same length and same words: the same value.

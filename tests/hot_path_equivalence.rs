@@ -297,9 +297,10 @@ proptest! {
     }
 }
 
-/// Up to 32 bytes, the length and the four words the probe compares (`hash::words32`, read
-/// without a branch on the length) stand for every byte, which is what lets a hit skip
-/// comparing the key: changing any one byte of a value of any length up to 32 changes them.
+/// Up to 32 bytes, the length and the four words the probe compares (`hash::words32`; below 8
+/// bytes only the first, `hash::short_word`, is not zero, and the probe compares it alone)
+/// stand for every byte, which is what lets a hit skip comparing the key: changing any one
+/// byte of a value of any length up to 32 changes them.
 #[test]
 fn words32_cover_every_byte() {
     use psp_status_build::hash::words32;

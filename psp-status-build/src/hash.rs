@@ -2,10 +2,11 @@
 // the perfect-hash tables) and copied verbatim into the generated code of psp-status (which
 // probes them), so both sides hash with the very same function.
 //
-// Two folded 64x64->128 multiplies (as in wyhash/rapidhash) over four 8-byte words for keys
-// of up to 32 bytes (nearly every value PSPs send), read without a branch on the length, and
-// one more per 16 bytes beyond. The words also serve as the key compare: for up to 32 bytes,
-// equal length and equal words mean equal bytes, so a probe never reads the stored key. `FOLD` lowercases ASCII
+// One folded 64x64->128 multiply (as in wyhash/rapidhash) over one 8-byte word for keys below
+// 8 bytes, two over four words from 8 to 32 bytes (nearly every value PSPs send), and one more
+// per 16 bytes beyond; within each class the words are read without a branch on the length.
+// The words also serve as the key compare: for up to 32 bytes, equal length and equal words
+// mean equal bytes, so a probe never reads the stored key. `FOLD` lowercases ASCII
 // letters on the fly, for ascii_insensitive surfaces.
 
 /// Odd 64-bit constants (from wyhash's secrets).
@@ -73,12 +74,14 @@ pub fn read8(b: &[u8], at: usize) -> u64 {
 }
 
 /// The hash of `bytes` with `seed`, and the four words that, with the length, stand for its
-/// bytes: for up to 32 bytes [`words32`] (every byte), beyond that its first and last 16
-/// bytes ([`long_words`]; the probe compares the bytes between separately).
+/// bytes: below 8 bytes one word ([`short_word`], the others zero), up to 32 bytes
+/// [`words32`] (every byte), beyond that its first and last 16 bytes ([`long_words`]; the
+/// probe compares the bytes between separately).
 ///
 /// Every byte and the length take part, so two different keys hash apart for almost every
 /// seed; the table builder checks that they do for the seed it keeps. The probe calls the
-/// parts ([`words32`] and [`finish32`], or [`long_words`] and [`finish`]).
+/// parts ([`short_word`] and [`finish8`], [`words32`] and [`finish32`], or [`long_words`] and
+/// [`finish`]).
 ///
 /// ```
 /// use psp_status_build::hash::hash_words;
@@ -90,7 +93,10 @@ pub fn read8(b: &[u8], at: usize) -> u64 {
 #[inline(always)]
 pub fn hash_words<const FOLD: bool>(seed: u64, bytes: &[u8]) -> (u64, [u64; 4]) {
     let mut s = start(seed, bytes.len());
-    if bytes.len() <= 32 {
+    if bytes.len() < 8 {
+        let w = short_word::<FOLD>(bytes);
+        (finish8(s, w), [w, 0, 0, 0])
+    } else if bytes.len() <= 32 {
         let w = words32::<FOLD>(bytes);
         (finish32(s, w), w)
     } else {
@@ -116,14 +122,13 @@ unsafe fn read_unchecked<const N: usize>(b: &[u8], at: usize) -> u64 {
     u64::from_le_bytes(buf)
 }
 
-/// The four words of a value of at most 32 bytes, read without a branch on its length (the
-/// reads' places and sources are selected with conditional moves): with the length, they
-/// determine its bytes.
+/// The four words of a value of at most 32 bytes: with the length, they determine its bytes.
 ///
 /// From 8 bytes: `[last 16's first 8, last 8, first 8, first 16's last 8]`, four overlapping
-/// reads, every read inside the value (from 8 to 15 bytes the last two repeat the first two).
-/// Below 8 bytes: the first word holds the bytes (two overlapping 4-byte reads from 4 bytes,
-/// the first, middle and last byte below), the others are zero.
+/// reads, every read inside the value (from 8 to 15 bytes the last two repeat the first two),
+/// their places selected with conditional moves. Below 8 bytes: `[short_word, 0, 0, 0]`. The
+/// one branch, on 8 bytes, is the one the probe takes anyway: below 8 it hashes one word
+/// ([`finish8`]) and compares one.
 ///
 /// ```
 /// use psp_status_build::hash::words32;
@@ -138,21 +143,46 @@ pub fn words32<const FOLD: bool>(bytes: &[u8]) -> [u64; 4] {
     use std::hint::select_unpredictable as select;
     let len = bytes.len();
     debug_assert!(len <= 32); // memory-safe for any length, but covers every byte up to 32
-                              // 8 bytes or more (else 8 zeros): first 8, the next 8 up to the last 8, their mirror.
-    let long = select(len >= 8, bytes, &ZEROS[..]);
-    let n = long.len();
-    let second = select(n >= 16, 8, n.wrapping_sub(8));
-    // SAFETY: n >= 8 (8 zeros, or a value of 8 bytes or more), second <= n - 8, and
-    // n - 8 - second is 0 (n < 16) or n - 16.
-    let (first, first16, last16, last) = unsafe {
-        (
-            read_unchecked::<8>(long, 0),
-            read_unchecked::<8>(long, second),
-            read_unchecked::<8>(long, n - 8 - second),
-            read_unchecked::<8>(long, n - 8),
-        )
-    };
-    // 4 to 7 bytes: two overlapping 4-byte reads; 1 to 3: the first, middle and last byte.
+    if len >= 8 {
+        // 8 bytes or more: first 8, the next 8 up to the last 8, their mirror, the last 8.
+        let second = select(len >= 16, 8, len - 8);
+        // SAFETY: len >= 8, second <= len - 8, and len - 8 - second is 0 (len < 16) or
+        // len - 16.
+        let (first, first16, last16, last) = unsafe {
+            (
+                read_unchecked::<8>(bytes, 0),
+                read_unchecked::<8>(bytes, second),
+                read_unchecked::<8>(bytes, len - 8 - second),
+                read_unchecked::<8>(bytes, len - 8),
+            )
+        };
+        return [
+            word::<FOLD>(last16),
+            word::<FOLD>(last),
+            word::<FOLD>(first),
+            word::<FOLD>(first16),
+        ];
+    }
+    [short_word::<FOLD>(bytes), 0, 0, 0]
+}
+
+/// The word of a value of fewer than 8 bytes: two overlapping 4-byte reads from 4 bytes, the
+/// first, middle and last byte below, 0 for the empty value. With the length, it determines the
+/// bytes.
+///
+/// ```
+/// use psp_status_build::hash::short_word;
+/// assert_eq!(short_word::<false>(b"abcde"), u64::from_le_bytes(*b"abcdbcde"));
+/// assert_eq!(short_word::<false>(b""), 0);
+/// assert_ne!(short_word::<false>(b"ab"), short_word::<false>(b"ba"));
+/// assert_eq!(short_word::<true>(b"PAID"), short_word::<false>(b"paid"));
+/// ```
+#[inline(always)]
+pub fn short_word<const FOLD: bool>(bytes: &[u8]) -> u64 {
+    use std::hint::select_unpredictable as select;
+    let len = bytes.len();
+    debug_assert!(len < 8);
+    // From 4 bytes: two overlapping 4-byte reads; below: the first, middle and last byte.
     let mid = select(len >= 4, bytes, &ZEROS[..4]);
     let m = mid.len();
     // SAFETY: m >= 4.
@@ -165,14 +195,7 @@ pub fn words32<const FOLD: bool>(bytes: &[u8]) -> [u64; 4] {
             | (read_unchecked::<1>(tiny, t / 2) << 8)
             | (read_unchecked::<1>(tiny, t - 1) << 16)
     };
-    let short = select(len >= 4, four, three);
-    let head = select(len >= 8, last16, short);
-    [
-        word::<FOLD>(head),
-        word::<FOLD>(last),
-        word::<FOLD>(first),
-        word::<FOLD>(first16),
-    ]
+    word::<FOLD>(select(len >= 4, four, three))
 }
 
 /// The hash of a value of at most 32 bytes from the state and its [`words32`]: two folded
@@ -185,6 +208,18 @@ pub fn words32<const FOLD: bool>(bytes: &[u8]) -> [u64; 4] {
 #[inline(always)]
 pub fn finish32(s: u64, w: [u64; 4]) -> u64 {
     finish(folded_multiply(w[2] ^ P1, w[3] ^ s), w[0], w[1])
+}
+
+/// The hash of a value of fewer than 8 bytes from the state and its [`short_word`]: one folded
+/// multiply.
+///
+/// ```
+/// use psp_status_build::hash::finish8;
+/// assert_ne!(finish8(1, 2), finish8(1, 3));
+/// ```
+#[inline(always)]
+pub fn finish8(s: u64, w: u64) -> u64 {
+    finish(s, w, 0)
 }
 
 /// The hash state before the words: the seed and the length.

@@ -386,6 +386,7 @@ fn build(t: &psp_status_build::Tables, providers: &[Option<Provider>], dir: &Pat
             checked_against,
             operation: s.operation.map(op),
             case_insensitive: s.case_insensitive,
+            fast_end: if s.case_insensitive { 0 } else { 33 },
             rank,
             seed,
             bucket_mask,
