@@ -7,9 +7,10 @@
 //! Linear time on every input: the scan jumps from quote to quote and from line break to line
 //! break with memchr, and never looks at a byte twice per pass.
 
+use super::bytes3::positions3;
 use super::{line_breaks, line_end};
 use csv_core::{ReadRecordResult, Reader, ReaderBuilder};
-use memchr::{memchr, memchr2, memchr3, memchr3_iter, memchr_iter};
+use memchr::{memchr, memchr2, memchr3, memchr_iter};
 
 /// How the record starting at some position ends (see [`record_end`]).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -246,7 +247,7 @@ impl Records {
             self.delims.clear();
             let mut from = 0;
             'pass: loop {
-                for k in memchr3_iter(delim, b'\n', b'"', &chunk[from..]) {
+                for k in positions3(delim, b'\n', b'"', &chunk[from..]) {
                     let i = from + k;
                     let b = chunk[i];
                     if b == delim {

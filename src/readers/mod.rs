@@ -17,6 +17,7 @@
 //! assert_eq!(rows, [(0, false), (1, false), (3, true), (4, false)]);
 //! ```
 
+pub mod bytes3;
 pub mod csv;
 pub mod jsonl;
 
