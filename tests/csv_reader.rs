@@ -6,7 +6,7 @@
 //! that record's first line, and reads on from the next line.
 
 use proptest::prelude::*;
-use psp_status::readers::csv::{fields_of, for_each_record, whole_records};
+use psp_status::readers::csv::{fields_of, for_each_record, record_end, whole_records, Cut, End};
 use psp_status::readers::line_breaks;
 
 type Rec = Vec<Vec<u8>>;
@@ -62,6 +62,47 @@ fn check(input: &[u8]) -> Result<(), TestCaseError> {
     Ok(())
 }
 
+/// The chunker's cut as it was first written: every record walked with `record_end`, blank
+/// lines skipped. `whole_records` jumps over the records between quotes; it must cut at the
+/// same place.
+fn whole_records_walking(buf: &[u8], delim: u8, eof: bool) -> Cut {
+    let usable = if eof || buf.last() != Some(&b'\r') {
+        buf.len()
+    } else {
+        buf.len() - 1
+    };
+    let buf = &buf[..usable];
+    let mut pos = 0;
+    loop {
+        while pos < buf.len() && (buf[pos] == b'\n' || buf[pos] == b'\r') {
+            pos += 1;
+        }
+        if pos == buf.len() {
+            return Cut {
+                len: pos,
+                open: false,
+            };
+        }
+        match record_end(buf, pos, delim) {
+            End::Open => {
+                return Cut {
+                    len: pos,
+                    open: true,
+                }
+            }
+            End::At {
+                content_end, end, ..
+            } if end == content_end => {
+                return Cut {
+                    len: pos,
+                    open: false,
+                }
+            }
+            End::At { end, .. } => pos = end,
+        }
+    }
+}
+
 fn bytes() -> impl Strategy<Value = Vec<u8>> {
     proptest::collection::vec(
         prop_oneof![
@@ -82,6 +123,13 @@ proptest! {
     #[test]
     fn agrees_with_the_csv_crate(input in bytes()) {
         check(&input)?;
+    }
+
+    /// The cut that jumps between quotes is the cut of walking every record, for inputs of
+    /// every shape (quotes opening and closing, `\r`, `\r\n`, blank lines, at either end).
+    #[test]
+    fn whole_records_cuts_where_walking_every_record_does(input in bytes(), eof in any::<bool>()) {
+        prop_assert_eq!(whole_records(&input, b',', eof), whole_records_walking(&input, b',', eof));
     }
 
     /// Cutting the input where the chunker cuts it (whole records) and reading the pieces gives

@@ -109,26 +109,23 @@ pub fn whole_records(buf: &[u8], delim: u8, eof: bool) -> Cut {
         buf.len() - 1
     };
     let buf = &buf[..usable];
-    if memchr(b'"', buf).is_none() {
-        let len = memchr::memrchr2(b'\n', b'\r', buf).map_or(0, |i| i + 1);
-        return Cut { len, open: false };
-    }
+    // Only a record holding a quote can span lines; the records between quotes end at their
+    // line breaks. So: jump to the line of the next quote, walk that record, repeat; after
+    // the last quote, the prefix ends at the last line break. (Walking every record cost the
+    // reader thread about 160 instructions per record on a file with a few quotes per chunk.)
     let mut pos = 0;
     loop {
-        // Blank lines belong to the prefix.
-        while pos < buf.len() && (buf[pos] == b'\n' || buf[pos] == b'\r') {
-            pos += 1;
-        }
-        if pos == buf.len() {
-            return Cut {
-                len: pos,
-                open: false,
-            };
-        }
-        match record_end(buf, pos, delim) {
+        let Some(q) = memchr(b'"', &buf[pos..]).map(|k| pos + k) else {
+            let len = memchr::memrchr2(b'\n', b'\r', &buf[pos..]).map_or(pos, |i| pos + i + 1);
+            return Cut { len, open: false };
+        };
+        // The record holding the quote starts after the last line break before it (a blank
+        // line there belongs to the prefix, as every line before it does).
+        let start = memchr::memrchr2(b'\n', b'\r', &buf[pos..q]).map_or(pos, |i| pos + i + 1);
+        match record_end(buf, start, delim) {
             End::Open => {
                 return Cut {
-                    len: pos,
+                    len: start,
                     open: true,
                 }
             }
@@ -137,7 +134,7 @@ pub fn whole_records(buf: &[u8], delim: u8, eof: bool) -> Cut {
             } => {
                 if end == content_end {
                     return Cut {
-                        len: pos,
+                        len: start,
                         open: false,
                     };
                 }

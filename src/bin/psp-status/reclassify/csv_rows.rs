@@ -7,8 +7,8 @@
 //! cell by cell.
 
 use super::chunk::{
-    append_csv, append_csv_no_reject, append_csv_rejected, append_json, append_json_no_reject,
-    append_json_rejected, json_string, reason_text, ChunkOut, Plan, Span, SpanColumn,
+    append_csv_no_reject, append_csv_rejected, append_json, append_json_no_reject,
+    append_json_rejected, json_string, reason_text, ChunkOut, Plan, Span, SpanColumn, Suffixes,
 };
 use super::reasons::ReasonCells;
 use super::rejects::{is_formula, write_cell, Quoting, Rejects};
@@ -49,6 +49,7 @@ pub struct CsvIn {
 thread_local! {
     static NAMES: RefCell<Names> = RefCell::new(Names::default());
     static REASONS: RefCell<ReasonCells> = RefCell::new(ReasonCells::default());
+    static SUFFIXES: RefCell<Suffixes> = RefCell::new(Suffixes::default());
 }
 
 /// One record's place in the chunk.
@@ -176,6 +177,7 @@ pub fn process(chunk: &[u8], cfg: &CsvIn) -> ChunkOut {
     let mut decoder = ReaderBuilder::new().delimiter(delim).build();
     let mut cells = Vec::new();
     let mut reasons = REASONS.take();
+    let mut suffixes = SUFFIXES.take();
     // Every record the kernel saw has the header's fields: with a `,` delimiter, it holds one.
     let has_comma = delim == b',' && cfg.fields > 1;
     let quoting = |rec: &Rec| match (has_comma, rec.bare) {
@@ -199,7 +201,7 @@ pub fn process(chunk: &[u8], cfg: &CsvIn) -> ChunkOut {
                         } else {
                             result.out.extend_from_slice(content);
                         }
-                        append_csv(&mut result.out, delim, v);
+                        suffixes.append(&mut result.out, delim, v);
                         if cfg.keep_rejected.is_some() {
                             append_csv_no_reject(&mut result.out, delim);
                         }
@@ -290,6 +292,7 @@ pub fn process(chunk: &[u8], cfg: &CsvIn) -> ChunkOut {
         }
     }
     REASONS.set(reasons);
+    SUFFIXES.set(suffixes);
     rejects.sort();
     result.rejects = rejects;
     result
