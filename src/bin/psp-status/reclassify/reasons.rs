@@ -24,15 +24,24 @@ const SLOTS: usize = 2 * MAX_REASONS;
 /// cells.write(&mut out, &batch, row, reason); // the cell, quoted as the rejects file needs
 /// ```
 pub struct ReasonCells {
-    /// Each cached reason: the reason, the value its sentence quotes, and where its cell lies in
-    /// `cells`.
-    entries: Vec<(Reason, Box<[u8]>, u32, u32)>,
+    /// The cached reasons.
+    entries: Vec<Cached>,
     /// The cells, back to back.
     cells: Vec<u8>,
     /// `entries` by hash, open addressing: the index + 1 of an entry, 0 for an empty slot.
     slots: Box<[u16]>,
     /// The sentence of a reason not cached, being put together.
     sentence: Vec<u8>,
+}
+
+/// A cached reason: the reason, the value its sentence quotes, that value's [`ends`], and
+/// where its cell lies in `ReasonCells::cells`.
+struct Cached {
+    reason: Reason,
+    value: Box<[u8]>,
+    ends: (u64, u64),
+    start: u32,
+    end: u32,
 }
 
 impl Default for ReasonCells {
@@ -60,18 +69,40 @@ fn code(r: Reason) -> u64 {
     kind | provider << 8 | u64::from(signal) << 16
 }
 
-/// The first slot to probe for `(reason, value)`: the value's length, first and last eight bytes
-/// and the reason, multiplied.
+/// Two words that, with the length, stand for every byte of a value of up to 16 bytes: its
+/// first and last eight bytes (overlapping below 16), below 8 bytes two overlapping 4-byte
+/// reads or the first, middle and last byte. Read in place: no copy, no `memcpy` call.
+///
+/// ```ignore
+/// assert_eq!(ends(b"abcdefghij"), (u64::from_le_bytes(*b"abcdefgh"), u64::from_le_bytes(*b"cdefghij")));
+/// ```
 #[inline]
-fn slot_of(reason: Reason, value: &[u8]) -> usize {
-    let n = value.len().min(8);
-    let (mut head, mut tail) = ([0u8; 8], [0u8; 8]);
-    head[..n].copy_from_slice(&value[..n]);
-    tail[..n].copy_from_slice(&value[value.len() - n..]);
-    let h = u64::from_le_bytes(head)
-        ^ u64::from_le_bytes(tail).rotate_left(29)
-        ^ (value.len() as u64) << 40
-        ^ code(reason).rotate_left(48);
+fn ends(v: &[u8]) -> (u64, u64) {
+    let n = v.len();
+    let word = |at: usize| u64::from_le_bytes(v[at..at + 8].try_into().expect("8 bytes"));
+    let half = |at: usize| u64::from(u32::from_le_bytes(v[at..at + 4].try_into().expect("4")));
+    match n {
+        8.. => (word(0), word(n - 8)),
+        4..=7 => (half(0), half(n - 4)),
+        1..=3 => (
+            u64::from(v[0]) | u64::from(v[n / 2]) << 8 | u64::from(v[n - 1]) << 16,
+            0,
+        ),
+        0 => (0, 0),
+    }
+}
+
+/// Whether `a` (with its [`ends`] `ea`) and `b` (with `eb`) are the same bytes.
+#[inline]
+fn same(a: &[u8], ea: (u64, u64), b: &[u8], eb: (u64, u64)) -> bool {
+    a.len() == b.len() && ea == eb && (a.len() <= 16 || a[8..a.len() - 8] == b[8..b.len() - 8])
+}
+
+/// The first slot to probe for `(reason, value)` (with `e`, the value's [`ends`]): the
+/// value's length, first and last bytes and the reason, multiplied.
+#[inline]
+fn slot_of(reason: Reason, value: &[u8], e: (u64, u64)) -> usize {
+    let h = e.0 ^ e.1.rotate_left(29) ^ (value.len() as u64) << 40 ^ code(reason).rotate_left(48);
     (h.wrapping_mul(0x9e37_79b9_7f4a_7c15) >> 32) as usize & (SLOTS - 1)
 }
 
@@ -87,14 +118,15 @@ impl ReasonCells {
         reason: Reason,
     ) {
         let value = batch.subject(row, reason);
-        let mut slot = slot_of(reason, value);
+        let ev = ends(value);
+        let mut slot = slot_of(reason, value, ev);
         loop {
             let at = usize::from(self.slots[slot]);
-            let Some((r, v, s, e)) = self.entries.get(at.wrapping_sub(1)) else {
+            let Some(c) = self.entries.get(at.wrapping_sub(1)) else {
                 break;
             };
-            if *r == reason && **v == *value {
-                out.extend_from_slice(&self.cells[*s as usize..*e as usize]);
+            if c.reason == reason && same(&c.value, c.ends, value, ev) {
+                out.extend_from_slice(&self.cells[c.start as usize..c.end as usize]);
                 return;
             }
             slot = (slot + 1) & (SLOTS - 1);
@@ -109,8 +141,13 @@ impl ReasonCells {
         if self.entries.len() < MAX_REASONS {
             let s = self.cells.len() as u32;
             self.cells.extend_from_slice(&out[start..]);
-            self.entries
-                .push((reason, value.into(), s, self.cells.len() as u32));
+            self.entries.push(Cached {
+                reason,
+                value: value.into(),
+                ends: ev,
+                start: s,
+                end: self.cells.len() as u32,
+            });
             self.slots[slot] = self.entries.len() as u16;
         }
     }
@@ -133,6 +170,33 @@ mod tests {
         let mut w = Vec::new();
         write_cell(&mut w, b.explain(row, r).as_bytes(), b',');
         w
+    }
+
+    /// `same` over `ends` is byte equality: for every length up to 40, a value equals itself
+    /// and differs from itself with any one byte changed, and from itself one byte shorter.
+    #[test]
+    fn same_is_byte_equality() {
+        let mut seed = 0x2545_f491_4f6c_dd1du64;
+        for len in 0..=40usize {
+            let v: Vec<u8> = (0..len)
+                .map(|_| {
+                    seed ^= seed << 13;
+                    seed ^= seed >> 7;
+                    seed ^= seed << 17;
+                    seed as u8
+                })
+                .collect();
+            assert!(same(&v, ends(&v), &v.clone(), ends(&v)));
+            for at in 0..len {
+                let mut w = v.clone();
+                w[at] ^= 0x20;
+                assert!(!same(&v, ends(&v), &w, ends(&w)), "{len} bytes, byte {at}");
+            }
+            if len > 0 {
+                let w = &v[..len - 1];
+                assert!(!same(&v, ends(&v), w, ends(w)));
+            }
+        }
     }
 
     #[test]
