@@ -224,3 +224,11 @@ def signals(history: dict[str, Any]) -> list[dict[str, Any]]:
         out.append({"provider": provider, "surfaces": names, "rows": rows, "verdict": verdict})
     assert len(out) >= 3
     return out
+
+
+def compare_resolved(case: dict[str, Any], got: dict[str, tuple[Any, ...] | None]) -> None:
+    """Every row of a multi-signal case (`signals`) resolved as `reclassify --signal` did."""
+    bad = [
+        (rid, want, got.get(rid)) for rid, want in case["verdict"].items() if got.get(rid) != want
+    ]
+    assert not bad, f"{case['provider']}: {len(bad)} disagreements, first: {bad[:5]}"

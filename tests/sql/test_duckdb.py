@@ -8,7 +8,7 @@ import duckdb
 import pyarrow as pa
 import pytest
 
-from conftest import assert_coverage, compare, one, run
+from conftest import assert_coverage, compare, compare_resolved, one, run
 
 
 @pytest.fixture(scope="module")
@@ -125,12 +125,7 @@ def test_resolve_agrees_with_reclassify_signals(
             rid: None if c is None else (c["state"], c["code"], c["operation"], c["matched"])
             for rid, c in res
         }
-        bad = [
-            (rid, want, got.get(rid))
-            for rid, want in case["verdict"].items()
-            if got.get(rid) != want
-        ]
-        assert not bad, f"{case['provider']}: {len(bad)} disagreements, first: {bad[:5]}"
+        compare_resolved(case, got)
         matched |= {c["matched"] for _, c in res if c is not None}
     assert {"exact", "default", "unmapped"} <= matched
 

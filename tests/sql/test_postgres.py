@@ -11,7 +11,7 @@ from typing import Any
 import psycopg
 import pytest
 
-from conftest import ROOT, assert_coverage, compare, one, run
+from conftest import ROOT, assert_coverage, compare, compare_resolved, one, run
 
 SOCKET = os.environ.get("PSP_PG_DIR", str(ROOT / "target" / "postgres"))
 PORT = int(os.environ.get("PSP_PG_PORT", "54329"))
@@ -82,12 +82,7 @@ def test_resolve_agrees_with_reclassify_signals(
             " FROM signals) t"
         ).fetchall()
         got = {r[0]: None if r[5] else (r[1], r[2], r[3], r[4]) for r in res}
-        bad = [
-            (rid, want, got.get(rid))
-            for rid, want in case["verdict"].items()
-            if got.get(rid) != want
-        ]
-        assert not bad, f"{case['provider']}: {len(bad)} disagreements, first: {bad[:5]}"
+        compare_resolved(case, got)
         matched |= {r[4] for r in res}
     assert {"exact", "default", "unmapped"} <= matched
 

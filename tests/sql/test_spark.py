@@ -11,7 +11,16 @@ from typing import Any
 
 import pytest
 
-from conftest import HISTORY, PAYMENTS, RESOLVED, ROOT, assert_coverage, compare, run
+from conftest import (
+    HISTORY,
+    PAYMENTS,
+    RESOLVED,
+    ROOT,
+    assert_coverage,
+    compare,
+    compare_resolved,
+    run,
+)
 
 pyspark = pytest.importorskip("pyspark", reason="PySpark is not installed (requirements-test.txt)")
 
@@ -77,12 +86,7 @@ def test_resolve_agrees_with_reclassify_signals(spark: Any, signals: list[dict[s
             " FROM signals)"
         ).collect()
         got = {r[0]: None if r[5] else (r[1], r[2], r[3], r[4]) for r in res}
-        bad = [
-            (rid, want, got.get(rid))
-            for rid, want in case["verdict"].items()
-            if got.get(rid) != want
-        ]
-        assert not bad, f"{case['provider']}: {len(bad)} disagreements, first: {bad[:5]}"
+        compare_resolved(case, got)
         matched |= {r[4] for r in res if not r[5]}
     assert {"exact", "default", "unmapped"} <= matched
 
