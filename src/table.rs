@@ -73,9 +73,8 @@ pub(crate) struct SurfaceTableOf<'t> {
     pub(crate) bucket_mask: u32,
     /// Number of slots (`slots.len()`, a power of two) minus one.
     pub(crate) mask: u32,
-    /// The length from which a value leaves the inlined probe: 33 on case-sensitive surfaces
-    /// (values of up to 32 bytes take it), 0 on case-insensitive ones (none does), so that
-    /// [`SurfaceTableOf::exact_fast`] decides with one compare.
+    /// The length from which a value leaves the inlined probe, `hash::fast_end` of
+    /// `case_insensitive`: [`SurfaceTableOf::exact_fast`] decides with one compare.
     pub(crate) fast_end: usize,
     pub(crate) case_insensitive: bool,
     pub(crate) operation: Option<Operation>,
@@ -125,7 +124,7 @@ impl<'t> SurfaceTableOf<'t> {
     /// [`SurfaceTableOf::exact`] (in tail position, so that the inlined path saves no registers).
     #[inline(always)]
     pub(crate) fn exact_fast(&self, raw: &[u8]) -> Option<Option<&'t SlotOf<'t>>> {
-        debug_assert_eq!(self.fast_end, if self.case_insensitive { 0 } else { 33 });
+        debug_assert_eq!(self.fast_end, crate::hash::fast_end(self.case_insensitive));
         if raw.len() >= self.fast_end {
             return None;
         }

@@ -587,7 +587,7 @@ pub fn generate(t: &Tables, command: &str) -> String {
                  slots: &T{n}_SLOTS,\n        exact: &T{n}_EXACT,\n        rules: &T{n}_RULES,\n        \
                  rule: {},\n        rest: {},\n        rest_answer: {},",
                 s.case_insensitive,
-                if s.case_insensitive { 0 } else { 33 },
+                crate::hash::fast_end(s.case_insensitive),
                 bucket_mask,
                 if s.rules.is_empty() { "None".to_string() } else { format!("Some(t{n}_rule)") },
                 if s.rules.is_empty() { "None".to_string() } else { format!("Some(t{n}_rest)") },
@@ -641,12 +641,13 @@ pub fn generate(t: &Tables, command: &str) -> String {
          head: Head {{ provider: Provider::{p}, surface: Surface::{s}, state: State::Uncertain, code: Code::Unmapped, operation: None, matched: Matched::Unmapped }} }};\n\
          const EMPTY_SLOT: Slot = Slot {{ words: {empty:?}, key: b\"\", entry: &NO_ENTRY, head: NO_ENTRY.head }};\n\
          pub(crate) static NO_TABLE: SurfaceTable = SurfaceTable {{ surface: Surface::{s}, description: \"\", checked_against: &[], operation: None, \
-         case_insensitive: false, fast_end: 33, rank: u8::MAX, seed: 0, bucket_mask: 0, mask: 0, pilots: &[0], slots: &[EMPTY_SLOT], \
+         case_insensitive: false, fast_end: {fast_end}, rank: u8::MAX, seed: 0, bucket_mask: 0, mask: 0, pilots: &[0], slots: &[EMPTY_SLOT], \
          exact: &[], rules: &[], rule: None, rest: None, rest_answer: None, default: None, unmapped: NO_ENTRY.head }};\n",
         p = camel(&t.providers[0].id),
         s = surfaces[0].0,
         op = camel(&t.operations[0].name),
         empty = phash::EMPTY_WORDS,
+        fast_end = crate::hash::fast_end(false),
     )
     .unwrap();
     writeln!(o, "{statics_src}").unwrap();

@@ -222,6 +222,22 @@ pub fn finish8(s: u64, w: u64) -> u64 {
     finish(s, w, 0)
 }
 
+/// The length from which a value leaves the probe inlined at every call site (a table's
+/// `fast_end`): 33 on case-sensitive surfaces (values of up to 32 bytes take it), 0 on
+/// case-insensitive ones (none does), so that one compare decides.
+///
+/// ```
+/// use psp_status_build::hash::fast_end;
+/// assert_eq!((fast_end(false), fast_end(true)), (33, 0));
+/// ```
+pub const fn fast_end(case_insensitive: bool) -> usize {
+    if case_insensitive {
+        0
+    } else {
+        33
+    }
+}
+
 /// The hash state before the words: the seed and the length.
 ///
 /// ```

@@ -386,7 +386,7 @@ fn build(t: &psp_status_build::Tables, providers: &[Option<Provider>], dir: &Pat
             checked_against,
             operation: s.operation.map(op),
             case_insensitive: s.case_insensitive,
-            fast_end: if s.case_insensitive { 0 } else { 33 },
+            fast_end: crate::hash::fast_end(s.case_insensitive),
             rank,
             seed,
             bucket_mask,
